@@ -1,0 +1,90 @@
+"""Machine-translation engines behind one small interface.
+
+An engine translates a *batch* of protected texts (placeholders already
+swapped for tokens by :mod:`locbrief.protect`) from one language to another.
+Engines are chosen per language in the config; ``auto`` picks the best one
+installed (Argos, then Apertium). Each suggestion records the engine name and
+the model/version that produced it, so the translation memory can key on them.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from ..model import LocbriefError
+
+
+class EngineError(LocbriefError):
+    """An engine is missing, crashed, hung or answered with the wrong number of lines."""
+
+
+class Engine(ABC):
+    """Translate batches of plain-text segments; one call per batch, never per unit."""
+
+    name: str = ""
+    #: how long one batch may take before the engine is declared hung (seconds)
+    timeout: float = 600.0
+
+    @abstractmethod
+    def available(self, source: str, target: str) -> bool:
+        """True if this engine can translate source→target on this machine."""
+
+    @abstractmethod
+    def model(self, source: str, target: str) -> str:
+        """Model and version used for source→target (recorded with each suggestion)."""
+
+    @abstractmethod
+    def translate_batch(self, texts: list[str], source: str, target: str) -> list[str]:
+        """Translate ``texts``; must return exactly one string per input, in order."""
+
+    def install_hint(self, source: str, target: str) -> str:
+        """What a user should install to make source→target available."""
+        return f"install the {self.name} engine for {source}→{target}"
+
+    def token(self, number: int) -> str:
+        """The stand-in for protected item ``number`` that this engine passes through."""
+        return f"ZX{number}QZ"
+
+    def checked_batch(self, texts: list[str], source: str, target: str) -> list[str]:
+        """``translate_batch`` that refuses answers with the wrong number of segments."""
+        if not texts:
+            return []
+        out = self.translate_batch(texts, source, target)
+        if len(out) != len(texts):
+            raise EngineError(f"{self.name} returned {len(out)} segments for {len(texts)} sent "
+                              f"({source}→{target}); first unit: {texts[0][:60]!r}")
+        return out
+
+
+def language_code(locale: str) -> str:
+    """ISO 639-1 language of a locale name: 'es_MX' → 'es', 'pt-BR' → 'pt'."""
+    return locale.replace("-", "_").split("_")[0].lower()
+
+
+def engine_names() -> list[str]:
+    return ["argos", "apertium", "identity", "pseudo"]
+
+
+def get_engine(name: str) -> Engine:
+    """The engine called ``name`` (one of :func:`engine_names`)."""
+    if name == "apertium":
+        from .apertium import ApertiumEngine
+        return ApertiumEngine()
+    if name == "argos":
+        from .argos import ArgosEngine
+        return ArgosEngine()
+    if name in ("identity", "pseudo"):
+        from .simple import IdentityEngine, PseudoEngine
+        return IdentityEngine() if name == "identity" else PseudoEngine()
+    raise LocbriefError(f"unknown engine {name!r}; choose one of: auto, {', '.join(engine_names())}")
+
+
+def choose_engine(name: str, source: str, target: str) -> Engine:
+    """Resolve ``auto`` to the best installed engine and check the pair is available."""
+    candidates = ["argos", "apertium"] if name == "auto" else [name]
+    engines = [get_engine(n) for n in candidates]
+    for engine in engines:
+        if engine.available(source, target):
+            return engine
+    hints = "; or ".join(e.install_hint(source, target) for e in engines)
+    raise EngineError(f"no {name} engine installed for {source}→{target}: {hints}")
+
