@@ -1,0 +1,67 @@
+"""The workflow's configuration: ``config/config.yaml``, validated with one clear line per problem."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+import yaml
+from babel import Locale, UnknownLocaleError
+
+from .model import LocbriefError
+
+SCHEMA = Path(__file__).parent / "schemas" / "config.schema.yaml"
+SOURCE_SUFFIXES = (".txt", ".html", ".htm")
+
+
+def load_config(path: Path | str) -> dict:
+    """Read and check the config; raise LocbriefError naming the setting and the fix."""
+    path = Path(path)
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LocbriefError("config file not found; copy the example from README.md", str(path)) from None
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        raise LocbriefError(f"not valid YAML ({getattr(exc, 'problem', exc)})", str(path),
+                            line + 1 if line is not None else None) from None
+    return check_config(config or {}, str(path))
+
+
+def check_config(config: dict, path: str = "config/config.yaml") -> dict:
+    """Validate against the JSON schema and Babel's locale data; fill defaults."""
+    schema = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(config))
+    if error is not None:
+        raise LocbriefError(_schema_message(error), path)
+    config.setdefault("source_language", "en")
+    for lang, settings in config["languages"].items():
+        _check_locale(lang, path)
+        settings.setdefault("engine", "auto")
+    return config
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    setting = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+    if error.validator == "enum":
+        return f"setting {setting}: {error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
+    if error.validator == "additionalProperties":
+        return f"{error.message} at {setting}; remove it or check its spelling"
+    return f"setting {setting}: {error.message}"
+
+
+def _check_locale(lang: str, path: str) -> None:
+    try:
+        Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        raise LocbriefError(f"setting languages.{lang}: unknown locale; use a CLDR name such as "
+                            "es_MX, pt_BR, fr or ca", path) from None
+
+
+def source_path(brief: str, source_dir: Path | str = "source", config_path: str = "config/config.yaml") -> Path:
+    """The source file of a brief; a brief listed but missing is an error that names both."""
+    for suffix in SOURCE_SUFFIXES:
+        candidate = Path(source_dir) / f"{brief}{suffix}"
+        if candidate.exists():
+            return candidate
+    raise LocbriefError(f"brief {brief!r} is listed under 'briefs' but there is no "
+                        f"{source_dir}/{brief}.txt or .html; add the file or remove the brief", config_path)

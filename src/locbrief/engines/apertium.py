@@ -1,0 +1,103 @@
+"""Apertium, from Debian's packages: the engine that works offline on every machine here.
+
+One ``apertium`` process per batch (units separated by newlines), never one per
+unit. Pairs Debian lacks are chained through Spanish (en→es→pt_BR, en→es→fr).
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+
+from . import Engine, EngineError, language_code
+
+MODES_DIR = Path("/usr/share/apertium/modes")
+#: Apertium language codes and the Debian package of each direct pair.
+CODES = {"en": "eng", "es": "spa", "ca": "cat", "pt": "por", "fr": "fra"}
+PACKAGES = {("en", "es"): "apertium-eng-spa", ("en", "ca"): "apertium-eng-cat",
+            ("es", "pt"): "apertium-es-pt", ("es", "fr"): "apertium-fr-es",
+            ("es", "en"): "apertium-eng-spa", ("ca", "en"): "apertium-eng-cat"}
+#: How to reach a target that no direct pair covers.
+PIVOTS = {("en", "pt"): "es", ("en", "fr"): "es"}
+
+
+class ApertiumEngine(Engine):
+    name = "apertium"
+    timeout = 300.0
+
+    def available(self, source: str, target: str) -> bool:
+        return shutil.which("apertium") is not None and all(
+            _mode_for(a, b) for a, b in self.chain(source, target))
+
+    def chain(self, source: str, target: str) -> list[tuple[str, str]]:
+        """The locale hops source→target takes (one, or two through a pivot)."""
+        src, tgt = language_code(source), language_code(target)
+        pivot = PIVOTS.get((src, tgt))
+        if pivot and not _mode_for(source, target):
+            return [(source, pivot), (pivot, target)]
+        return [(source, target)]
+
+    def model(self, source: str, target: str) -> str:
+        parts = []
+        for a, b in self.chain(source, target):
+            mode = _mode_for(a, b)
+            parts.append(f"{mode} {_package_version(language_code(a), language_code(b))}")
+        return " | ".join(parts)
+
+    def debian_packages(self, source: str, target: str) -> list[str]:
+        """The Debian packages that provide source→target (through the pivot if needed)."""
+        src, tgt = language_code(source), language_code(target)
+        pivot = PIVOTS.get((src, tgt))
+        hops = [(src, pivot), (pivot, tgt)] if pivot else [(src, tgt)]
+        return ["apertium"] + sorted({PACKAGES.get(hop, f"apertium-{hop[0]}-{hop[1]}") for hop in hops})
+
+    def install_hint(self, source: str, target: str) -> str:
+        return "apt-get install " + " ".join(self.debian_packages(source, target))
+
+    def translate_batch(self, texts: list[str], source: str, target: str) -> list[str]:
+        lines = [" ".join(t.split()) for t in texts]
+        for a, b in self.chain(source, target):
+            lines = self._run(_mode_for(a, b), lines)
+        return lines
+
+    def _run(self, mode: str | None, lines: list[str]) -> list[str]:
+        """One apertium process for the whole batch; exactly one output line per input line."""
+        if mode is None:
+            raise EngineError("apertium has no mode for this pair")
+        try:
+            done = subprocess.run(["apertium", "-u", mode], input="\n".join(lines) + "\n",
+                                  capture_output=True, text=True, timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            raise EngineError(f"apertium {mode} hung for more than {self.timeout:.0f} s on a batch of "
+                              f"{len(lines)} units starting {lines[0][:60]!r}") from None
+        if done.returncode != 0:
+            raise EngineError(f"apertium {mode} failed (exit {done.returncode}): "
+                              f"{done.stderr.strip().splitlines()[-1:] or ''}")
+        out = done.stdout.rstrip("\n").split("\n") if done.stdout.strip() else []
+        if len(out) != len(lines):
+            raise EngineError(f"apertium {mode} returned {len(out)} lines for {len(lines)} sent; "
+                              f"batch starts with {lines[0][:60]!r}")
+        return [line.strip() for line in out]
+
+
+def _mode_for(source: str, target: str) -> str | None:
+    """The installed mode for a locale pair: region variant first (es-pt_BR), then the plain pair."""
+    src, tgt = language_code(source), language_code(target)
+    region = target.replace("-", "_").split("_")[1:] if "_" in target.replace("-", "_") else []
+    names = []
+    for s in (CODES.get(src, src), src):
+        for t in (CODES.get(tgt, tgt), tgt):
+            if region:
+                names.append(f"{s}-{t}_{region[0]}")
+            names.append(f"{s}-{t}")
+    return next((n for n in names if (MODES_DIR / f"{n}.mode").exists()), None)
+
+
+@lru_cache(maxsize=None)
+def _package_version(src: str, tgt: str) -> str:
+    package = PACKAGES.get((src, tgt))
+    if not package:
+        return ""
+    done = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", package], capture_output=True, text=True)
+    return done.stdout.strip() if done.returncode == 0 else ""

@@ -1,0 +1,64 @@
+"""Translation memory: every machine suggestion, remembered.
+
+Keyed by engine, model and the *protected* source text, so a unit already
+suggested is never sent to an engine again, and a new engine version or a
+changed termbase asks afresh. The memory also tells human text from machine
+text: a msgstr equal to one of the suggestions made for its msgid is machine.
+
+Stored as JSON lines in ``locales/<lang>/memory.jsonl`` (text, so it diffs
+and can be committed beside the PO files), written atomically.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+from .files import write_atomically
+from .model import LocbriefError
+
+
+class Memory:
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.records: dict[tuple[str, str, str], dict] = {}
+        self._machine: dict[str, set[str]] = defaultdict(set)
+        self._dirty = False
+        if self.path.exists():
+            self._load()
+
+    def _load(self) -> None:
+        for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                self._index(record)
+            except (ValueError, KeyError, TypeError):
+                raise LocbriefError("not a translation-memory record; delete the line "
+                                    "(the unit will be machine-translated again)", str(self.path), number) from None
+
+    def _index(self, record: dict) -> None:
+        self.records[(record["engine"], record["model"], record["masked"])] = record
+        self._machine[record["msgid"]].add(record["text"])
+
+    def lookup(self, engine: str, model: str, masked: str) -> str | None:
+        """The engine's raw output for this protected text, if it was asked before."""
+        record = self.records.get((engine, model, masked))
+        return None if record is None else record["output"]
+
+    def remember(self, engine: str, model: str, masked: str, output: str, msgid: str, text: str) -> None:
+        self._index({"engine": engine, "model": model, "masked": masked, "output": output,
+                     "msgid": msgid, "text": text})
+        self._dirty = True
+
+    def is_machine(self, msgid: str, msgstr: str) -> bool:
+        """True if ``msgstr`` is exactly what an engine once suggested for ``msgid``."""
+        return msgstr in self._machine.get(msgid, ())
+
+    def save(self) -> None:
+        if not self._dirty:
+            return
+        lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) for _, r in sorted(self.records.items())]
+        write_atomically(self.path, "\n".join(lines) + "\n")
+        self._dirty = False

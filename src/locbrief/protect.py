@@ -1,0 +1,108 @@
+"""Swap what must not change for tokens an engine passes through, then put it back.
+
+Protected: note placeholders ``{n}``, inline tags, URLs, e-mail addresses,
+numbers, quoted titles of cited works (in endnotes) and termbase terms.
+After translation every token must come back exactly once; a token that was
+dropped, duplicated or mangled is reported as a problem, so the unit goes to
+the PO fuzzy with a QA note instead of shipping broken.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .termbase import Termbase
+
+URL = r"(?:https?://|www\.)[^\s<>“”\"]*[^\s<>“”\".,;:!?)\]’]"
+EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+PLACEHOLDER = r"\{\d+\}"
+TAG = r"</?[a-z]+\d+/?>"
+NUMBER = r"(?<![\w.])[$€£]?\d[\d,.]*\d(?:\s?%)?(?![\w])|(?<![\w.$])\d(?![\w,.]\d)"
+QUOTED_TITLE = r"[“\"][^”\"]{3,}[”\"]"
+_PROTECTED = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in [
+    ("placeholder", PLACEHOLDER), ("tag", TAG), ("url", URL), ("email", EMAIL), ("number", NUMBER)]))
+
+
+@dataclass(frozen=True)
+class Protected:
+    """One item taken out of the text: its token and what goes back in its place."""
+    token: str
+    restore: str
+    kind: str           # placeholder, tag, url, email, number, title, term
+    original: str
+
+
+@dataclass(frozen=True)
+class Masked:
+    text: str
+    items: tuple[Protected, ...]
+
+
+def mask(msgid: str, termbase: Termbase, make_token, quoted_titles: bool = False) -> Masked:
+    """``msgid`` with protected items swapped for ``make_token(i)`` tokens."""
+    spans = _protected_spans(msgid, termbase, quoted_titles)
+    items, out, pos = [], [], 0
+    for start, end, kind, restore in spans:
+        token = make_token(len(items))
+        out.append(msgid[pos:start])
+        out.append(_spaced(token, kind, msgid[start:end]))
+        items.append(Protected(token, restore, kind, msgid[start:end]))
+        pos = end
+    out.append(msgid[pos:])
+    return Masked("".join(out), tuple(items))
+
+
+def _protected_spans(msgid: str, termbase: Termbase, quoted_titles: bool):
+    """Non-overlapping (start, end, kind, restore) spans, left to right; earlier kinds win."""
+    spans = [(m.start(), m.end(), m.lastgroup, m.group(0)) for m in _PROTECTED.finditer(msgid)]
+    if quoted_titles:
+        spans += [(m.start(), m.end(), "title", m.group(0)) for m in re.finditer(QUOTED_TITLE, msgid)]
+    spans += [(m.start, m.end, "term", m.term.render(m.text)) for m in termbase.find(msgid)]
+    chosen, taken = [], []
+    for span in sorted(spans, key=lambda s: (_priority(s[2]), s[0])):
+        if all(span[1] <= a or span[0] >= b for a, b in taken):
+            chosen.append(span)
+            taken.append((span[0], span[1]))
+    return sorted(chosen)
+
+
+def _priority(kind: str) -> int:
+    return ["placeholder", "tag", "url", "email", "title", "term", "number"].index(kind)
+
+
+def _spaced(token: str, kind: str, original: str) -> str:
+    """Tags get a space on their inner side so the engine sees separate words."""
+    if kind == "tag" and not original.startswith("</") and not original.endswith("/>"):
+        return token + " "
+    if kind == "tag" and original.startswith("</"):
+        return " " + token
+    return token
+
+
+def unmask(text: str, masked: Masked) -> tuple[str, list[str]]:
+    """Engine output → translation with protected items restored, plus problems found."""
+    problems = []
+    for item in masked.items:
+        pattern = re.compile(_token_pattern(item), re.IGNORECASE)
+        found = pattern.findall(text)
+        if not found:
+            problems.append(f"engine dropped {item.kind} {item.original!r}")
+            continue
+        if len(found) > 1:
+            problems.append(f"engine repeated {item.kind} {item.original!r}")
+        text = pattern.sub(lambda m: item.restore, text, count=1)
+        text = pattern.sub("", text)
+    leftovers = re.findall(r"ZX\s?\d+\s?QZ", text, re.IGNORECASE)
+    if leftovers:
+        problems.append("engine mangled tokens: " + ", ".join(leftovers))
+    return text, problems
+
+
+def _token_pattern(item: Protected) -> str:
+    """Match the token, absorbing the space :func:`_spaced` added around tags."""
+    token = re.escape(item.token)
+    if item.kind == "tag" and not item.original.startswith("</") and not item.original.endswith("/>"):
+        return token + r" ?"
+    if item.kind == "tag" and item.original.startswith("</"):
+        return r" ?" + token
+    return token
