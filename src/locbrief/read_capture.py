@@ -18,7 +18,9 @@ a NoteRef(n) stays where the marker stood.
 """
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from locbrief.model import Block, Document, Inline, LocbriefError, NoteRef
@@ -48,7 +50,7 @@ BYLINE = re.compile(r"^By\s+\S")
 URL_ONLY = re.compile(r"^(https?://|www\.)\S+$")
 FINAL_PUNCT = tuple(".!:;,")
 # Digits glued to the preceding character, as a note marker is.
-GLUED_DIGITS = re.compile(r"(?<=[^\s\d])\d{1,4}")
+GLUED_DIGITS = re.compile(r"(?<=[^\s\d])\d+")
 # A number glued on both sides like a marker: after a word/punctuation, before a quote or capital.
 SUSPECT_MARKER = re.compile(r"(?<=[^\s\d$€£#–—\-/])(\d{1,3})(?=[“\"‘A-Z])")
 NOTE_PREFIX_CHARS = 20
@@ -183,56 +185,75 @@ class CaptureReader:
         """Topic, date, title, dek and byline from the top of the page; returns the rest."""
         limit = self._header_limit(chunks)
         header = [c for c in chunks[:limit] if c.kind == "text"]
-        rest = chunks[limit:]
-        date_i = next((i for i, c in enumerate(header) if parse_date(c.text)), None)
-        others = [c for i, c in enumerate(header) if i != date_i and not BYLINE.match(c.text)]
-        title = self._pick_title(others, header, date_i)
-        for i, chunk in enumerate(header):
-            if i == date_i:
+        date = next((c for c in header if parse_date(c.text)), None)
+        others = [c for c in header if c is not date and not BYLINE.match(c.text)]
+        title = self._pick_title(others, date)
+        for chunk in header:
+            kind = self._header_kind(chunk, date, title)
+            if kind == "date":
                 self.meta["date"] = parse_date(chunk.text) or ""
                 self._add("date", "date", [chunk.text], chunk.no)
-            elif BYLINE.match(chunk.text) and "byline" not in self.ids.used:
+            elif kind == "byline":
                 self._add("byline", "byline", [" ".join(chunk.text.split())], chunk.no)
-            elif chunk is title:
+            elif kind == "title":
                 self._add("title", "title", self.finder.split(chunk.text, chunk.no), chunk.no, level=1)
-            elif title is not None and chunk.no < title.no and "topic" not in self.ids.used:
+            elif kind == "topic":
                 self._add("topic", "topic", [chunk.text], chunk.no)
-            elif title is not None and chunk.no > title.no and "dek" not in self.ids.used:
+            elif kind == "dek":
                 self._add("dek", "dek", self.finder.split(chunk.text, chunk.no), chunk.no)
             else:
-                rest.insert(0, chunk) if False else self._paragraph(chunk)
-        return rest
+                self._paragraph(chunk)
+        return chunks[limit:]
+
+    def _header_kind(self, chunk: Chunk, date: Chunk | None, title: Chunk | None) -> str:
+        """What one header line is; each kind is taken once, extra lines are paragraphs."""
+        used = self.ids.used
+        if chunk is date:
+            return "date"
+        if chunk is title:
+            return "title"
+        if BYLINE.match(chunk.text) and "byline" not in used:
+            return "byline"
+        if title is None:
+            return "paragraph"
+        if chunk.no < title.no and _topic_shape(chunk.text) and "topic" not in used:
+            return "topic"
+        if chunk.no > title.no and "dek" not in used and "byline" not in used:
+            return "dek"
+        return "paragraph"
 
     def _header_limit(self, chunks: list[Chunk]) -> int:
         """How many leading chunks form the page header (before the first heading or long text)."""
         toc = {_norm(t) for t in self.toc}
         for i, chunk in enumerate(chunks):
             text = chunk.text
-            if (_norm(text) in toc or not chunk.single or len(text) > 150 or i >= 8
+            if (_norm(text) in toc or not chunk.single or len(text) > 200 or i >= 8
                     or chunk.kind != "text" or _list_shape(chunk)):
                 return i
             if BYLINE.match(text):
                 return i + 1
         return len(chunks)
 
-    def _pick_title(self, others: list[Chunk], header: list[Chunk], date_i: int | None) -> Chunk | None:
-        """The title: the breadcrumb's last crumb if it names one, else the first line after the date."""
+    def _pick_title(self, others: list[Chunk], date: Chunk | None) -> Chunk | None:
+        """The title: the breadcrumb's last crumb if it names one, else the first line
+        that is not a topic list standing before the date."""
         if self.title_hint:
             hit = next((c for c in others if _norm(c.text) == _norm(self.title_hint)), None)
             if hit:
                 return hit
-        if date_i is not None:
-            after = [c for c in others if c.no > header[date_i].no]
-            if after:
-                return after[0]
-        return others[0] if others else None
+        for chunk in others:
+            if date is not None and chunk.no < date.no and _topic_shape(chunk.text):
+                continue
+            return chunk
+        return None
 
     # ------------------------------------------------------------ body
 
     def _read_body(self, chunks: list[Chunk], notes: dict[int, Endnote], note_span: tuple[int, int]) -> None:
         """Headings, lists, captions, paragraphs, endnotes and authors, in reading order."""
         toc = {_norm(t) for t in self.toc}
-        section, author = "body", _AuthorState()
+        numbers = itertools.count(1)
+        section, author = "body", _AuthorState(numbers)
         notes_done = not notes
         for i, chunk in enumerate(chunks):
             if not notes_done and chunk.no > note_span[0]:
@@ -244,11 +265,11 @@ class CaptureReader:
             if chunk.kind == "photo":
                 author.new()
                 continue
-            heading = self._heading_level(chunk, toc, nxt)
-            if heading:
+            level = self._heading_level(chunk, toc, nxt, section)
+            if level:
                 section = _section_of(chunk.text)
-                author = _AuthorState()
-                self._heading(chunk, heading)
+                author = _AuthorState(numbers)
+                self._heading(chunk, level)
             elif section == "authors":
                 self._author_field(chunk, author)
             elif nxt is not None and nxt.kind == "figure" and chunk.single:
@@ -260,16 +281,17 @@ class CaptureReader:
         if not notes_done:
             self._endnotes(notes)
 
-    def _heading_level(self, chunk: Chunk, toc: set[str], nxt: Chunk | None) -> int:
-        """2 for a table-of-contents entry, 3 for other heading-shaped lines (2 without a TOC), else 0."""
+    def _heading_level(self, chunk: Chunk, toc: set[str], nxt: Chunk | None, section: str) -> int:
+        """2 for a table-of-contents entry, 3 for other heading-shaped lines (2 without a TOC), else 0.
+
+        In the Authors section only TOC entries are headings: "Fellow" is a role, not a heading.
+        """
         if chunk.kind != "text" or not chunk.single:
             return 0
         text = chunk.text
         if _norm(text) in toc:
             return 2
-        if nxt is not None and nxt.kind == "figure":
-            return 0
-        if not _heading_shape(text):
+        if section == "authors" or (nxt is not None and nxt.kind == "figure") or not _heading_shape(text):
             return 0
         if AUTHORS_HEADING.match(text) or NOTES_HEADING.match(text) or KEY_POINTS_HEADING.match(text):
             return 2
@@ -318,16 +340,13 @@ class CaptureReader:
 class _AuthorState:
     """Which field of which author comes next in the Authors section."""
 
-    count = 0
-
-    def __init__(self):
-        self.number, self.fields = _AuthorState.count, 0
-        self.started = False
+    def __init__(self, numbers: Iterator[int]):
+        self.numbers = numbers          # shared by the whole read: author-1, author-2, …
+        self.number, self.fields, self.started = 0, 0, False
 
     def new(self) -> None:
         """A photo line: the next lines describe a new author."""
-        _AuthorState.count += 1
-        self.number, self.fields, self.started = _AuthorState.count, 0, True
+        self.number, self.fields, self.started = next(self.numbers), 0, True
 
     def next_kind(self, text: str) -> str | None:
         """author_name, author_role, author_org in turn; None for a bio paragraph."""
@@ -394,7 +413,7 @@ class NoteFinder:
         """The copy starts like endnote n but then differs: say where, and stop."""
         note = self.notes[n]
         src, exp = _first_difference(text[at:], note.text)
-        where = _line_at(text, at + len(text[at:]) - len(src), line) if src else _line_at(text, at, line)
+        where = _line_at(text, len(text) - len(src), line)
         raise LocbriefError(
             f"inline copy of note {n} does not match endnote {n} (line {note.line}): "
             f"the text has “{_excerpt(src)}” where the endnote has “{_excerpt(exp)}”; "
@@ -479,33 +498,26 @@ def _within(chunk: Chunk, span: tuple[int, int]) -> bool:
 
 
 def _parse_note_list(lines: list[Line], first: int, warn: Warner) -> tuple[dict[int, Endnote], int]:
-    """Endnotes from "• n" lines each followed by indented text (wrapped lines joined with a space),
-    or from "n. text" / "[n] text" lines. Returns the notes and the index of the list's last line."""
+    """Endnotes from "• n" lines each followed by indented text (wrapped lines joined with a
+    space), or from "n. text" / "[n] text" lines. Returns the notes and the list's last index."""
     notes: dict[int, Endnote] = {}
-    current: tuple[int, list[str], int] | None = None
+    current: _PendingNote | None = None
     last = first
     for i in range(first, len(lines)):
         line = lines[i]
         if line.kind != "text":
-            if line.kind == "blank" and line.text.strip() == "" and current and current[1]:
+            if current and current.parts:
                 _store_note(notes, current, warn)
                 current = None
-                if i + 1 < len(lines) and not NOTE_NUMBER_LINE.match(lines[i + 1].text) \
-                        and not NOTE_INLINE_LINE.match(lines[i + 1].text):
-                    break
+            if not _note_list_goes_on(lines, i):
+                break
             continue
         if m := NOTE_NUMBER_LINE.match(line.text):
-            if current:
-                _store_note(notes, current, warn)
-            current = (int(m.group(1)), [], line.no)
+            current = _next_note(notes, current, warn, int(m.group(1)), None, line.no)
         elif m := NOTE_INLINE_LINE.match(line.text):
-            if current:
-                _store_note(notes, current, warn)
-            current = (int(m.group(1) or m.group(2)), [m.group(3).strip()], line.no)
-        elif current is not None and (line.text.startswith(" ") or current[1]):
-            if not current[1]:
-                current = (current[0], current[1], line.no)
-            current[1].append(line.text.strip())
+            current = _next_note(notes, current, warn, int(m.group(1) or m.group(2)), m.group(3), line.no)
+        elif current is not None and line.text.startswith(" "):
+            current.add(line)
         else:
             break
         last = i
@@ -514,18 +526,49 @@ def _parse_note_list(lines: list[Line], first: int, warn: Warner) -> tuple[dict[
     return notes, last
 
 
-def _store_note(notes: dict[int, Endnote], current: tuple[int, list[str], int], warn: Warner) -> None:
-    number, parts, line = current
-    if not parts:
+@dataclass
+class _PendingNote:
+    """An endnote being collected line by line."""
+    number: int
+    line: int
+    parts: list[str] = field(default_factory=list)
+
+    def add(self, line: Line) -> None:
+        if not self.parts:
+            self.line = line.no       # the note's text starts here
+        self.parts.append(line.text.strip())
+
+
+def _next_note(notes: dict[int, Endnote], current: _PendingNote | None, warn: Warner,
+               number: int, text: str | None, line: int) -> _PendingNote:
+    """Store the note being collected and start note ``number``."""
+    if current:
+        _store_note(notes, current, warn)
+    pending = _PendingNote(number, line)
+    if text:
+        pending.parts.append(text.strip())
+    return pending
+
+
+def _note_list_goes_on(lines: list[Line], i: int) -> bool:
+    """After a blank line, the list continues only if the next text line is another note."""
+    nxt = next((l for l in lines[i + 1:] if l.kind == "text"), None)
+    return nxt is not None and bool(NOTE_NUMBER_LINE.match(nxt.text) or NOTE_INLINE_LINE.match(nxt.text))
+
+
+def _store_note(notes: dict[int, Endnote], pending: _PendingNote, warn: Warner) -> None:
+    """Keep one parsed note; warn (naming it) about empty, repeated or out-of-order notes."""
+    number, line = pending.number, pending.line
+    if not pending.parts:
         warn(f"endnote {number} has no text; skipped it", line)
         return
     if number in notes:
-        warn(f"endnote {number} appears twice in the endnotes list (lines {notes[number].line} and {line}); "
-             "kept the first", line)
+        warn(f"endnote {number} appears twice in the endnotes list (lines {notes[number].line} "
+             f"and {line}); kept the first", line)
         return
     if notes and number != max(notes) + 1:
         warn(f"endnotes list out of order: note {number} follows note {max(notes)}", line)
-    notes[number] = Endnote(number, " ".join(parts), line)
+    notes[number] = Endnote(number, " ".join(pending.parts), line)
 
 
 def _list_shape(chunk: Chunk) -> bool:
@@ -552,6 +595,13 @@ def _list_items(chunk: Chunk) -> list[tuple[int, int | None, str]]:
 def _item_text(text: str) -> str:
     m = NUMBERED_ITEM.match(text) or BULLET_ITEM.match(text)
     return (m.group(m.lastindex) if m else text).strip()
+
+
+def _topic_shape(text: str) -> bool:
+    """A comma list of short subject names ("Americas, Air power, Counterterrorism")."""
+    items = [item.strip() for item in text.split(",")]
+    return (not text.endswith(FINAL_PUNCT) and all(0 < len(item.split()) <= 4 for item in items)
+            and all(item[0].isupper() for item in items))
 
 
 def _heading_shape(text: str) -> bool:
