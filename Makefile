@@ -9,7 +9,7 @@ CORES ?= all
 
 run: setup
 	@$(PY) -m locbrief check-config
-	$(VENV)/bin/snakemake --cores $(CORES)
+	$(VENV)/bin/snakemake --cores $(CORES) --quiet rules
 	@echo "Pages:"; for f in out/*/*.html; do echo "  $$f"; done
 
 test: setup

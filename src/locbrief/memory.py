@@ -21,7 +21,8 @@ from .model import LocbriefError
 class Memory:
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        self.records: dict[tuple[str, str, str], dict] = {}
+        self.records: dict[tuple[str, str, str, str], dict] = {}
+        self._outputs: dict[tuple[str, str, str], str] = {}
         self._machine: dict[str, set[str]] = defaultdict(set)
         self._dirty = False
         if self.path.exists():
@@ -39,13 +40,14 @@ class Memory:
                                     "(the unit will be machine-translated again)", str(self.path), number) from None
 
     def _index(self, record: dict) -> None:
-        self.records[(record["engine"], record["model"], record["masked"])] = record
+        key = (record["engine"], record["model"], record["masked"])
+        self.records[key + (record["msgid"],)] = record
+        self._outputs[key] = record["output"]
         self._machine[record["msgid"]].add(record["text"])
 
     def lookup(self, engine: str, model: str, masked: str) -> str | None:
         """The engine's raw output for this protected text, if it was asked before."""
-        record = self.records.get((engine, model, masked))
-        return None if record is None else record["output"]
+        return self._outputs.get((engine, model, masked))
 
     def remember(self, engine: str, model: str, masked: str, output: str, msgid: str, text: str) -> None:
         self._index({"engine": engine, "model": model, "masked": masked, "output": output,

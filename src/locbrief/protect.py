@@ -30,6 +30,7 @@ class Protected:
     restore: str
     kind: str           # placeholder, tag, url, email, number, title, term
     original: str
+    pad: tuple[bool, bool] = (False, False)   # spaces added before/after the token
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,10 @@ def mask(msgid: str, termbase: Termbase, make_token, quoted_titles: bool = False
     items, out, pos = [], [], 0
     for start, end, kind, restore in spans:
         token = make_token(len(items))
+        pad = _padding(msgid, start, end, kind)
         out.append(msgid[pos:start])
-        out.append(_spaced(token, kind, msgid[start:end]))
-        items.append(Protected(token, restore, kind, msgid[start:end]))
+        out.append(" " * pad[0] + token + " " * pad[1])
+        items.append(Protected(token, restore, kind, msgid[start:end], pad))
         pos = end
     out.append(msgid[pos:])
     return Masked("".join(out), tuple(items))
@@ -70,13 +72,20 @@ def _priority(kind: str) -> int:
     return ["placeholder", "tag", "url", "email", "title", "term", "number"].index(kind)
 
 
-def _spaced(token: str, kind: str, original: str) -> str:
-    """Tags get a space on their inner side so the engine sees separate words."""
-    if kind == "tag" and not original.startswith("</") and not original.endswith("/>"):
-        return token + " "
-    if kind == "tag" and original.startswith("</"):
-        return " " + token
-    return token
+def _padding(text: str, start: int, end: int, kind: str) -> tuple[bool, bool]:
+    """Spaces to add around a token so the engine sees it as a word of its own.
+
+    Glued tokens ("way.ZX0QZ") make Apertium merge lines and lose the token;
+    tags get a space on their inner side for the same reason.
+    """
+    before, after = text[start - 1:start], text[end:end + 1]
+    if kind == "tag":
+        opening = not text[start:end].startswith("</") and not text[start:end].endswith("/>")
+        return (not opening and bool(before) and not before.isspace(),
+                opening and bool(after) and not after.isspace())
+    glued_before = bool(before) and (before.isalnum() or before in ".!?;:,”’\"')]")
+    glued_after = bool(after) and after.isalnum()
+    return glued_before, glued_after
 
 
 def unmask(text: str, masked: Masked) -> tuple[str, list[str]]:
@@ -99,10 +108,5 @@ def unmask(text: str, masked: Masked) -> tuple[str, list[str]]:
 
 
 def _token_pattern(item: Protected) -> str:
-    """Match the token, absorbing the space :func:`_spaced` added around tags."""
-    token = re.escape(item.token)
-    if item.kind == "tag" and not item.original.startswith("</") and not item.original.endswith("/>"):
-        return token + r" ?"
-    if item.kind == "tag" and item.original.startswith("</"):
-        return r" ?" + token
-    return token
+    """Match the token, absorbing the spaces :func:`_padding` added around it."""
+    return (" ?" if item.pad[0] else "") + re.escape(item.token) + (" ?" if item.pad[1] else "")
