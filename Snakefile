@@ -10,12 +10,13 @@ min_version("8.0")
 configfile: "config/config.yaml"
 
 from locbrief.cli import main as locbrief_main, po_path
-from locbrief.config import check_config, source_path
+from locbrief.config import check_config, check_engines, source_path
 from locbrief.model import LocbriefError
 
 try:
     config = check_config(config, "config/config.yaml")
     SOURCES = {brief: str(source_path(brief)) for brief in config["briefs"]}
+    ENGINES = check_engines(config, "config/config.yaml")
 except LocbriefError as error:
     sys.exit(f"locbrief: error: {error}")
 

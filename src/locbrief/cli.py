@@ -227,17 +227,12 @@ def cmd_check(args) -> int:
 
 
 def cmd_check_config(args) -> None:
-    from .config import load_config, source_path
-    from .engines import choose_engine
+    from .config import check_engines, load_config, source_path
     config = load_config(args.config)
     for brief in config["briefs"]:
         source_path(brief, args.source_dir, args.config)
-    for lang, settings in config["languages"].items():
-        try:
-            engine = choose_engine(settings["engine"], config["source_language"], lang)
-        except LocbriefError as exc:
-            raise LocbriefError(f"setting languages.{lang}.engine: {exc}", args.config) from None
-        print(f"{lang}: {engine.name} {engine.model(config['source_language'], lang)}")
+    for lang, engine in check_engines(config, args.config).items():
+        print(f"{lang}: {engine}")
 
 
 def cmd_system_packages(args) -> None:

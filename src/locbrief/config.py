@@ -65,3 +65,16 @@ def source_path(brief: str, source_dir: Path | str = "source", config_path: str 
             return candidate
     raise LocbriefError(f"brief {brief!r} is listed under 'briefs' but there is no "
                         f"{source_dir}/{brief}.txt or .html; add the file or remove the brief", config_path)
+
+
+def check_engines(config: dict, path: str = "config/config.yaml") -> dict[str, str]:
+    """The engine each language will use ("apertium eng-spa 0.8.1-2"); a missing one names what to install."""
+    from .engines import choose_engine
+    chosen = {}
+    for lang, settings in config["languages"].items():
+        try:
+            engine = choose_engine(settings["engine"], config["source_language"], lang)
+        except LocbriefError as exc:
+            raise LocbriefError(f"setting languages.{lang}.engine: {exc.message}", path) from None
+        chosen[lang] = f"{engine.name} {engine.model(config['source_language'], lang)}"
+    return chosen
