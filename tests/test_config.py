@@ -1,0 +1,90 @@
+"""A comms person mistypes the config: one line naming the setting and the fix, nothing half-written."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from locbrief.config import check_config, load_config
+from locbrief.model import LocbriefError
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def write_config(tmp_path: Path, languages: str, briefs: str = "[no-gwot-narco]") -> Path:
+    (tmp_path / "config").mkdir(exist_ok=True)
+    path = tmp_path / "config" / "config.yaml"
+    path.write_text(f"source_language: en\nbriefs: {briefs}\nlanguages:\n{languages}", encoding="utf-8")
+    return path
+
+
+def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "locbrief", *args], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    shutil.copy2(REPO / "Snakefile", tmp_path / "Snakefile")
+    shutil.copytree(REPO / "source", tmp_path / "source")
+    return tmp_path
+
+
+def test_the_shipped_config_is_valid():
+    config = load_config(REPO / "config" / "config.yaml")
+    assert "es_MX" in config["languages"]
+    assert all(s["engine"] for s in config["languages"].values())
+
+
+@pytest.mark.parametrize("languages, expected", [
+    ("  xx_QQ: {engine: auto}\n", "languages.xx_QQ: unknown locale"),
+    ("  es_MX: {engine: google}\n", "languages.es_MX.engine: 'google' is not one of"),
+    ("  es_MX: {engin: auto}\n", "'engin' was unexpected"),
+])
+def test_a_bad_setting_is_named(tmp_path, languages, expected):
+    with pytest.raises(LocbriefError) as error:
+        load_config(write_config(tmp_path, languages))
+    assert expected in str(error.value)
+    assert str(error.value).startswith(str(tmp_path / "config" / "config.yaml"))
+
+
+def test_yaml_syntax_errors_name_the_line(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("briefs: [a\nlanguages:\n  es_MX: {}\n", encoding="utf-8")
+    with pytest.raises(LocbriefError, match=r"config.yaml:\d+: not valid YAML"):
+        load_config(path)
+
+
+def test_defaults_are_filled():
+    config = check_config({"briefs": ["b"], "languages": {"fr": {}}})
+    assert config["source_language"] == "en" and config["languages"]["fr"]["engine"] == "auto"
+
+
+def test_a_brief_missing_from_source_is_one_line(repo):
+    write_config(repo, "  es_MX: {engine: apertium}\n", briefs="[no-such-brief]")
+    done = run_cli(repo, "check-config")
+    assert done.returncode == 1
+    assert done.stderr.strip().count("\n") == 0
+    assert "brief 'no-such-brief' is listed under 'briefs' but there is no source/no-such-brief.txt" in done.stderr
+
+
+def test_an_engine_not_installed_says_what_to_install(repo):
+    write_config(repo, "  de: {engine: apertium}\n")
+    done = run_cli(repo, "check-config")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "languages.de.engine: no apertium engine installed for en→de" in done.stderr
+    assert "apt-get install" in done.stderr
+
+
+@pytest.mark.slow
+def test_snakemake_refuses_a_bad_config_before_writing_anything(repo):
+    write_config(repo, "  es_MX: {engine: auto}\n  xx_QQ: {engine: auto}\n")
+    done = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "1"], cwd=repo,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode != 0
+    assert "locbrief: error: config/config.yaml: setting languages.xx_QQ: unknown locale" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (repo / "out").exists() and not (repo / "locales").exists()
