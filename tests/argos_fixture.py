@@ -20,7 +20,8 @@ unchanged, and the decoder's cross-attention matches the query's position with
 the key's position, so decoder step *t* reads source piece *t* and adds it,
 scaled up, to the residual; the output projection reads the token dimensions.
 The source gets ``</s>`` appended (``add_source_eos``), so copying position *n*
-ends the sentence, and a bias on ``</s>`` ends beams that run past it.
+ends the sentence. An extra "end" dimension, raised only when ``</s>`` is
+copied, lets ``</s>`` win there and nowhere else (see :func:`copy_model`).
 """
 from __future__ import annotations
 
@@ -125,10 +126,12 @@ def copy_model(vocab: list[str], mapping: Callable[[str], str] | None = None,
     from ctranslate2.specs import transformer_spec
 
     size, index = len(vocab), {piece: i for i, piece in enumerate(vocab)}
-    d = size + max_positions
+    d = size + max_positions + 1  # token one-hots, position one-hots, an "end of source" flag
+    first_position, eos, end_flag = size, index["</s>"], d - 1
     spec = transformer_spec.TransformerSpec.from_config(num_layers=1, num_heads=1)
     tokens = np.zeros((size, d)); tokens[np.arange(size), np.arange(size)] = 1
-    positions = np.zeros((max_positions, d)); positions[np.arange(max_positions), size + np.arange(max_positions)] = 1
+    positions = np.zeros((max_positions, d))
+    positions[np.arange(max_positions), first_position + np.arange(max_positions)] = 1
     for part in (spec.encoder, spec.decoder):
         part.scale_embeddings = False
         part.position_encodings.encodings = positions.astype(np.float32)
@@ -143,28 +146,37 @@ def copy_model(vocab: list[str], mapping: Callable[[str], str] | None = None,
     _two_hot_passthrough(spec.encoder.layer_norm, d)
     _two_hot_passthrough(decoder_layer.attention.layer_norm, d)
 
-    attention = decoder_layer.attention
-    query = np.zeros((d, d))  # decoder position t → key of source position t - offset, sharply
+    # Cross-attention: the query of decoder position t matches the key of source
+    # position t - offset; with half that strength every query also matches the
+    # source's </s>, so steps past the source end keep reading </s>.
+    sharp = 30 * np.sqrt(d)
+    query = np.zeros((d, d))
     for t in range(offset, max_positions):
-        query[size + t - offset, size + t] = 30 * np.sqrt(d)
+        query[first_position + t - offset, first_position + t] = sharp
+    query[end_flag, :end_flag] = sharp / 4          # decoder inputs are two-hot: sums to sharp / 2
     keys_values = np.zeros((2 * d, d))
-    keys_values[size:d, size:d] = np.eye(max_positions)           # keys: source position
-    for i, piece in enumerate(vocab):                              # values: (mapped) source piece
+    keys_values[first_position:end_flag, first_position:end_flag] = np.eye(max_positions)
+    keys_values[end_flag, eos] = 1
+    for i, piece in enumerate(vocab):               # values: the (mapped) source piece
         produced = index.get(mapping(piece), i) if mapping else i
         keys_values[d + produced, i] = 1
-    out = np.zeros((d, d)); out[:size, :size] = 8 * np.eye(size)    # outweighs the decoder input
+    keys_values[d + end_flag, eos] = 1              # copying </s> also raises the end flag
+    out = np.zeros((d, d)); out[:size, :size] = 8 * np.eye(size)  # outweighs the decoder input
+    out[end_flag, end_flag] = 8
+    attention = decoder_layer.attention
     _linear(attention.linear[0], query)
     _linear(attention.linear[1], keys_values)
     _linear(attention.linear[2], out)
 
+    # Output: the token one-hots, scaled. </s> is held far down unless the end
+    # flag is up, so no beam ends early (CTranslate2 stops after beam_size
+    # finished hypotheses, which would otherwise be truncated copies).
     spec.decoder.layer_norm.gamma = np.ones(d, np.float32)
     spec.decoder.layer_norm.beta = np.zeros(d, np.float32)
     projection = np.zeros((size, d)); projection[:, :size] = 3 * np.eye(size)
+    projection[eos, end_flag] = 20
     _linear(spec.decoder.projection, projection)
-    # Past the source end no position matches and attention spreads over the
-    # source; a standing bias towards </s> then ends every beam at once, but is
-    # far below the copied piece's logit while there is something to copy.
-    spec.decoder.projection.bias[index["</s>"]] = 25
+    spec.decoder.projection.bias[eos] = -150
     spec.config.add_source_eos = True
     return spec
 

@@ -15,9 +15,12 @@ honoured at call time (tests point it at a temporary folder).
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import os
+import socket
+import sys
 import threading
 import zipfile
 from dataclasses import dataclass
@@ -29,6 +32,8 @@ from . import Engine, EngineError, language_code
 PIVOT = "en"
 #: sentences per CTranslate2 sub-batch; the whole list still goes in one call
 MAX_BATCH_SIZE = 32
+#: seconds before a silent package index or download server counts as unreachable
+NETWORK_TIMEOUT = 60.0
 #: Argos codes that differ from the plain ISO 639-1 code of a locale
 ARGOS_CODES = {"pt_br": "pb", "zh_tw": "zt", "zh_hk": "zt", "zh_hant": "zt", "no": "nb"}
 
@@ -55,13 +60,16 @@ def argos_settings() -> ModuleType:
     """
     global _settings_env
     with _lock:
-        import argostranslate.settings as settings
+        imported_elsewhere = "argostranslate.settings" in sys.modules
+        try:
+            import argostranslate.settings as settings
+        except ImportError as error:
+            raise EngineError(f"argos: argostranslate is not installed ({error}); "
+                              f"pip install argos-translate-lt") from None
         env = _settings_environment()
-        if _settings_env is None:
-            _settings_env = env  # just imported with this environment
-        elif env != _settings_env:
-            settings = importlib.reload(settings)
-            _settings_env = env
+        if env != _settings_env and (_settings_env is not None or imported_elsewhere):
+            settings = importlib.reload(settings)  # read under an environment we did not see
+        _settings_env = env
         return settings
 
 
@@ -152,6 +160,11 @@ def find_route(packages: list, source: str, target: str) -> list | None:
 
 # ---------------------------------------------------------------- installing
 
+def _pivot_note(source: str, target: str) -> str:
+    """', not even through English' where a pivot was possible and also missing."""
+    return "" if PIVOT in (language_code(source), language_code(target)) else ", not even through English"
+
+
 def _hint(source: str, target: str) -> str:
     """One-line advice on which package file to install for source→target."""
     s, t = argos_codes(source)[-1], argos_codes(target)[-1]
@@ -205,7 +218,9 @@ def install_model(path: str | Path):
         except (OSError, ValueError, zipfile.BadZipFile) as error:
             raise EngineError(f"could not install Argos package: {_one_line(error)}", path=str(path)) from None
     if not installed.from_code or not installed.to_code:
-        raise EngineError("installed, but metadata.json names no from_code/to_code", path=str(path))
+        package.uninstall(installed)
+        raise EngineError("not an Argos translation package: metadata.json names no from_code/to_code",
+                          path=str(path))
     return installed
 
 
@@ -223,26 +238,38 @@ class _ArgosLog(logging.Handler):
         self.messages.append(message)
 
 
+@contextlib.contextmanager
+def _networking(timeout: float = NETWORK_TIMEOUT):
+    """Catch argostranslate's network error logs, and bound its urlopen calls (it sets no timeout)."""
+    log, logger = _ArgosLog(), logging.getLogger("argostranslate.utils")
+    previous = socket.getdefaulttimeout()
+    logger.addHandler(log)
+    if previous is None:
+        socket.setdefaulttimeout(timeout)
+    try:
+        yield log.messages
+    finally:
+        logger.removeHandler(log)
+        socket.setdefaulttimeout(previous)
+
+
 def _update_index() -> list:
-    """Download the argospm index and return its packages; EngineError when offline."""
+    """Download the argospm index and return its translation packages; EngineError when offline."""
     settings, package = argos_settings(), _argos_package()
     index = Path(settings.local_package_index)
     before = index.stat().st_mtime_ns if index.exists() else None
-    log, logger = _ArgosLog(), logging.getLogger("argostranslate.utils")
-    logger.addHandler(log)
-    try:
+    with _networking() as errors:
         package.update_package_index()
-    finally:
-        logger.removeHandler(log)
-    if not index.exists() or (log.messages and index.stat().st_mtime_ns == before):
-        reason = f" ({log.messages[-1]})" if log.messages else ""
+    if not index.exists() or (errors and index.stat().st_mtime_ns == before):
+        reason = f" ({errors[-1]})" if errors else ""
         raise EngineError(f"argos: cannot download the package index {settings.remote_package_index}"
                           f"{reason}; fetch the .argosmodel file elsewhere and run: "
                           f"locbrief engines install-argos FILE")
     try:
-        return package.get_available_packages()
+        available = package.get_available_packages()
     except (ValueError, OSError) as error:
         raise EngineError(f"argos: unreadable package index: {_one_line(error)}", path=str(index)) from None
+    return [p for p in available if (p.type or "translate") == "translate"]
 
 
 def install_from_index(source: str, target: str) -> list:
@@ -253,19 +280,21 @@ def install_from_index(source: str, target: str) -> list:
     """
     route = find_route(_update_index(), source, target)
     if route is None:
-        raise EngineError(f"argos: the package index has nothing for {source}→{target}, "
-                          f"not even through English")
+        raise EngineError(f"argos: the package index has nothing for {source}→{target}"
+                          f"{_pivot_note(source, target)}")
     have = installed_packages()
     installed = []
     for wanted in route:
         current = _newest(have, wanted.from_code, wanted.to_code)
         if current is not None and _version_key(current) >= _version_key(wanted):
             continue
-        try:
-            download = wanted.download()
-        except Exception as error:  # argostranslate raises bare Exception on download failure
-            raise EngineError(f"argos: could not download {package_name(wanted)}: {_one_line(error)}; "
-                              f"fetch it elsewhere and run: locbrief engines install-argos FILE") from None
+        with _networking() as errors:
+            try:
+                download = wanted.download()
+            except Exception as error:  # argostranslate raises a bare Exception when a download fails
+                reason = errors[-1] if errors else _one_line(error)
+                raise EngineError(f"argos: could not download {package_name(wanted)} ({reason}); "
+                                  f"fetch it elsewhere and run: locbrief engines install-argos FILE") from None
         try:
             installed.append(install_model(download))
         finally:
@@ -401,12 +430,16 @@ class ArgosEngine(Engine):
         """Installed packages for source→target (one, or two through English); EngineError if none."""
         route = find_route(installed_packages(), source, target)
         if route is None:
-            raise EngineError(f"argos: no package installed for {source}→{target}, "
-                              f"not even through English; {self.install_hint(source, target)}")
+            raise EngineError(f"argos: no package installed for {source}→{target}"
+                              f"{_pivot_note(source, target)}; "
+                              f"{self.install_hint(source, target)}")
         return route
 
     def available(self, source: str, target: str) -> bool:
-        return find_route(installed_packages(), source, target) is not None
+        try:
+            return find_route(installed_packages(), source, target) is not None
+        except EngineError:  # argostranslate itself is missing
+            return False
 
     def model(self, source: str, target: str) -> str:
         return " + ".join(package_name(pkg) for pkg in self.route(source, target))
@@ -435,6 +468,4 @@ class ArgosEngine(Engine):
                 raise EngineError(f"argos crashed on {source}→{target} with {package_name(pkg)} "
                                   f"({Path(pkg.package_path).name}): {_one_line(error)}; "
                                   f"reinstall it or {self.install_hint(source, target)}") from None
-        if len(out) != len(texts):
-            raise EngineError(f"argos returned {len(out)} segments for {len(texts)} ({source}→{target})")
         return out
