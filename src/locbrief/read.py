@@ -175,6 +175,10 @@ def _is_latin1_like(data: bytes) -> bool:
 
 # ---------------------------------------------------------------- ids, slugs, dates
 
+# A list right under such a heading holds the brief's key points (both readers).
+KEY_POINTS_HEADING = re.compile(r"^(key (points|takeaways|findings|judgments|judgements)|"
+                                r"summary|highlights|at a glance)$", re.IGNORECASE)
+
 def slugify(text: str, max_length: int = 50) -> str:
     """ASCII slug for readable ids: "Mexico’s failed war" → "mexicos-failed-war"."""
     text = unicodedata.normalize("NFKD", text)

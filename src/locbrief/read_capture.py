@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from locbrief.model import Block, Document, Inline, LocbriefError, NoteRef
-from locbrief.read import BlockIds, Warner, parse_date
+from locbrief.read import KEY_POINTS_HEADING, BlockIds, Warner, parse_date
 
 # Site UI words that are never part of a brief (exact lines).
 CHROME_LINES = {
@@ -40,8 +40,6 @@ FOOTER_START = re.compile(
     r"Recommended( reading)?$|You may also like|Receive\b|Subscribe\b|Sign up\b|©)", re.IGNORECASE)
 NOTES_HEADING = re.compile(r"^(end ?notes|foot ?notes|notes|references|sources)$", re.IGNORECASE)
 AUTHORS_HEADING = re.compile(r"^(about the )?authors?$|^contributors?$", re.IGNORECASE)
-KEY_POINTS_HEADING = re.compile(r"^(key (points|takeaways|findings|judgments|judgements)|"
-                                r"summary|highlights|at a glance)$", re.IGNORECASE)
 NUMBERED_ITEM = re.compile(r"^\s*(\d{1,3})[.)]\s+(\S.*)$")
 BULLET_ITEM = re.compile(r"^\s*[•▪◦·*-]\s+(\S.*)$")
 NOTE_NUMBER_LINE = re.compile(r"^\s*[•▪◦·*-]?\s*\[?(\d{1,3})[\].]?\s*$")
