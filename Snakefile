@@ -1,6 +1,7 @@
 # locbrief: source brief → document → units (POT) → per language: suggestions → PO → page, QA.
 # Each rule is a thin call of one `locbrief` subcommand; the logic lives in src/locbrief/.
 import os
+import shlex
 import sys
 
 from snakemake.utils import min_version
@@ -23,7 +24,12 @@ except LocbriefError as error:
 SRC = config["source_language"]
 LANGS = list(config["languages"])
 BRIEFS = list(config["briefs"])
-LOCBRIEF = f"{sys.executable} -m locbrief"
+
+
+def locbrief(*args, log):
+    """Run one `locbrief` subcommand with this Python, its output shown and kept in the rule's log."""
+    command = " ".join(shlex.quote(str(a)) for a in (sys.executable, "-m", "locbrief", *args) if a != "")
+    shell(f"{command} 2>&1 | tee {shlex.quote(str(log))}")
 
 # A translator's PO is an input of the merge and is rewritten by it, so no rule may own it
 # (Snakemake deletes a rule's outputs before running it). Create missing ones, empty, up front.
@@ -40,6 +46,14 @@ def termbase(wildcards):
     return [path] if os.path.exists(path) else []
 
 
+def termbase_option(input):
+    return ["--termbase", input.termbase] if input.termbase else []
+
+
+def memory(wildcards):
+    return f"locales/{wildcards.lang}/memory.jsonl"
+
+
 rule all:
     input:
         expand("out/{lang}/{brief}.html", lang=[SRC] + LANGS, brief=BRIEFS),
@@ -50,7 +64,7 @@ rule read:
     input: lambda wildcards: SOURCES[wildcards.brief]
     output: "build/{brief}/document.json"
     log: "logs/{brief}/read.log"
-    shell: "{LOCBRIEF} read {input} -o {output} 2>&1 | tee {log}"
+    run: locbrief("read", input[0], "-o", output[0], log=log[0])
 
 
 rule segment:
@@ -59,7 +73,7 @@ rule segment:
         pot="locales/templates/{brief}.pot",
         units="build/{brief}/units.json",
     log: "logs/{brief}/segment.log"
-    shell: "{LOCBRIEF} segment {input} --pot {output.pot} --units {output.units} 2>&1 | tee {log}"
+    run: locbrief("segment", input[0], "--pot", output.pot, "--units", output.units, log=log[0])
 
 
 rule suggest:
@@ -69,12 +83,12 @@ rule suggest:
     output: "build/{brief}/{lang}.suggestions.json"
     params:
         engine=lambda wildcards: config["languages"][wildcards.lang]["engine"],
-        termbase=lambda wildcards, input: f"--termbase {input.termbase}" if input.termbase else "",
+        memory=memory,
     log: "logs/{brief}/{lang}.suggest.log"
-    shell:
-        "{LOCBRIEF} suggest {input.units} --lang {wildcards.lang} --source-lang {SRC} "
-        "--engine {params.engine} {params.termbase} --memory locales/{wildcards.lang}/memory.jsonl "
-        "-o {output} 2>&1 | tee {log}"
+    run:
+        locbrief("suggest", input.units, "--lang", wildcards.lang, "--source-lang", SRC,
+                 "--engine", params.engine, *termbase_option(input), "--memory", params.memory,
+                 "-o", output[0], log=log[0])
 
 
 rule merge:
@@ -84,13 +98,12 @@ rule merge:
         suggestions="build/{brief}/{lang}.suggestions.json",
         termbase=termbase,
     output: "build/{brief}/{lang}.merge.json"
-    params:
-        termbase=lambda wildcards, input: f"--termbase {input.termbase}" if input.termbase else "",
+    params: memory=memory
     log: "logs/{brief}/{lang}.merge.log"
-    shell:
-        "{LOCBRIEF} merge --pot {input.pot} --po {input.po} --suggestions {input.suggestions} "
-        "--lang {wildcards.lang} {params.termbase} --memory locales/{wildcards.lang}/memory.jsonl "
-        "-o {output} 2>&1 | tee {log}"
+    run:
+        locbrief("merge", "--pot", input.pot, "--po", input.po, "--suggestions", input.suggestions,
+                 "--lang", wildcards.lang, *termbase_option(input), "--memory", params.memory,
+                 "-o", output[0], log=log[0])
 
 
 rule page:
@@ -101,12 +114,14 @@ rule page:
         suggestions="build/{brief}/{lang}.suggestions.json",
         merged="build/{brief}/{lang}.merge.json",
     output: "out/{lang}/{brief}.html"
-    params: languages=",".join([SRC] + LANGS)
+    params:
+        languages=",".join([SRC] + LANGS),
+        memory=memory,
     log: "logs/{brief}/{lang}.page.log"
-    shell:
-        "{LOCBRIEF} page {input.document} {input.units} --lang {wildcards.lang} --po {input.po} "
-        "--suggestions {input.suggestions} --memory locales/{wildcards.lang}/memory.jsonl "
-        "--languages {params.languages} -o {output} 2>&1 | tee {log}"
+    run:
+        locbrief("page", input.document, input.units, "--lang", wildcards.lang, "--po", input.po,
+                 "--suggestions", input.suggestions, "--memory", params.memory,
+                 "--languages", params.languages, "-o", output[0], log=log[0])
 
 
 rule source_page:
@@ -116,9 +131,9 @@ rule source_page:
     output: f"out/{SRC}/{{brief}}.html"
     params: languages=",".join([SRC] + LANGS)
     log: f"logs/{{brief}}/{SRC}.page.log"
-    shell:
-        "{LOCBRIEF} page {input.document} {input.units} --lang {SRC} --languages {params.languages} "
-        "-o {output} 2>&1 | tee {log}"
+    run:
+        locbrief("page", input.document, input.units, "--lang", SRC, "--languages", params.languages,
+                 "-o", output[0], log=log[0])
 
 
 rule check:
@@ -128,9 +143,8 @@ rule check:
         merged="build/{brief}/{lang}.merge.json",
         termbase=termbase,
     output: "out/{lang}/{brief}.qa.json"
-    params:
-        termbase=lambda wildcards, input: f"--termbase {input.termbase}" if input.termbase else "",
+    params: memory=memory
     log: "logs/{brief}/{lang}.check.log"
-    shell:
-        "{LOCBRIEF} check {input.po} --units {input.units} --lang {wildcards.lang} {params.termbase} "
-        "--memory locales/{wildcards.lang}/memory.jsonl -o {output} 2>&1 | tee {log}"
+    run:
+        locbrief("check", input.po, "--units", input.units, "--lang", wildcards.lang,
+                 *termbase_option(input), "--memory", params.memory, "-o", output[0], log=log[0])

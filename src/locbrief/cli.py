@@ -91,6 +91,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--source-dir", default="source")
     p.set_defaults(run=cmd_check_config)
 
+    p = sub.add_parser("install-argos", help="install an Argos Translate model package")
+    p.add_argument("package", nargs="?", help="a local .argosmodel file")
+    p.add_argument("--from-index", nargs=2, metavar=("SOURCE", "TARGET"),
+                   help="download the pair (or an English pivot) from the Argos index instead")
+    p.set_defaults(run=cmd_install_argos)
+
     p = sub.add_parser("system-packages", help="Debian packages the configured engines need (for make)")
     p.add_argument("config", nargs="?", default="config/config.yaml")
     p.set_defaults(run=cmd_system_packages)
@@ -233,6 +239,15 @@ def cmd_check_config(args) -> None:
         source_path(brief, args.source_dir, args.config)
     for lang, engine in check_engines(config, args.config).items():
         print(f"{lang}: {engine}")
+
+
+def cmd_install_argos(args) -> None:
+    from .engines.argos import install_from_index, install_model, package_name
+    if bool(args.package) == bool(args.from_index):
+        raise LocbriefError("give either a .argosmodel file or --from-index SOURCE TARGET")
+    packages = install_from_index(*args.from_index) if args.from_index else [install_model(args.package)]
+    for package in packages:
+        print(f"installed {package_name(package)}")
 
 
 def cmd_system_packages(args) -> None:
