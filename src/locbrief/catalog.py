@@ -10,13 +10,29 @@ for a pipeline that writes machine suggestions into files humans edit:
   never replaced by a machine suggestion, fuzzy or not;
 * the PO is written atomically, only if it changed, and never over edits made
   while the run was going (see :func:`locbrief.files.write_atomically`).
+
+The rule for ``msgctxt`` (:func:`assign_contexts`): the same words are one entry,
+referenced from every block they stand in, because gettext keys on the words.
+The one exception is a *label* (heading, title, author role, caption, table
+cell, …) whose words also occur as running text or as a label of another kind:
+a label is translated as a title or noun phrase ("Fellow" as a job title is
+not "Fellow" in a sentence), so each such label gets ``msgctxt`` = its kind.
+Running text never gets a context. A context that appears or disappears later
+counts as a changed source: the translation is carried over, fuzzy, with
+``#| msgctxt``, as msgmerge does.
+
+Intended differences from ``msgmerge --previous`` (asserted in
+tests/test_merge_msgmerge.py): new entries get the machine suggestion (fuzzy)
+instead of staying empty; machine text nobody reviewed is neither fuzzy-matched
+to a new source nor kept as obsolete (the memory has it); similarity is
+difflib's ratio (cutoff :data:`FUZZY_CUTOFF`), not msgmerge's.
 """
 from __future__ import annotations
 
 import difflib
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -36,6 +52,11 @@ MACHINE_PREFIX = "machine translation: "
 QA_PREFIX = "QA: "
 TERM_PREFIX = "term: "
 _GENERATED_COMMENT = (MACHINE_PREFIX, QA_PREFIX, TERM_PREFIX)
+#: Block kinds that are labels, not running text (see the msgctxt rule above).
+LABEL_KINDS = frozenset({"topic", "title", "heading", "byline", "caption", "table_cell",
+                         "author_name", "author_role", "author_org", "date"})
+#: The one format flag the template decides; every other flag belongs to the translator.
+FORMAT_FLAG = "python-brace-format"
 KIND_LABELS = {"key_point": "key point", "endnote": "endnote", "heading": "heading",
                "caption": "figure caption", "list_item": "list item", "table_cell": "table cell",
                "author_name": "author name", "author_role": "author role", "author_org": "author organisation",
@@ -45,25 +66,54 @@ KIND_LABELS = {"key_point": "key point", "endnote": "endnote", "heading": "headi
 # ---------------------------------------------------------------- template
 
 def unit_comments(unit: Unit) -> list[str]:
-    """What translators are told about a unit: where it stands and what ``{n}`` means."""
-    label = KIND_LABELS.get(unit.kind, unit.kind.replace("_", " "))
-    notes = [f"{{{i}}} = note marker {p.value}" if p.kind == "note" else f"{{{i}}} = {p.kind} {p.value}"
+    """What translators are told about a unit: where it stands and what ``{n}`` means.
+
+    Note numbers are left out on purpose: adding a note renumbers all later
+    ones, and the comments of every later entry would change with them.
+    """
+    notes = [f"{{{i}}} = note marker" if p.kind == "note" else f"{{{i}}} = {p.kind} {p.value}"
              for i, p in enumerate(unit.placeholders)]
     tags = [f"<{tag}{i}> = {tag} " + " ".join(f'{k}="{v}"' for k, v in attrs)
             for i, (tag, attrs) in enumerate(unit.tags, 1) if attrs]
-    return [label.strip()] + notes + [t.strip() for t in tags]
+    return [_kind_label(unit)] + notes + [t.strip() for t in tags]
+
+
+def _kind_label(unit: Unit) -> str:
+    """"heading", "key point", "endnote 17": the block a sentence belongs to, in words."""
+    label = KIND_LABELS.get(unit.kind, unit.kind.replace("_", " ")).strip()
+    number = re.search(r"(\d+)$", unit.block)
+    return f"{label} {number.group(1)}" if unit.kind == "endnote" and number else label
+
+
+def assign_contexts(units: list[Unit]) -> list[Unit]:
+    """Give ``msgctxt`` = kind to labels whose words also stand elsewhere in another role.
+
+    See the module docstring for the rule; running text keeps ``context=None``.
+    The segment stage calls this before writing units and template, so the page
+    build and QA look entries up by the same (context, msgid) key.
+    """
+    roles: dict[str, set[str]] = {}
+    for unit in units:
+        roles.setdefault(unit.msgid, set()).add(_role(unit))
+    return [replace(u, context=u.kind) if u.context is None and u.kind in LABEL_KINDS
+            and len(roles[u.msgid]) > 1 else u for u in units]
+
+
+def _role(unit: Unit) -> str:
+    return unit.kind if unit.kind in LABEL_KINDS else "text"
 
 
 def build_template(units: list[Unit], brief: str) -> polib.POFile:
-    """One entry per distinct msgid, in document order, referencing every block it stands in."""
+    """One entry per distinct (msgctxt, msgid), in document order, referencing every block it stands in."""
     pot = polib.POFile(wrapwidth=WRAP)
+    pot.header = f"Messages of the brief {brief}, for translation with locbrief."
     pot.metadata = template_header(brief)
     entries: dict[tuple, polib.POEntry] = {}
     for unit in units:
         entry = entries.get(unit.key)
         if entry is None:
             entry = polib.POEntry(msgid=unit.msgid, msgstr="", msgctxt=unit.context,
-                                  flags=["python-brace-format"] if "{" in unit.msgid else [])
+                                  flags=[FORMAT_FLAG] if "{" in unit.msgid else [])
             entries[unit.key] = entry
             pot.append(entry)
         entry.occurrences.append((brief, unit.block))
@@ -80,14 +130,24 @@ def template_header(brief: str) -> dict[str, str]:
             "Generated-By": f"locbrief {__version__}"}
 
 
-def write_template(path: Path | str, pot: polib.POFile) -> None:
-    """Write the POT, keeping its creation date when no entry changed (small, stable diffs)."""
+def write_template(path: Path | str, pot: polib.POFile) -> bool:
+    """Write the POT, keeping its creation date when no entry changed (small, stable diffs).
+
+    Returns whether the bytes changed. Unchanged bytes are not rewritten, only
+    touched, so the workflow sees the stage as done and nothing else moves.
+    """
     path = Path(path)
-    if path.exists():
-        old = read_po(path)
+    before = read_bytes(path)
+    if before:
+        old = read_po(path, before)
         if _entries_text(old) == _entries_text(pot):
             pot.metadata["POT-Creation-Date"] = old.metadata.get("POT-Creation-Date", pot.metadata["POT-Creation-Date"])
-    write_atomically(path, str(pot) + "\n")
+    text = str(pot) + "\n"
+    if text.encode("utf-8") == before:
+        path.touch()
+        return False
+    write_atomically(path, text)
+    return True
 
 
 def _entries_text(po: polib.POFile) -> str:
@@ -99,9 +159,25 @@ def _entries_text(po: polib.POFile) -> str:
 def read_po(path: Path | str, data: bytes | None = None) -> polib.POFile:
     """Parse a PO/POT file; any problem is a one-line error with file and line."""
     path = Path(path)
-    data = read_bytes(path) if data is None else data
+    if data is None:
+        if not path.exists():
+            raise LocbriefError("file not found; run the pipeline stage that writes it first", str(path))
+        data = read_bytes(path)
+    text = _decode(data, path)
     try:
-        text = data.decode("utf-8")
+        po = polib.pofile(_with_obsolete_previous(text), wrapwidth=WRAP, encoding="utf-8")
+    except (OSError, ValueError, IndexError, KeyError) as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise LocbriefError(f"PO syntax error ({_reason(exc)}); fix the entry in Poedit or a text editor "
+                            "('msgfmt -c' shows details)", str(path), int(match.group(1)) if match else None) from None
+    _check_duplicates(po, path)
+    return po
+
+
+def _decode(data: bytes, path: Path) -> str:
+    """The file's text; only UTF-8 (with or without BOM) is accepted, as declared in the header."""
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise LocbriefError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); convert it with "
@@ -111,14 +187,15 @@ def read_po(path: Path | str, data: bytes | None = None) -> polib.POFile:
         line = text[:charset.start()].count("\n") + 1
         raise LocbriefError(f"declares charset {charset.group(1)}; locbrief reads and writes UTF-8 only — "
                             "convert with 'msgconv --to-code=UTF-8'", str(path), line)
-    try:
-        po = polib.pofile(text, wrapwidth=WRAP, encoding="utf-8")
-    except (OSError, ValueError) as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        raise LocbriefError(f"PO syntax error ({_reason(exc)}); fix the entry in Poedit or a text editor "
-                            "('msgfmt -c' shows details)", str(path), int(match.group(1)) if match else None) from None
-    _check_duplicates(po, path)
-    return po
+    return text.replace("\r\n", "\n")
+
+
+def _with_obsolete_previous(text: str) -> str:
+    """polib skips ``#~| msgid`` lines; read them as ``#|`` so obsolete entries keep their previous source.
+
+    The line count is unchanged, so line numbers in errors stay right.
+    """
+    return re.sub(r"^#~\|", "#|", text, flags=re.M)
 
 
 def _reason(exc: Exception) -> str:
@@ -126,6 +203,7 @@ def _reason(exc: Exception) -> str:
 
 
 def _check_duplicates(po: polib.POFile, path: Path) -> None:
+    """Two entries with one key (obsolete ones too): msgfmt and msgmerge reject it, and so do we."""
     seen: dict[tuple, int] = {}
     for entry in po:
         key = (entry.msgctxt, entry.msgid)
@@ -144,38 +222,55 @@ class MergeResult:
 
 
 def new_catalog(lang: str, brief: str) -> polib.POFile:
+    """An empty PO for a language; the header is the translator's from then on."""
     po = polib.POFile(wrapwidth=WRAP)
+    po.header = f"{_language_name(lang)} translation of the brief {brief}."
     po.metadata = {**template_header(brief), "PO-Revision-Date": _now(),
                    "Last-Translator": "", "Language-Team": "", "Language": lang}
     return po
 
 
+def _language_name(lang: str) -> str:
+    try:
+        return Locale.parse(lang).english_name or lang
+    except (UnknownLocaleError, ValueError):
+        return lang
+
+
 def merge(pot: polib.POFile, old: polib.POFile | None, suggestions: dict[str, Suggestion],
           memory: Memory, termbase: Termbase, lang: str) -> MergeResult:
     """The new PO: template order, translators' work carried forward, gaps filled by machine."""
-    po = new_catalog(lang, pot.metadata.get("Project-Id-Version", ""))
-    if old is not None:
-        po.metadata.update(old.metadata)
-    po.metadata.update(_managed_header(pot, lang))
-    active = {(e.msgctxt, e.msgid): e for e in old or [] if not e.obsolete}
-    obsolete = {(e.msgctxt, e.msgid): e for e in old or [] if e.obsolete}
-    matched: set[tuple] = set()
+    po = _with_header(pot, old, lang)
+    previous = _by_key(old)
     fresh = []
     for tmpl in pot:
-        key = (tmpl.msgctxt, tmpl.msgid)
-        previous = active.get(key) or obsolete.get(key)
-        if previous is not None:
-            matched.add(key)
-            po.append(_carry_forward(tmpl, previous, suggestions.get(tmpl.msgid), memory))
+        match = previous.pop((tmpl.msgctxt, tmpl.msgid), None)
+        if match is not None:
+            po.append(_carry_forward(tmpl, match, suggestions.get(tmpl.msgid), memory))
         else:
-            entry = _copy_template(tmpl)
-            po.append(entry)
-            fresh.append(entry)
-    _fill_fresh(fresh, active, obsolete, matched, suggestions, memory)
+            fresh.append(_copy_template(tmpl))
+            po.append(fresh[-1])
+    _fill_fresh(fresh, previous, suggestions, memory)
     for entry in po:
         _annotate(entry, suggestions.get(entry.msgid), memory, termbase)
-    _keep_obsolete(po, active, obsolete, matched, memory)
+    _keep_obsolete(po, previous, memory)
     return MergeResult(po, count_status(po, memory))
+
+
+def _with_header(pot: polib.POFile, old: polib.POFile | None, lang: str) -> polib.POFile:
+    """An empty PO with the translator's header (comments, team, dates) and our managed fields."""
+    po = new_catalog(lang, pot.metadata.get("Project-Id-Version", ""))
+    if old is not None:
+        po.header, po.metadata_is_fuzzy = old.header, old.metadata_is_fuzzy
+        po.metadata.update(old.metadata)
+    po.metadata.update(_managed_header(pot, lang))
+    return po
+
+
+def _by_key(old: polib.POFile | None) -> dict[tuple, polib.POEntry]:
+    """The old entries, active ones first then obsolete, each in file order (keys are unique)."""
+    entries = [e for e in old or [] if not e.obsolete] + [e for e in old or [] if e.obsolete]
+    return {(e.msgctxt, e.msgid): e for e in entries}
 
 
 def _managed_header(pot: polib.POFile, lang: str) -> dict[str, str]:
@@ -196,44 +291,76 @@ def _copy_template(tmpl: polib.POEntry) -> polib.POEntry:
                          occurrences=list(tmpl.occurrences), flags=list(tmpl.flags))
 
 
+def is_human_work(entry: polib.POEntry, memory: Memory) -> bool:
+    """A msgstr a person wrote or approved: anything but a machine suggestion still marked fuzzy."""
+    return bool(entry.msgstr) and status(entry, memory) != "machine"
+
+
 def _carry_forward(tmpl: polib.POEntry, old: polib.POEntry, suggestion: Suggestion | None,
                    memory: Memory) -> polib.POEntry:
-    """Same msgid as before: keep the translator's msgstr, flags and comments; refresh ours."""
+    """Same key as before: keep the translator's msgstr, flags and comments; refresh ours.
+
+    Only text that is not human work (empty, or a fuzzy machine suggestion) gives
+    way to a newer suggestion.
+    """
     entry = _copy_template(tmpl)
-    entry.msgstr = old.msgstr
-    entry.tcomment = old.tcomment
+    entry.msgstr, entry.tcomment = old.msgstr, old.tcomment
     entry.flags = _merge_flags(tmpl.flags, old.flags)
-    entry.previous_msgid = old.previous_msgid if "fuzzy" in old.flags else None
-    entry.previous_msgctxt = old.previous_msgctxt if "fuzzy" in old.flags else None
-    machine_only = not old.msgstr or ("fuzzy" in old.flags and memory.is_machine(old.msgid, old.msgstr))
-    if suggestion is not None and machine_only and old.msgstr != suggestion.text:
-        entry.msgstr = suggestion.text
+    if "fuzzy" in old.flags:
+        entry.previous_msgid, entry.previous_msgctxt = old.previous_msgid, old.previous_msgctxt
+    if suggestion is not None and not is_human_work(old, memory) and old.msgstr != suggestion.text:
+        entry.msgstr, entry.previous_msgid, entry.previous_msgctxt = suggestion.text, None, None
         _set_fuzzy(entry)
     return entry
 
 
 def _merge_flags(template_flags: list[str], old_flags: list[str]) -> list[str]:
-    """Translator's flags (fuzzy, no-wrap, …) plus the format flag the template decides."""
-    kept = [f for f in old_flags if not f.endswith("-format")]
+    """Translator's flags (fuzzy, no-wrap, no-python-brace-format, …) plus the format flag we decide."""
+    kept = [f for f in old_flags if f != FORMAT_FLAG]
     return kept + [f for f in template_flags if f not in kept]
 
 
-def _fill_fresh(fresh, active, obsolete, matched, suggestions, memory) -> None:
-    """New msgids: reuse a close human translation (fuzzy, with ``#| msgid``), else the machine's."""
-    pool = {key: e for key, e in list(active.items()) + list(obsolete.items())
-            if key not in matched and e.msgstr and not memory.is_machine(e.msgid, e.msgstr)}
+def _fill_fresh(fresh: list[polib.POEntry], leftovers: dict[tuple, polib.POEntry],
+                suggestions: dict[str, Suggestion], memory: Memory) -> None:
+    """New keys: take over a close human translation (fuzzy, ``#| msgid``), else the machine's.
+
+    A taken-over entry leaves ``leftovers``, so its text lives on in exactly one place.
+    """
+    pool = {key: e for key, e in leftovers.items() if is_human_work(e, memory)}
     for entry in fresh:
-        close = difflib.get_close_matches(entry.msgid, [k[1] for k in pool], n=1, cutoff=FUZZY_CUTOFF)
-        key = next((k for k in pool if close and k[1] == close[0]), None)
+        key = _closest(entry, pool)
         if key is not None:
-            old = pool.pop(key)
-            matched.add(key)
-            entry.msgstr, entry.tcomment = old.msgstr, old.tcomment
-            entry.previous_msgid, entry.previous_msgctxt = old.msgid, old.msgctxt
+            del pool[key]
+            _take_over(entry, leftovers.pop(key))
         elif entry.msgid in suggestions:
             entry.msgstr = suggestions[entry.msgid].text
         if entry.msgstr:
             _set_fuzzy(entry)
+
+
+def _closest(entry: polib.POEntry, pool: dict[tuple, polib.POEntry]) -> tuple | None:
+    """The same words under another context first, else the most similar source (difflib, as Babel)."""
+    by_msgid: dict[str, tuple] = {}
+    for key in pool:
+        by_msgid.setdefault(key[1], key)
+    if entry.msgid in by_msgid:
+        return by_msgid[entry.msgid]
+    close = difflib.get_close_matches(entry.msgid, list(by_msgid), n=1, cutoff=FUZZY_CUTOFF)
+    return by_msgid[close[0]] if close else None
+
+
+def _take_over(entry: polib.POEntry, old: polib.POEntry) -> None:
+    """Carry a translation to a changed source; ``#|`` shows the source it was last reviewed against.
+
+    Like msgmerge, an entry already fuzzy keeps its older previous msgid, so the
+    translator diffs against what they actually translated.
+    """
+    entry.msgstr, entry.tcomment = old.msgstr, old.tcomment
+    entry.flags = _merge_flags(entry.flags, old.flags)
+    if "fuzzy" in old.flags and old.previous_msgid is not None:
+        entry.previous_msgid, entry.previous_msgctxt = old.previous_msgid, old.previous_msgctxt
+    else:
+        entry.previous_msgid, entry.previous_msgctxt = old.msgid, old.msgctxt
 
 
 def _set_fuzzy(entry: polib.POEntry) -> None:
@@ -253,15 +380,12 @@ def _annotate(entry: polib.POEntry, suggestion: Suggestion | None, memory: Memor
     entry.comment = "\n".join(lines)
 
 
-def _keep_obsolete(po, active, obsolete, matched, memory) -> None:
-    """Vanished entries with a translation stay as ``#~``; machine-only ones are dropped."""
-    for key, old in list(active.items()) + list(obsolete.items()):
-        if key in matched or not old.msgstr:
-            continue
-        if old.obsolete or not memory.is_machine(old.msgid, old.msgstr) or "fuzzy" not in old.flags:
+def _keep_obsolete(po: polib.POFile, leftovers: dict[tuple, polib.POEntry], memory: Memory) -> None:
+    """Vanished human work stays as ``#~`` (revived if it returns); unreviewed machine text is dropped."""
+    for old in leftovers.values():
+        if old.obsolete or is_human_work(old, memory):
             old.obsolete = True
             po.append(old)
-            matched.add(key)
 
 
 # ---------------------------------------------------------------- status

@@ -147,10 +147,10 @@ def cmd_read(args) -> None:
 
 
 def cmd_segment(args) -> None:
-    from .catalog import build_template, write_template
+    from .catalog import assign_contexts, build_template, write_template
     from .segment import segment
     doc = Document.from_json(_read_json(args.document))
-    units = segment(doc)
+    units = assign_contexts(segment(doc))
     write_template(args.pot, build_template(units, doc.name))
     _write_json(args.units, [u.to_json() for u in units])
     print(f"{doc.name}: {len(units)} units, {len({u.key for u in units})} distinct → {args.pot}")

@@ -18,6 +18,7 @@ def write_atomically(path: Path | str, text: str, expected: bytes | None = None)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, _mode_for(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
@@ -29,6 +30,20 @@ def write_atomically(path: Path | str, text: str, expected: bytes | None = None)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _mode_for(path: Path) -> int:
+    """The file's current permissions, or the umask's default for a new file.
+
+    ``mkstemp`` creates 0600 files; without this a translator's PO would lose
+    its group/other read bits on the first merge.
+    """
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def read_bytes(path: Path | str) -> bytes:
