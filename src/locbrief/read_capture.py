@@ -47,8 +47,8 @@ NOTE_INLINE_LINE = re.compile(r"^\s*(?:[•▪◦·*-]\s*)?(?:\[(\d{1,3})\]|(\d{
 BYLINE = re.compile(r"^By\s+\S")
 URL_ONLY = re.compile(r"^(https?://|www\.)\S+$")
 FINAL_PUNCT = tuple(".!:;,")
-# Digits glued to the preceding character, as a note marker is.
-GLUED_DIGITS = re.compile(r"(?<=[^\s\d])\d+")
+# A run of digits; a marker is a tail of one, glued to what precedes it.
+DIGIT_RUN = re.compile(r"\d+")
 # A number glued on both sides like a marker: after a word/punctuation, before a quote or capital.
 SUSPECT_MARKER = re.compile(r"(?<=[^\s\d$€£#–—\-/])(\d{1,3})(?=[“\"‘A-Z])")
 NOTE_PREFIX_CHARS = 20
@@ -239,11 +239,9 @@ class CaptureReader:
             hit = next((c for c in others if _norm(c.text) == _norm(self.title_hint)), None)
             if hit:
                 return hit
-        for chunk in others:
-            if date is not None and chunk.no < date.no and _topic_shape(chunk.text):
-                continue
-            return chunk
-        return None
+        candidates = [c for c in others
+                      if not (date is not None and c.no < date.no and _topic_shape(c.text))]
+        return (candidates or others or [None])[0]
 
     # ------------------------------------------------------------ body
 
@@ -378,10 +376,10 @@ class NoteFinder:
         """Content of a block: text pieces with NoteRef(n) where markers stood, copies removed."""
         out: list[Inline] = []
         pos = done = 0
-        while m := GLUED_DIGITS.search(text, pos):
+        while m := DIGIT_RUN.search(text, pos):
             hit = self._marker_at(text, m.start(), m.end(), line)
             if hit is None:
-                pos = m.start() + 1
+                pos = m.end()
                 continue
             number, start, end = hit
             out.append(text[done:start])
@@ -392,8 +390,13 @@ class NoteFinder:
         return _tidy(out)
 
     def _marker_at(self, text: str, run_start: int, run_end: int, line: int) -> tuple[int, int, int] | None:
-        """(n, marker start, copy end) if some split of this digit run is marker n + copy of note n."""
-        for a in range(run_start, run_end):
+        """(n, marker start, copy end) if some split of this digit run is marker n + copy of note n.
+
+        The marker may be the whole run ("2024.1“…") or its tail ("in 20241“…"), never a
+        number standing alone after a space.
+        """
+        loose = run_start == 0 or text[run_start - 1].isspace()
+        for a in range(run_start + loose, run_end):
             for b in range(run_end, a, -1):
                 if text[a] == "0":
                     continue
@@ -643,7 +646,7 @@ def _words_regex(words: list[str]) -> re.Pattern:
 
 
 def _first_difference(text: str, expected: str) -> tuple[str, str]:
-    """The two tails from the first character where text and expected differ (spaces ignored)."""
+    """The two tails from the word where text and expected first differ (spacing ignored)."""
     i = j = 0
     while i < len(text) and j < len(expected):
         if text[i].isspace() and expected[j].isspace():
@@ -656,6 +659,8 @@ def _first_difference(text: str, expected: str) -> tuple[str, str]:
             break
         i += 1
         j += 1
+    while i > 0 and j > 0 and not expected[j - 1].isspace():   # back to the word's start
+        i, j = i - 1, j - 1
     return text[i:], expected[j:]
 
 
