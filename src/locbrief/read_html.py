@@ -30,7 +30,7 @@ BLOCK_TAGS = {"p", "div", "section", "article", "main", "header", "footer", "asi
               "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote",
               "figure", "figcaption", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption",
               "hr", "pre", "address", "details", "summary", "hgroup", "center", "fieldset", "form"}
-NEVER_TEXT = {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
+NEVER_TEXT = {"head", "script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
               "canvas", "form", "button", "input", "select", "textarea", "nav", "link", "meta",
               "dialog", "video", "audio", "source", "map"}
 CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "menu"}
@@ -127,7 +127,10 @@ class HtmlReader:
         if main:
             return main[0]
         body = root.find("body")
-        return body if body is not None else root
+        if body is None:
+            raise LocbriefError("no article text found; the page has no <body> — save the article page "
+                                "itself, not only its head", self.source)
+        return body
 
     def _drop_chrome(self, article) -> None:
         """Remove navigation, share boxes, related posts, site header/footer — but never notes."""
