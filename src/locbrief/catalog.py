@@ -242,9 +242,10 @@ def merge(pot: polib.POFile, old: polib.POFile | None, suggestions: dict[str, Su
     """The new PO: template order, translators' work carried forward, gaps filled by machine."""
     po = _with_header(pot, old, lang)
     previous = _by_key(old)
+    orphans = _orphaned_human_work(pot, previous, memory)
     fresh = []
     for tmpl in pot:
-        match = previous.pop((tmpl.msgctxt, tmpl.msgid), None)
+        match = _same_key(tmpl, previous, orphans, memory)
         if match is not None:
             po.append(_carry_forward(tmpl, match, suggestions.get(tmpl.msgid), memory))
         else:
@@ -271,6 +272,27 @@ def _by_key(old: polib.POFile | None) -> dict[tuple, polib.POEntry]:
     """The old entries, active ones first then obsolete, each in file order (keys are unique)."""
     entries = [e for e in old or [] if not e.obsolete] + [e for e in old or [] if e.obsolete]
     return {(e.msgctxt, e.msgid): e for e in entries}
+
+
+def _same_key(tmpl: polib.POEntry, previous: dict[tuple, polib.POEntry], orphans: set[str],
+              memory: Memory) -> polib.POEntry | None:
+    """The old entry with the template entry's key, taken out of ``previous``.
+
+    Not when it holds no human work while the same words under a context that
+    is gone do (``orphans``): then the entry counts as new, so that the human
+    text is taken over rather than left obsolete.
+    """
+    key = (tmpl.msgctxt, tmpl.msgid)
+    match = previous.get(key)
+    if match is not None and not is_human_work(match, memory) and tmpl.msgid in orphans:
+        return None
+    return previous.pop(key, None)
+
+
+def _orphaned_human_work(pot: polib.POFile, previous: dict[tuple, polib.POEntry], memory: Memory) -> set[str]:
+    """Msgids of human translations whose (msgctxt, msgid) is no longer in the template."""
+    template_keys = {(e.msgctxt, e.msgid) for e in pot}
+    return {key[1] for key, e in previous.items() if key not in template_keys and is_human_work(e, memory)}
 
 
 def _managed_header(pot: polib.POFile, lang: str) -> dict[str, str]:
@@ -317,7 +339,7 @@ def _carry_forward(tmpl: polib.POEntry, old: polib.POEntry, suggestion: Suggesti
 def _merge_flags(template_flags: list[str], old_flags: list[str]) -> list[str]:
     """Translator's flags (fuzzy, no-wrap, no-python-brace-format, …) plus the format flag we decide."""
     kept = [f for f in old_flags if f != FORMAT_FLAG]
-    return kept + [f for f in template_flags if f not in kept]
+    return kept + [f for f in template_flags if f not in kept and f"no-{f}" not in kept]
 
 
 def _fill_fresh(fresh: list[polib.POEntry], leftovers: dict[tuple, polib.POEntry],
