@@ -284,6 +284,13 @@ def test_small_capture(tmp_path):
     assert "Site Name" not in all_marked(doc, skip_notes=False)
 
 
+def test_text_right_after_the_endnote_list_is_kept(tmp_path):
+    text = SMALL.replace("    wrapped line.\n\nMore on Trade", "    wrapped line.\nA closing remark.\n\nMore on Trade")
+    doc = read_source(write(tmp_path, text))
+    assert doc.notes()[2].content == ["Note two text, with a wrapped line."]
+    assert plain_text(doc.blocks[-1].content) == "A closing remark."
+
+
 def test_marker_glued_to_a_year(tmp_path):
     text = SMALL.replace("came in 2020.1“Note one,”", "came in 20201“Note one,”")
     doc = read_source(write(tmp_path, text))

@@ -307,12 +307,13 @@ def test_noteref_shapes_and_warnings(tmp_path):
         "<article><p>One.<sup id='fnref1'><a href='#fn1'>1</a></sup> "
         "Two.<a href='#fn2' class='footnote-ref'><sup>2</sup></a> "
         "Three.<a href='#fn3' role='doc-noteref'>[3]</a> "
-        "Ghost.<sup><a href='#fn9'>9</a></sup> Link <a href='#section'>elsewhere</a>.</p>"
+        "Ghost.<sup><a href='#fn9'>9</a></sup> Link <a href='#section'>elsewhere</a>, "
+        "<a href='#fn2'>see note two</a>.</p>"
         "<section class='footnotes'><ol><li id='fn1'>Note one. <a href='#fnref1'>↩</a></li>"
         "<li id='fn2'>Note two.</li><li id='fn3'>Note three.</li><li id='fn4'>Note four, never cited.</li>"
         "</ol></section></article>"), warnings=warnings)
     para = by_id(doc, "p-1")
-    assert marked(para.content) == "One.[1] Two.[2] Three.[3] Ghost.[9] Link <a>elsewhere</a>."
+    assert marked(para.content) == "One.[1] Two.[2] Three.[3] Ghost.[9] Link <a>elsewhere</a>, <a>see note two</a>."
     assert sorted(doc.notes()) == [1, 2, 3, 4]
     assert marked(doc.notes()[1].content) == "Note one."
     assert any(w.endswith("note marker 9 points to #fn9, which is not in the endnotes; kept the marker")

@@ -112,13 +112,14 @@ class CaptureReader:
         self.meta: dict[str, str] = {}
         self.toc: list[str] = []
         self.title_hint: str | None = None
+        self.finder: NoteFinder          # set once the endnotes are known
 
     def read(self, name: str) -> Document:
         start, end = self._article_bounds()
         region = self._classify_lines(self.lines[start:end])
         notes, note_span = self._find_endnotes(region)
         self.finder = NoteFinder(notes, self.source, self.warn)
-        chunks = [c for c in _chunks(region) if not _within(c, note_span)]
+        chunks = _chunks([Line(l.no, l.text, "notes") if _within(l.no, note_span) else l for l in region])
         body = self._read_header(chunks)
         self._read_body(body, notes, note_span)
         self.finder.finish(self.blocks)
@@ -479,7 +480,8 @@ def _is_footer_line(text: str) -> bool:
 
 
 def _chunks(lines: list[Line]) -> list[Chunk]:
-    """Group lines into chunks: runs of text lines; figure and photo lines stand alone."""
+    """Group lines into chunks: runs of text lines; figure and photo lines stand alone;
+    blank, chrome and endnote-list lines separate chunks."""
     chunks: list[Chunk] = []
     run: list[Line] = []
     for line in lines + [Line(0, "", "blank")]:
@@ -494,8 +496,8 @@ def _chunks(lines: list[Line]) -> list[Chunk]:
     return chunks
 
 
-def _within(chunk: Chunk, span: tuple[int, int]) -> bool:
-    return span[0] <= chunk.no <= span[1] and span != (0, 0)
+def _within(line_no: int, span: tuple[int, int]) -> bool:
+    return span != (0, 0) and span[0] <= line_no <= span[1]
 
 
 def _parse_note_list(lines: list[Line], first: int, warn: Warner) -> tuple[dict[int, Endnote], int]:

@@ -40,13 +40,17 @@ CHROME_TOKEN = re.compile(
     r"masthead|cookie|advert|ads?|post-navigation|nav-links|navigation|pagination|print-link|"
     r"screen-reader-text|entry-footer|author-box|tags?-links)([-_].*)?$", re.IGNORECASE)
 NOTE_ID = re.compile(r"(?:fn|footnote|note|endnote|en)\D{0,3}?(\d+)$", re.IGNORECASE)
+MARKER_TEXT = re.compile(r"[\[(]?\d{1,3}[\])]?")     # "7", "[7]", "(7)": how a marker reads
 NOTES_CONTAINER_CLASS = re.compile(r"^(footnotes|endnotes|wp-block-footnotes|notes)$", re.IGNORECASE)
 BACKLINK_TEXT = {"↩", "↩︎", "^", "↑", "⏎", "[return]", "back"}
 HINT_CLASSES = (
-    ("date", re.compile(r"^(date|entry-date|published|posted-on|pubdate|post-date|dateline)$", re.I)),
-    ("byline", re.compile(r"^(byline|author|authors|entry-author|post-author)$", re.I)),
+    ("date", re.compile(r"^(date|entry-date|published|posted-on|pubdate|post-date|dateline|"
+                        r"wp-block-post-date)$", re.I)),
+    ("byline", re.compile(r"^(byline|author|authors|entry-author|post-author|wp-block-post-author(-name)?)$",
+                          re.I)),
     ("dek", re.compile(r"^(dek|deck|subtitle|standfirst|subhead|strapline|entry-subtitle)$", re.I)),
-    ("topic", re.compile(r"^(topic|topics|kicker|eyebrow|cat-links|categories|category)$", re.I)),
+    ("topic", re.compile(r"^(topic|topics|kicker|eyebrow|cat-links|categories|category|wp-block-post-terms)$",
+                         re.I)),
 )
 SINGLETONS = {"title", "dek", "date", "topic", "byline"}
 _SPACE = re.compile(r"[ \t\n\r\f]+")
@@ -82,7 +86,7 @@ class HtmlReader:
         self._drop_never_text(root)
         self._title_outside(root, article)
         self._walk(article)
-        self._endnotes_outside(article)
+        self._endnotes_outside()
         self._check_notes()
         if not any(plain_text(b.content).strip() for b in self.blocks if b.kind != "meta_description"):
             raise LocbriefError("no article text found; the page has no headings or paragraphs in its "
@@ -106,11 +110,10 @@ class HtmlReader:
     def _read_head(self, root) -> None:
         """<meta name="description"> becomes a block (readers see it in search results);
         the publication date goes to meta["date"]."""
-        desc = root.xpath("//meta[translate(@name,'DESCRIPTION','description')='description']/@content")
-        desc_el = root.xpath("//meta[translate(@name,'DESCRIPTION','description')='description']")
-        if desc and desc[0].strip():
-            self._add("meta_description", "meta-description", [" ".join(desc[0].split())],
-                      desc_el[0].sourceline or 0)
+        for meta in root.xpath("//meta[translate(@name,'DESCRIPTION','description')='description']")[:1]:
+            if (meta.get("content") or "").strip():
+                self._add("meta_description", "meta-description", [" ".join(meta.get("content").split())],
+                          meta.sourceline or 0)
         published = root.xpath("//meta[@property='article:published_time']/@content")
         if published and parse_date(published[0][:10]):
             self.meta["date"] = parse_date(published[0][:10]) or ""
@@ -207,11 +210,12 @@ class HtmlReader:
         target = href[1:] if href.startswith("#") else ""
         if not target:
             return None
-        if target in self.note_ids:
-            return self.note_ids[target]
         marked = (link.get("role") == "doc-noteref" or "footnote-ref" in _classes(link) | _classes(el)
                   or el.tag == "sup" or link.find("sup") is not None)
-        digits = re.sub(r"\D", "", link.text_content())
+        text = link.text_content().strip()
+        if target in self.note_ids and (marked or MARKER_TEXT.fullmatch(text)):
+            return self.note_ids[target]
+        digits = re.sub(r"\D", "", text)
         if marked and NOTE_ID.search(target) and digits:
             number = int(digits)
             self.warn(f"note marker {number} points to #{target}, which is not in the endnotes; "
@@ -219,7 +223,7 @@ class HtmlReader:
             return number
         return None
 
-    def _endnotes_outside(self, article) -> None:
+    def _endnotes_outside(self) -> None:
         """Endnote lists outside the article (after it, in a footer) are still the brief's notes."""
         for container in self.note_containers:
             if id(container) not in self.emitted:
@@ -358,9 +362,10 @@ class HtmlReader:
         caption = el.find(".//figcaption")
         images = [img for img in el.iter("img") if caption is None or not _is_ancestor(caption, img)]
         for child in el:
-            if not isinstance(child.tag, str) or child is caption or child.find(".//img") is not None \
-                    or child.tag in ("img", "picture"):
+            if not isinstance(child.tag, str) or child is caption or child.tag in ("img", "picture"):
                 continue
+            if child.find(".//img") is not None and not child.text_content().strip():
+                continue                     # an image wrapper (<a>, <div>) with no words of its own
             if _is_block(child):
                 self._block(child)
         content = self._inline(caption) if caption is not None else []
