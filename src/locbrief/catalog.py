@@ -164,6 +164,7 @@ def read_po(path: Path | str, data: bytes | None = None) -> polib.POFile:
             raise LocbriefError("file not found; run the pipeline stage that writes it first", str(path))
         data = read_bytes(path)
     text = _decode(data, path)
+    _check_syntax(text, path)
     try:
         po = polib.pofile(_with_obsolete_previous(text), wrapwidth=WRAP, encoding="utf-8")
     except (OSError, ValueError, IndexError, KeyError) as exc:
@@ -176,18 +177,53 @@ def read_po(path: Path | str, data: bytes | None = None) -> polib.POFile:
 
 def _decode(data: bytes, path: Path) -> str:
     """The file's text; only UTF-8 (with or without BOM) is accepted, as declared in the header."""
+    charset = re.search(rb'^"Content-Type:.*charset=([^\\"\s]+)', data, re.M)
+    if charset and charset.group(1).upper() not in (b"UTF-8", b"UTF8", b"CHARSET"):
+        line = data[:charset.start()].count(b"\n") + 1
+        raise LocbriefError(f"declares charset {charset.group(1).decode('ascii', 'replace')}; locbrief reads "
+                            "and writes UTF-8 only — convert with 'msgconv --to-code=UTF-8'", str(path), line)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise LocbriefError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); convert it with "
                             "'msgconv --to-code=UTF-8' or save it as UTF-8 in Poedit", str(path), line) from None
-    charset = re.search(r'^"Content-Type:.*charset=([^\\"\s]+)', text, re.M)
-    if charset and charset.group(1).upper() not in ("UTF-8", "UTF8", "CHARSET"):
-        line = text[:charset.start()].count("\n") + 1
-        raise LocbriefError(f"declares charset {charset.group(1)}; locbrief reads and writes UTF-8 only — "
-                            "convert with 'msgconv --to-code=UTF-8'", str(path), line)
     return text.replace("\r\n", "\n")
+
+
+_KEYWORD_LINE = re.compile(r'^(?:#~\s*)?(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)?\s*(".*)$')
+_QUOTED = re.compile(r'"(?:[^"\\]|\\["\\abfnrtv0-7x])*"')
+#: Which keyword may follow which: an entry is [msgctxt] msgid [msgid_plural] msgstr…
+_NEXT = {None: {"msgctxt", "msgid"}, "msgctxt": {"msgid"}, "msgid": {"msgid_plural", "msgstr"},
+         "msgid_plural": {"msgstr[n]"}, "msgstr": {"msgctxt", "msgid"},
+         "msgstr[n]": {"msgstr[n]", "msgctxt", "msgid"}}
+
+
+def _check_syntax(text: str, path: Path) -> None:
+    """What polib lets through but msgfmt rejects: broken strings, keywords out of order."""
+    last, last_line = None, 0
+    for number, line in enumerate(text.split("\n"), 1):
+        stripped = line.strip()
+        if not stripped or (stripped.startswith("#") and not stripped.startswith("#~")) \
+                or stripped.startswith("#~|"):
+            continue
+        match = _KEYWORD_LINE.match(stripped)
+        if not match or not _QUOTED.fullmatch(match.group(2).rstrip()):
+            raise LocbriefError("PO syntax error (expected a keyword and one \"quoted string\", "
+                                "closed, with valid escapes); fix the line in Poedit or a text editor",
+                                str(path), number)
+        keyword = match.group(1) and re.sub(r"\[\d+\]", "[n]", match.group(1))
+        if keyword is None and last is None:
+            raise LocbriefError("PO syntax error (a string continues no keyword)", str(path), number)
+        if keyword is not None:
+            if keyword not in _NEXT[last]:
+                expected = " or ".join(sorted(_NEXT[last]))
+                raise LocbriefError(f"PO syntax error ({keyword} where {expected} was expected); "
+                                    "an entry is [msgctxt] msgid msgstr", str(path), number)
+            last, last_line = keyword, number
+    if last in ("msgctxt", "msgid", "msgid_plural"):
+        raise LocbriefError(f"PO syntax error (the file ends after {last}, without msgstr)",
+                            str(path), last_line)
 
 
 def _with_obsolete_previous(text: str) -> str:
