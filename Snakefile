@@ -58,6 +58,7 @@ rule all:
     input:
         expand("out/{lang}/{brief}.html", lang=[SRC] + LANGS, brief=BRIEFS),
         expand("out/{lang}/{brief}.qa.json", lang=LANGS, brief=BRIEFS),
+        expand("out/{lang}/{brief}.review.html", lang=LANGS, brief=BRIEFS),
 
 
 rule read:
@@ -142,9 +143,27 @@ rule check:
         po="locales/{lang}/LC_MESSAGES/{brief}.po",
         merged="build/{brief}/{lang}.merge.json",
         termbase=termbase,
-    output: "out/{lang}/{brief}.qa.json"
+    output:
+        json="out/{lang}/{brief}.qa.json",
+        html="out/{lang}/{brief}.qa.html",
     params: memory=memory
     log: "logs/{brief}/{lang}.check.log"
     run:
         locbrief("check", input.po, "--units", input.units, "--lang", wildcards.lang,
+                 *termbase_option(input), "--memory", params.memory, "-o", output.json,
+                 "--html", output.html, log=log[0])
+
+
+rule review:
+    input:
+        document="build/{brief}/document.json",
+        units="build/{brief}/units.json",
+        po="locales/{lang}/LC_MESSAGES/{brief}.po",
+        merged="build/{brief}/{lang}.merge.json",
+        termbase=termbase,
+    output: "out/{lang}/{brief}.review.html"
+    params: memory=memory
+    log: "logs/{brief}/{lang}.review.log"
+    run:
+        locbrief("review", input.document, input.units, "--po", input.po, "--lang", wildcards.lang,
                  *termbase_option(input), "--memory", params.memory, "-o", output[0], log=log[0])

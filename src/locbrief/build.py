@@ -280,7 +280,7 @@ def _block_node(block: Block, children: list, doc: Document, locale: Locale, _):
         return E.BLOCKQUOTE(_element("p", children))
     classes = {"topic": "topic", "dek": "dek", "byline": "byline", "author_name": "author-name",
                "author_role": "author-role", "author_org": "author-org"}
-    return _element("p", children, class_=classes.get(kind, kind.replace("_", "-")))
+    return _element("p", children, class_=classes.get(kind, kind.replace("_", "-")), id=block.id)
 
 
 def _date_node(doc: Document, locale: Locale, children: list):

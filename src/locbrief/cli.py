@@ -84,7 +84,31 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--memory", required=True)
     p.add_argument("--strict", action="store_true", help="exit non-zero when there are errors")
     p.add_argument("-o", "--output", required=True, help="QA report JSON to write")
+    p.add_argument("--html", help="also write the report as an HTML page")
     p.set_defaults(run=cmd_check)
+
+    p = sub.add_parser("diff", help="units added, removed, changed, moved between two revisions of a PO or brief",
+                       description="OLD NEW: files or git REV:PATH; or REV1 REV2 -- PATH; or REV -- PATH "
+                                   "(against the working tree)")
+    p.add_argument("revisions", nargs="+", metavar="REVISION")
+    p.add_argument("--format", choices=("text", "markdown", "html"), default="text")
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.set_defaults(run=cmd_diff)
+
+    p = sub.add_parser("textconv", help="a PO as unit-per-block text, for git diff "
+                                        "(git config diff.locbrief.textconv 'python -m locbrief textconv')")
+    p.add_argument("file")
+    p.set_defaults(run=cmd_textconv)
+
+    p = sub.add_parser("review", help="bilingual review page of one language")
+    p.add_argument("document")
+    p.add_argument("units")
+    p.add_argument("--po", required=True)
+    p.add_argument("--lang", required=True)
+    p.add_argument("--termbase")
+    p.add_argument("--memory", required=True)
+    p.add_argument("-o", "--output", required=True, help="review HTML to write")
+    p.set_defaults(run=cmd_review)
 
     p = sub.add_parser("check-config", help="validate config/config.yaml and the engines it names")
     p.add_argument("config", nargs="?", default="config/config.yaml")
@@ -225,11 +249,65 @@ def cmd_check(args) -> int:
     findings = check_catalog(po, args.po, load_units(args.units), load_termbase(args.termbase or ""), memory)
     data = report(findings, args.lang, dict(count_status(po, memory)))
     _write_json(args.output, data)
+    if args.html:
+        from .check import render_report
+        from .files import write_atomically
+        write_atomically(args.html, render_report(data, f"QA: {args.po} ({args.lang})"))
     for finding in findings:
         if finding.severity == "error":
             print(f"locbrief: {finding}", file=sys.stderr)
     print(f"{args.lang}: QA {data['errors']} errors, {data['warnings']} warnings → {args.output}")
     return 1 if args.strict and data["errors"] else 0
+
+
+def cmd_diff(args) -> None:
+    from .diff import diff_revisions, load_revision, render_html, render_markdown, render_text, resolve_specs
+    from .files import write_atomically
+    old, new = resolve_specs(args.revisions)
+    diff = diff_revisions(load_revision(old), load_revision(new))
+    if args.format == "html":
+        text = render_html(diff)
+    elif args.format == "markdown":
+        text = render_markdown(diff)
+    else:
+        text = render_text(diff, colour=not args.output and sys.stdout.isatty())
+    if args.output:
+        write_atomically(args.output, text)
+        print(f"{len(diff.changes)} units listed → {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_textconv(args) -> None:
+    """git runs this on both sides of a diff; a PO it cannot parse (conflict markers) is shown as is."""
+    from .catalog import read_po
+    from .diff import textconv
+    data = Path(args.file).read_bytes()
+    try:
+        text = textconv(read_po(args.file, data))
+    except LocbriefError as exc:
+        print(f"locbrief: warning: {exc}; showing the file as it is", file=sys.stderr)
+        text = data.decode("utf-8", errors="replace")
+    sys.stdout.write(text)
+
+
+def cmd_review(args) -> None:
+    from .catalog import read_po, status
+    from .check import check_catalog
+    from .files import write_atomically
+    from .memory import Memory
+    from .review import render_review, review_rows
+    from .termbase import load_termbase
+    doc = Document.from_json(_read_json(args.document))
+    units = load_units(args.units)
+    po = read_po(args.po)
+    memory = Memory(args.memory)
+    termbase = load_termbase(args.termbase or "")
+    findings = check_catalog(po, args.po, units, termbase, memory)
+    rows = review_rows(doc, units, po, lambda entry: status(entry, memory), findings)
+    write_atomically(args.output, render_review(doc, rows, args.lang, termbase))
+    print(f"{args.lang}: review page {args.output} ({sum(r.needs_look for r in rows)} of {len(rows)} units "
+          "need a look)")
 
 
 def cmd_check_config(args) -> None:

@@ -1,0 +1,518 @@
+"""What changed between two revisions of a brief or of its PO: unit by unit, word by word.
+
+Reviewers should read the sentences that changed, not a line diff of a
+wrapped PO file. A revision is a file on disk or a file in git (``REV:PATH``);
+both sides are read into :class:`Item` lists (one per unit), matched by msgid
+(+ msgctxt), then what is left is paired by ``#| msgid``, block and position,
+and difflib similarity, so a reworded sentence shows as *changed*, not as
+removed + added. Unchanged units are never listed.
+
+:func:`textconv` is the same idea for ``git diff``: a PO rendered one unit per
+block, unwrapped, so git's own hunks are unit-level.
+"""
+from __future__ import annotations
+
+import difflib
+import html
+import re
+import subprocess
+import tempfile
+from bisect import bisect_left
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+from lxml import etree
+from lxml.html import builder as E
+
+from .catalog import MACHINE_PREFIX, read_po
+from .model import LocbriefError
+
+PO_SUFFIXES = {".po", ".pot"}
+BRIEF_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml"}
+NEARBY_CUTOFF = 0.4     # similarity that pairs a reworded unit in the same block or gap
+ANYWHERE_CUTOFF = 0.6   # … and anywhere else in the document
+RELATED_SHARE = 0.2     # below this share of paired units, two files are different briefs
+_WORD = re.compile(r"<[^<>\s]+>|\{\d+\}|\s+|\w+|[^\w\s]")
+
+
+# ---------------------------------------------------------------- model
+
+@dataclass(frozen=True)
+class Item:
+    """One unit as one revision has it; ``translation`` is None for a source brief."""
+    context: str | None
+    source: str
+    translation: str | None
+    status: str              # reviewed, fuzzy, machine, untranslated; "" for a source brief
+    block: str
+    position: int
+    previous: str | None = None   # ``#| msgid`` of a fuzzy entry: the source it was translated from
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return (self.context, self.source)
+
+
+@dataclass
+class Revision:
+    """One side of a diff: what the user named, what kind of file it is, its units."""
+    label: str
+    kind: str                # "po" or "brief"
+    items: list[Item]
+    lang: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str                # added, removed, changed, moved
+    old: Item | None
+    new: Item | None
+    moved: bool = False      # a changed unit can also have moved
+
+    @property
+    def source_changed(self) -> bool:
+        return bool(self.old and self.new and self.old.source != self.new.source)
+
+    @property
+    def translation_changed(self) -> bool:
+        return bool(self.old and self.new and self.old.translation != self.new.translation)
+
+    @property
+    def status_changed(self) -> bool:
+        return bool(self.old and self.new and self.old.status != self.new.status)
+
+    @property
+    def block(self) -> str:
+        return (self.new or self.old).block
+
+
+@dataclass
+class Diff:
+    old: Revision
+    new: Revision
+    changes: list[Change]
+
+    def counts(self) -> dict[str, int]:
+        counts = {kind: 0 for kind in ("changed", "added", "removed", "moved")}
+        for change in self.changes:
+            counts[change.kind] += 1
+        return counts
+
+
+# ---------------------------------------------------------------- reading revisions
+
+def resolve_specs(specs: list[str]) -> tuple[str, str]:
+    """The command line's revisions → two specs, each a path or ``REV:PATH``.
+
+    ``A B`` (files or ``REV:PATH``), ``REV1 REV2 [--] PATH`` and ``REV [--] PATH``
+    (that revision against the working tree), like ``git diff``.
+    """
+    if len(specs) == 3:
+        rev1, rev2, path = specs
+        return f"{rev1}:./{path}", f"{rev2}:./{path}"
+    if len(specs) == 2:
+        first, second = specs
+        if not Path(first).exists() and ":" not in first and Path(second).is_file():
+            return f"{first}:./{second}", second
+        return first, second
+    raise LocbriefError(f"expected two revisions to compare, got {len(specs)}; use 'locbrief diff OLD NEW' "
+                        "(files or REV:PATH) or 'locbrief diff REV1 REV2 -- PATH'")
+
+
+def load_revision(spec: str) -> Revision:
+    """A file on disk, or ``REV:PATH`` from git, read as a PO or as a source brief."""
+    path = Path(spec)
+    if path.is_dir():
+        raise LocbriefError("is a folder; name a PO file or a brief (.po, .txt, .html)", spec)
+    if path.exists():
+        return parse_revision(spec, path.name, path.read_bytes(), path)
+    if ":" not in spec:
+        raise LocbriefError("no such file (for a file in git, write REV:PATH, e.g. HEAD~1:locales/…)", spec)
+    rev, name = spec.split(":", 1)
+    return parse_revision(spec, Path(name).name, git_show(rev, name, spec))
+
+
+def git_show(rev: str, path: str, spec: str) -> bytes:
+    """The bytes of ``path`` at ``rev``; a bad revision or path is named in one line."""
+    check = _git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    if check.returncode != 0:
+        reason = check.stderr.decode(errors="replace").strip().splitlines()
+        if reason and "not a git repository" in reason[-1]:
+            raise LocbriefError("not inside a git repository, so REV:PATH cannot be read; "
+                                "give two files instead", spec)
+        raise LocbriefError(f"no such git revision {rev!r}; 'git log --oneline' lists them", spec)
+    shown = _git("show", f"{rev}:{path}")
+    if shown.returncode != 0:
+        raise LocbriefError(f"revision {rev} has no file {path.removeprefix('./')!r}; "
+                            f"'git ls-tree -r --name-only {rev}' lists its files", spec)
+    return shown.stdout
+
+
+def _git(*args: str) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(["git", *args], capture_output=True, timeout=60)
+    except FileNotFoundError:
+        raise LocbriefError("git is not installed; install git or compare two files") from None
+
+
+def parse_revision(label: str, name: str, data: bytes, path: Path | None = None) -> Revision:
+    """Bytes of a PO (by suffix, or by content) or of a brief (.txt, .html) → a revision."""
+    suffix = Path(name).suffix.lower()
+    if suffix in PO_SUFFIXES or (suffix not in BRIEF_SUFFIXES and re.search(rb'^msgid\s+"', data, re.M)):
+        return _po_revision(label, read_po(label, data))
+    if suffix in BRIEF_SUFFIXES:
+        return _brief_revision(label, name, data, path)
+    raise LocbriefError("neither a PO file nor a source brief; compare .po/.pot files or .txt/.html briefs", label)
+
+
+def _po_revision(label: str, po: polib.POFile) -> Revision:
+    entries = [e for e in po if not e.obsolete]
+    items = [Item(e.msgctxt, e.msgid, e.msgstr, po_status(e), _block_of(e), i, e.previous_msgid)
+             for i, e in enumerate(entries)]
+    return Revision(label, "po", items, po.metadata.get("Language", ""))
+
+
+def po_status(entry: polib.POEntry) -> str:
+    """Status read from the PO alone (as in :func:`locbrief.catalog.status`, the merge's comment
+    standing in for the memory): reviewed, machine, fuzzy or untranslated."""
+    if not entry.msgstr:
+        return "untranslated"
+    if "fuzzy" not in entry.flags:
+        return "reviewed"
+    machine = any(line.startswith(MACHINE_PREFIX) for line in entry.comment.split("\n"))
+    return "machine" if machine else "fuzzy"
+
+
+def _block_of(entry: polib.POEntry) -> str:
+    """The block id of ``#: brief:block`` (polib keeps a non-numeric "line" in the file part)."""
+    return _references(entry)[0] if entry.occurrences else ""
+
+
+def _references(entry: polib.POEntry) -> list[str]:
+    return [(f"{name}:{line}" if line else name).rsplit(":", 1)[-1] for name, line in entry.occurrences]
+
+
+def _brief_revision(label: str, name: str, data: bytes, path: Path | None) -> Revision:
+    from .read import read_source
+    from .segment import segment
+    try:
+        if path is not None:
+            doc = read_source(path)
+        else:
+            with tempfile.TemporaryDirectory(prefix="locbrief-diff-") as tmp:
+                (Path(tmp) / name).write_bytes(data)
+                doc = read_source(Path(tmp) / name)
+    except LocbriefError as exc:
+        raise LocbriefError(exc.message, label, exc.line) from None
+    seen: set[tuple] = set()
+    items = []
+    for unit in segment(doc):
+        if unit.key not in seen:
+            seen.add(unit.key)
+            items.append(Item(unit.context, unit.msgid, None, "", unit.block, len(items)))
+    return Revision(label, "brief", items, doc.lang)
+
+
+# ---------------------------------------------------------------- comparing
+
+def diff_revisions(old: Revision, new: Revision) -> Diff:
+    """Every unit that was added, removed, changed or moved between ``old`` and ``new``."""
+    if old.kind != new.kind:
+        raise LocbriefError(f"{old.label} is a {_kind_name(old)} but {new.label} is a {_kind_name(new)}; "
+                            "compare two PO files or two briefs")
+    pairs = _pair(old.items, new.items)
+    _check_related(old, new, pairs)
+    moved = _moved(pairs)
+    paired_old = {id(o) for o, _ in pairs}
+    paired_new = {id(n) for _, n in pairs}
+    changes = []
+    for o, n in pairs:
+        is_moved = id(n) in moved
+        if o.source != n.source or o.translation != n.translation or o.status != n.status:
+            changes.append(Change("changed", o, n, is_moved))
+        elif is_moved:
+            changes.append(Change("moved", o, n, True))
+    changes += [Change("removed", o, None) for o in old.items if id(o) not in paired_old]
+    changes += [Change("added", None, n) for n in new.items if id(n) not in paired_new]
+    return Diff(old, new, sorted(changes, key=_order_key(pairs)))
+
+
+def _kind_name(revision: Revision) -> str:
+    return "PO file" if revision.kind == "po" else "source brief"
+
+
+def _pair(old: list[Item], new: list[Item]) -> list[tuple[Item, Item]]:
+    """Same msgid (+ msgctxt) first; then ``#| msgid``; then the most similar nearby source."""
+    old_by_key = {o.key: o for o in old}
+    pairs = [(old_by_key[n.key], n) for n in new if n.key in old_by_key]
+    taken = {id(o) for o, _ in pairs} | {id(n) for _, n in pairs}
+    left_old = [o for o in old if id(o) not in taken]
+    left_new = [n for n in new if id(n) not in taken]
+    by_source = {o.source: o for o in left_old}
+    for n in list(left_new):
+        o = by_source.get(n.previous or "")
+        if o is not None and o in left_old:
+            pairs.append((o, n))
+            left_old.remove(o)
+            left_new.remove(n)
+    return pairs + _pair_similar(left_old, left_new, pairs)
+
+
+def _pair_similar(old: list[Item], new: list[Item], anchors: list[tuple[Item, Item]]) -> list[tuple[Item, Item]]:
+    """Greedy best-first pairing of reworded units by difflib ratio, nearby ones preferred."""
+    old_anchor = sorted(o.position for o, _ in anchors)
+    new_anchor = sorted(n.position for _, n in anchors)
+    candidates = []
+    for o in old:
+        gap = bisect_left(old_anchor, o.position)
+        for n in new:
+            nearby = o.block == n.block or gap == bisect_left(new_anchor, n.position)
+            cutoff = NEARBY_CUTOFF if nearby else ANYWHERE_CUTOFF
+            matcher = difflib.SequenceMatcher(None, o.source, n.source, autojunk=False)
+            if matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= cutoff:
+                candidates.append((ratio + (0.1 if nearby else 0), o.position, n.position, o, n))
+    pairs, used_old, used_new = [], set(), set()
+    for _, _, _, o, n in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+        if id(o) not in used_old and id(n) not in used_new:
+            pairs.append((o, n))
+            used_old.add(id(o))
+            used_new.add(id(n))
+    return pairs
+
+
+def _check_related(old: Revision, new: Revision, pairs: list) -> None:
+    smaller = min(len(old.items), len(new.items))
+    if smaller and len(pairs) < RELATED_SHARE * smaller:
+        raise LocbriefError(f"{old.label} and {new.label} share {len(pairs)} of {smaller} units; they look like "
+                            "two different briefs — compare two revisions of the same brief")
+
+
+def _moved(pairs: list[tuple[Item, Item]]) -> set[int]:
+    """Pairs outside the longest run kept in order (longest increasing subsequence) moved."""
+    ordered = sorted(pairs, key=lambda p: p[1].position)
+    olds = [o.position for o, _ in ordered]
+    tails: list[int] = []          # tails[k]: index into ordered of the smallest tail of a run of length k+1
+    back = [-1] * len(ordered)
+    for i, value in enumerate(olds):
+        k = bisect_left([olds[t] for t in tails], value)
+        back[i] = tails[k - 1] if k else -1
+        tails[k:k + 1] = [i]
+    keep, i = set(), tails[-1] if tails else -1
+    while i >= 0:
+        keep.add(i)
+        i = back[i]
+    return {id(n) for i, (_, n) in enumerate(ordered) if i not in keep}
+
+
+def _order_key(pairs: list[tuple[Item, Item]]):
+    """Changes in the new document's order; a removed unit where its old neighbour now stands."""
+    old_to_new = sorted((o.position, n.position) for o, n in pairs)
+    old_positions = [p for p, _ in old_to_new]
+
+    def key(change: Change):
+        if change.new is not None:
+            return (change.new.position, 1)
+        before = bisect_left(old_positions, change.old.position)
+        return (old_to_new[before - 1][1] if before else -1, 2, change.old.position)
+    return key
+
+
+# ---------------------------------------------------------------- words
+
+def word_diff(old: str, new: str) -> tuple[list[tuple[bool, str]], list[tuple[bool, str]]]:
+    """Both texts as (changed?, text) runs, split at words, placeholders and tags."""
+    a, b = _WORD.findall(old), _WORD.findall(new)
+    left, right = [], []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if i2 > i1:
+            left.append((op != "equal", "".join(a[i1:i2])))
+        if j2 > j1:
+            right.append((op != "equal", "".join(b[j1:j2])))
+    return left, right
+
+
+def _sides(change: Change, field: str) -> tuple[list, list]:
+    old = getattr(change.old, field) if change.old else None
+    new = getattr(change.new, field) if change.new else None
+    if old is None and new is None:
+        return [], []
+    if old is None or new is None:
+        text = old if old is not None else new
+        runs = [(True, text)] if text else []
+        return (runs, []) if new is None else ([], runs)
+    return word_diff(old, new)
+
+
+def _status_text(change: Change) -> str:
+    if change.old and change.new and change.status_changed:
+        return f"{change.old.status} → {change.new.status}"
+    return (change.new or change.old).status
+
+
+def _summary(diff: Diff) -> str:
+    counts = diff.counts()
+    if not diff.changes:
+        return f"no unit changed ({len(diff.new.items)} units)"
+    text = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
+    return f"{text} (of {len(diff.new.items)} units)"
+
+
+# ---------------------------------------------------------------- terminal
+
+RED, GREEN, BOLD, DIM, RESET = "\033[31;9m", "\033[32;4m", "\033[1m", "\033[2m", "\033[0m"
+
+
+def render_text(diff: Diff, colour: bool = False) -> str:
+    """For the terminal: ``[-old-]{+new+}`` word marks, or colour when writing to a tty."""
+    lines = [f"locbrief diff {diff.old.label} → {diff.new.label}: {_summary(diff)}"]
+    for change in diff.changes:
+        where = f"{change.block}" + (" (moved)" if change.moved and change.kind != "moved" else "")
+        status = _status_text(change)
+        head = f"{change.kind:8} {where}" + (f"  [{status}]" if status else "")
+        lines += ["", f"{BOLD}{head}{RESET}" if colour else head]
+        for field, label in (("source", "source"), ("translation", diff.new.lang or "translation")):
+            old, new = _sides(change, field)
+            if change.kind == "changed" and old == new == [] or (field == "translation" and diff.new.kind == "brief"):
+                continue
+            lines += _text_lines(label, old, new, change, colour)
+    return "\n".join(lines) + "\n"
+
+
+def _text_lines(label: str, old: list, new: list, change: Change, colour: bool) -> list[str]:
+    if old == new or not any(c for c, _ in old + new):
+        text = "".join(t for _, t in new or old)
+        return [f"  {label:>11}: {DIM + text + RESET if colour else text}"]
+    if change.kind != "changed":
+        return [f"  {label:>11}: {''.join(t for _, t in old or new)}"]
+    mark = (lambda t: f"{RED}{t}{RESET}", lambda t: f"{GREEN}{t}{RESET}") if colour else \
+        (lambda t: f"[-{t}-]", lambda t: f"{{+{t}+}}")
+    before = "".join(mark[0](t) if c else t for c, t in old)
+    after = "".join(mark[1](t) if c else t for c, t in new)
+    return [f"  {label:>11}: - {before}", f"  {'':>11}  + {after}"]
+
+
+# ---------------------------------------------------------------- markdown
+
+_MD_SPECIAL = re.compile(r"([\\`*_~\[\]|#])")
+
+
+def render_markdown(diff: Diff) -> str:
+    """For a pull request: a table, ~~removed~~ and **added** words; tags shown as text."""
+    lines = [f"### locbrief diff: `{diff.old.label}` → `{diff.new.label}`", "", f"**{_summary(diff)}**"]
+    if not diff.changes:
+        return "\n".join(lines) + "\n"
+    po = diff.new.kind == "po"
+    lines += ["", "| change | unit | source |" + (f" {diff.new.lang or 'translation'} | status |" if po else ""),
+              "| --- | --- | --- |" + (" --- | --- |" if po else "")]
+    for change in diff.changes:
+        kind = change.kind + (" + moved" if change.moved and change.kind == "changed" else "")
+        cells = [kind, f"`{change.block}`", _md_cell(*_sides(change, "source"))]
+        if po:
+            cells += [_md_cell(*_sides(change, "translation")), _md_escape(_status_text(change))]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _md_cell(old: list, new: list) -> str:
+    if not old or not new:
+        return _md_escape("".join(t for _, t in old or new))
+    out = []
+    for ops in _unified(old, new):
+        kind, text = ops
+        text = _md_escape(text)
+        out.append(text if kind == "equal" or not text.strip() else
+                   f"~~{text.strip()}~~" if kind == "delete" else f"**{text.strip()}**")
+    return " ".join(" ".join(out).split())
+
+
+def _unified(old: list, new: list) -> list[tuple[str, str]]:
+    """Old and new runs merged in reading order: equal, delete, insert."""
+    out, i, j = [], 0, 0
+    while i < len(old) or j < len(new):
+        if i < len(old) and old[i][0]:
+            out.append(("delete", old[i][1])); i += 1
+        elif j < len(new) and new[j][0]:
+            out.append(("insert", new[j][1])); j += 1
+        else:
+            out.append(("equal", old[i][1] if i < len(old) else new[j][1])); i += 1; j += 1
+    return out
+
+
+def _md_escape(text: str) -> str:
+    text = html.escape(text, quote=False)
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+
+
+# ---------------------------------------------------------------- HTML
+
+def render_html(diff: Diff) -> str:
+    """A self-contained side-by-side report: before | after, words marked with <del>/<ins>."""
+    title = f"locbrief diff: {diff.old.label} → {diff.new.label}"
+    po = diff.new.kind == "po"
+    rows = [E.TR(E.TH("change"), E.TH("unit"), E.TH(f"before ({diff.old.label})"),
+                 E.TH(f"after ({diff.new.label})"))]
+    for change in diff.changes:
+        kind = change.kind + (" + moved" if change.moved and change.kind == "changed" else "")
+        before, after = E.TD(), E.TD()
+        for field in ("source", "translation") if po else ("source",):
+            old, new = _sides(change, field)
+            before.append(_html_runs(old, "del", field))
+            after.append(_html_runs(new, "ins", field))
+        status = _status_text(change)
+        rows.append(E.TR(E.TD(kind, *([E.BR(), E.SMALL(status)] if status else [])), E.TD(E.CODE(change.block)),
+                         before, after, **{"class": change.kind}))
+    body = E.BODY(E.H1(title), E.P(_summary(diff)), *([E.TABLE(*rows)] if diff.changes else []))
+    page = E.HTML(E.HEAD(E.META(charset="utf-8"), E.TITLE(title), E.STYLE(DIFF_STYLE)), body, lang="en")
+    return "<!DOCTYPE html>\n" + etree.tostring(page, encoding="unicode", method="html", pretty_print=True)
+
+
+def _html_runs(runs: list, tag: str, field: str):
+    node = E.DIV(**{"class": field})
+    for changed, text in runs:
+        if changed:
+            mark = etree.SubElement(node, tag)
+            mark.text = text
+        elif len(node):
+            node[-1].tail = (node[-1].tail or "") + text
+        else:
+            node.text = (node.text or "") + text
+    return node
+
+
+DIFF_STYLE = """
+body { font: 15px/1.5 system-ui, sans-serif; margin: 1.5rem; color: #1d1d1f; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+th, td { border: 1px solid #ddd; padding: .4rem .6rem; vertical-align: top; text-align: left; }
+th:nth-child(1), th:nth-child(2) { width: 8rem; }
+.translation { margin-top: .4rem; padding-top: .4rem; border-top: 1px dashed #ccc; }
+del { background: #ffd7d5; text-decoration: line-through; }
+ins { background: #ccffd8; text-decoration: none; }
+tr.added td:last-child { background: #eaffea; } tr.removed td:nth-child(3) { background: #ffecec; }
+tr.moved td:first-child { color: #0b5394; }
+"""
+
+
+# ---------------------------------------------------------------- git textconv
+
+def textconv(po: polib.POFile) -> str:
+    """A PO as git should diff it: one block per unit (status, references, msgid, msgstr), unwrapped.
+
+    Stable: no dates, no wrapping, so a changed sentence is one changed line.
+    """
+    out = [f"# {po.metadata.get('Project-Id-Version', '')} · {po.metadata.get('Language', '')}".rstrip(" ·")]
+    for entry in po:
+        status = "obsolete" if entry.obsolete else po_status(entry)
+        refs = " ".join(_references(entry))
+        out += ["", f"== {status}" + (f" · {refs}" if refs else "")]
+        if entry.msgctxt is not None:
+            out.append(f"msgctxt: {_one_line(entry.msgctxt)}")
+        out += [f"msgid:  {_one_line(entry.msgid)}", f"msgstr: {_one_line(entry.msgstr)}"]
+    return "\n".join(out) + "\n"
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\n", "\\n")

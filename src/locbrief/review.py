@@ -1,0 +1,154 @@
+"""The bilingual review page: every unit of a brief, source beside translation, with what to look at.
+
+A reviewer reads it top to bottom like the brief itself: status (machine,
+fuzzy, reviewed, untranslated, from :func:`locbrief.catalog.status`), the QA
+findings of :mod:`locbrief.check`, the termbase's rules, and a link to the
+unit's place in the localized page (``<brief>.html#<block anchor>``, beside
+this page in ``out/<lang>/``). One self-contained HTML file; no script: a
+checkbox hides what needs no look, through CSS alone.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import polib
+from lxml import etree
+from lxml.html import builder as E
+
+from .check import Finding
+from .model import Block, Document, Inline, NoteRef, Span, Unit
+from .segment import DecodeError, decode
+from .termbase import Termbase
+
+#: Kinds whose page element carries ``id=block.id`` (see build.py's ``_block_node``).
+ANCHORED_KINDS = {"heading", "key_point", "list_item", "paragraph", "topic", "dek", "byline",
+                  "author_name", "author_role", "author_org"}
+STATUS_ORDER = ("untranslated", "machine", "fuzzy", "reviewed")
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One unit as the reviewer sees it."""
+    unit: Unit
+    translation: str
+    status: str
+    findings: tuple[Finding, ...]
+    anchor: str | None
+
+    @property
+    def needs_look(self) -> bool:
+        return self.status != "reviewed" or bool(self.findings)
+
+
+def block_anchor(block: Block) -> str | None:
+    """The fragment of the block's element in the localized page, if it has one."""
+    if block.kind == "endnote" and block.number is not None:
+        return f"note-{block.number}"
+    return block.id if block.kind in ANCHORED_KINDS else None
+
+
+def review_rows(doc: Document, units: list[Unit], po: polib.POFile, status_of,
+                findings: list[Finding]) -> list[ReviewRow]:
+    """The rows in document order; ``status_of(entry)`` is catalog.status with the language's memory."""
+    entries = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
+    blocks = {b.id: b for b in doc.blocks}
+    by_msgid: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_msgid.setdefault(finding.msgid, []).append(finding)
+    rows = []
+    for unit in units:
+        entry = entries.get(unit.key)
+        text = entry.msgstr if entry is not None else ""
+        state = status_of(entry) if entry is not None else "untranslated"
+        block = blocks.get(unit.block)
+        rows.append(ReviewRow(unit, text, state, tuple(by_msgid.get(unit.msgid, ())),
+                              block_anchor(block) if block else None))
+    return rows
+
+
+def render_review(doc: Document, rows: list[ReviewRow], lang: str, termbase: Termbase) -> str:
+    """The whole review page for one language."""
+    title = f"Review: {doc.name} ({lang})"
+    statuses = Counter(r.status for r in rows)
+    errors = sum(f.severity == "error" for r in rows for f in r.findings)
+    warnings = sum(f.severity == "warning" for r in rows for f in r.findings)
+    summary = E.P(f"{len(rows)} units — "
+                  + ", ".join(f"{statuses[s]} {s}" for s in STATUS_ORDER if statuses[s])
+                  + f"; QA: {errors} errors, {warnings} warnings. ",
+                  E.A("Open the page", href=f"{doc.name}.html"), " · ",
+                  E.A("QA report", href=f"{doc.name}.qa.html"))
+    toggle = E.P(E.LABEL(E.INPUT(type="checkbox", id="open"),
+                         " show only units that need a look (not reviewed, or with QA findings)"))
+    header = E.TR(E.TH("#"), E.TH("unit"), E.TH(f"source ({doc.lang})"), E.TH(f"translation ({lang})"),
+                  E.TH("status"), E.TH("QA"), E.TH("terms"))
+    table = E.TABLE(header, *[_row(i, row, doc, lang, termbase) for i, row in enumerate(rows, 1)])
+    page = E.HTML(E.HEAD(E.META(charset="utf-8"), E.TITLE(title), E.STYLE(REVIEW_STYLE)),
+                  E.BODY(E.H1(title), summary, toggle, table), lang="en")
+    return "<!DOCTYPE html>\n" + etree.tostring(page, encoding="unicode", method="html", pretty_print=True)
+
+
+def _row(number: int, row: ReviewRow, doc: Document, lang: str, termbase: Termbase):
+    unit = row.unit
+    where = E.A(unit.block, href=f"{doc.name}.html#{row.anchor}") if row.anchor else E.SPAN(unit.block)
+    qa = E.UL(*[E.LI(f"{f.severity}: [{f.check}] {f.message}", **{"class": f.severity}) for f in row.findings])
+    terms = E.UL(*[E.LI(hit.comment().removeprefix("term: ")) for hit in termbase.hits(unit.msgid)])
+    classes = f"{row.status} {'open' if row.needs_look else 'done'}"
+    if any(f.severity == "error" for f in row.findings):
+        classes += " has-error"
+    return E.TR(E.TD(str(number)), E.TD(where, E.BR(), E.SMALL(unit.kind.replace("_", " "))),
+                E.TD(*_rendered(unit, unit.msgid), lang=doc.lang.replace("_", "-")),
+                E.TD(*_rendered(unit, row.translation), lang=lang.replace("_", "-")),
+                E.TD(row.status), E.TD(qa), E.TD(terms), id=f"u{number}", **{"class": classes})
+
+
+def _rendered(unit: Unit, text: str) -> list:
+    """The text with its markup shown as markup (note markers as superscripts); raw if it does not decode."""
+    if not text:
+        return [E.EM("(no translation)", **{"class": "missing"})]
+    try:
+        return _nodes(decode(unit, text))
+    except DecodeError as exc:
+        return [E.CODE(text), E.BR(), E.SMALL(f"does not fit the source: {exc}", **{"class": "error"})]
+
+
+def _nodes(items: list[Inline]) -> list:
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, NoteRef):
+            out.append(E.SUP(str(item.number), **{"class": "note"}))
+        else:
+            out.append(_span(item))
+    return out
+
+
+def _span(span: Span):
+    tag = span.tag if span.tag in ("em", "strong", "b", "i", "sub", "sup", "code", "q", "cite", "abbr") else "span"
+    node = etree.Element(tag, **({"title": span.attrs["href"]} if "href" in span.attrs else {}))
+    for child in _nodes(span.children):
+        if isinstance(child, str):
+            if len(node):
+                node[-1].tail = (node[-1].tail or "") + child
+            else:
+                node.text = (node.text or "") + child
+        else:
+            node.append(child)
+    return node
+
+
+REVIEW_STYLE = """
+body { font: 15px/1.5 system-ui, sans-serif; margin: 1.5rem; color: #1d1d1f; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #ddd; padding: .35rem .55rem; vertical-align: top; text-align: left; }
+td:nth-child(3), td:nth-child(4) { width: 32%; font-family: Georgia, serif; }
+td ul { margin: 0; padding-left: 1rem; font-size: .85rem; }
+tr.machine td:nth-child(5), tr.untranslated td:nth-child(5) { background: #ffe3e3; }
+tr.fuzzy td:nth-child(5) { background: #fff4ce; }
+tr.reviewed td:nth-child(5) { background: #e3f7e3; }
+tr.has-error td:first-child { border-left: 4px solid #b00020; }
+li.error, small.error { color: #b00020; }
+sup.note { color: #0b5394; }
+body:has(#open:checked) tr.done { display: none; }
+"""
