@@ -5,6 +5,10 @@ numbers, quoted titles of cited works (in endnotes) and termbase terms.
 After translation every token must come back exactly once; a token that was
 dropped, duplicated or mangled is reported as a problem, so the unit goes to
 the PO fuzzy with a QA note instead of shipping broken.
+
+Termbase terms the engine already renders as the termbase wants ("cartels" →
+"cárteles") are left in the text: a token has no gender or number, so
+"the ZX0QZ" would come back as "el cárteles". Those terms are checked instead.
 """
 from __future__ import annotations
 
@@ -37,11 +41,18 @@ class Protected:
 class Masked:
     text: str
     items: tuple[Protected, ...]
+    #: (source, target) of terms left to the engine; the target must be in its output
+    checked_terms: tuple[tuple[str, str], ...] = ()
 
 
-def mask(msgid: str, termbase: Termbase, make_token, quoted_titles: bool = False) -> Masked:
-    """``msgid`` with protected items swapped for ``make_token(i)`` tokens."""
-    spans = _protected_spans(msgid, termbase, quoted_titles)
+def mask(msgid: str, termbase: Termbase, make_token, quoted_titles: bool = False,
+         engine_terms: frozenset[str] = frozenset()) -> Masked:
+    """``msgid`` with protected items swapped for ``make_token(i)`` tokens.
+
+    ``engine_terms``: sources of terms the engine translates right by itself
+    (see :func:`locbrief.suggest.terms_engine_knows`); they stay as words.
+    """
+    spans = _protected_spans(msgid, termbase, quoted_titles, engine_terms)
     items, out, pos = [], [], 0
     for start, end, kind, restore in spans:
         token = make_token(len(items))
@@ -51,15 +62,19 @@ def mask(msgid: str, termbase: Termbase, make_token, quoted_titles: bool = False
         items.append(Protected(token, restore, kind, msgid[start:end], pad))
         pos = end
     out.append(msgid[pos:])
-    return Masked("".join(out), tuple(items))
+    checked = tuple(dict.fromkeys((m.text, m.term.render(m.text)) for m in termbase.find(msgid)
+                                  if m.term.source in engine_terms
+                                  and all(m.end <= a or m.start >= b for a, b, _, _ in spans)))
+    return Masked("".join(out), tuple(items), checked)
 
 
-def _protected_spans(msgid: str, termbase: Termbase, quoted_titles: bool):
+def _protected_spans(msgid: str, termbase: Termbase, quoted_titles: bool, engine_terms: frozenset[str]):
     """Non-overlapping (start, end, kind, restore) spans, left to right; earlier kinds win."""
     spans = [(m.start(), m.end(), m.lastgroup, m.group(0)) for m in _PROTECTED.finditer(msgid)]
     if quoted_titles:
         spans += [(m.start(), m.end(), "title", m.group(0)) for m in re.finditer(QUOTED_TITLE, msgid)]
-    spans += [(m.start, m.end, "term", m.term.render(m.text)) for m in termbase.find(msgid)]
+    spans += [(m.start, m.end, "term", m.term.render(m.text)) for m in termbase.find(msgid)
+              if m.term.source not in engine_terms]
     chosen, taken = [], []
     for span in sorted(spans, key=lambda s: (_priority(s[2]), s[0])):
         if all(span[1] <= a or span[0] >= b for a, b in taken):
@@ -104,6 +119,8 @@ def unmask(text: str, masked: Masked) -> tuple[str, list[str]]:
     leftovers = re.findall(r"ZX\s?\d+\s?QZ", text, re.IGNORECASE)
     if leftovers:
         problems.append("engine mangled tokens: " + ", ".join(leftovers))
+    problems += [f"term {source!r} should be {target!r}" for source, target in masked.checked_terms
+                 if target.casefold() not in text.casefold()]
     return text, problems
 
 

@@ -18,8 +18,9 @@ def suggest(units: list[Unit], engine: Engine, source: str, target: str, termbas
             memory: Memory, batch_size: int = BATCH_SIZE) -> dict[str, Suggestion]:
     """A suggestion for every distinct msgid; only units the memory lacks reach the engine."""
     model = engine.model(source, target)
-    masked = {u.msgid: mask(u.msgid, termbase, engine.token, quoted_titles=u.kind == "endnote")
-              for u in units}
+    known = terms_engine_knows(termbase, engine, source, target, memory)
+    masked = {u.msgid: mask(u.msgid, termbase, engine.token, quoted_titles=u.kind == "endnote",
+                            engine_terms=known) for u in units}
     todo = [m for m in dict.fromkeys(x.text for x in masked.values())
             if memory.lookup(engine.name, model, m) is None]
     outputs = _translate(todo, engine, source, target, batch_size)
@@ -32,6 +33,26 @@ def suggest(units: list[Unit], engine: Engine, source: str, target: str, termbas
         if masked_unit.text in outputs:
             memory.remember(engine.name, model, masked_unit.text, output, msgid, suggestions[msgid].text)
     return suggestions
+
+
+def terms_engine_knows(termbase: Termbase, engine: Engine, source: str, target: str,
+                       memory: Memory) -> frozenset[str]:
+    """Sources of the terms the engine, asked about the term alone, renders as the termbase wants.
+
+    Those stay words in the text, so the engine makes articles and verbs agree
+    with them; the rest become tokens. One batch per engine model, remembered.
+    """
+    model = engine.model(source, target)
+    candidates = [t.source for t in termbase.terms if t.target is not None]
+    todo = [c for c in candidates if memory.lookup(engine.name, model, c) is None]
+    for term, output in zip(todo, engine.checked_batch(todo, source, target)):
+        memory.remember(engine.name, model, term, output, term, output)
+    return frozenset(t.source for t in termbase.terms if t.target is not None
+                     and _same_words(memory.lookup(engine.name, model, t.source), t.target))
+
+
+def _same_words(output: str | None, target: str) -> bool:
+    return output is not None and output.strip(" .").casefold() == target.casefold()
 
 
 def _translate(texts: list[str], engine: Engine, source: str, target: str, batch_size: int) -> dict[str, str]:

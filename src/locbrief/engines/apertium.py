@@ -1,7 +1,7 @@
 """Apertium, from Debian's packages: the engine that works offline on every machine here.
 
-One ``apertium`` process per batch (units separated by newlines), never one per
-unit. Pairs Debian lacks are chained through Spanish (en→es→pt_BR, en→es→fr).
+One ``apertium`` process per batch (units separated by blank lines), never one
+per unit. Pairs Debian lacks are chained through Spanish (en→es→pt_BR, en→es→fr).
 """
 from __future__ import annotations
 
@@ -62,23 +62,29 @@ class ApertiumEngine(Engine):
         return lines
 
     def _run(self, mode: str | None, lines: list[str]) -> list[str]:
-        """One apertium process for the whole batch; exactly one output line per input line."""
+        """One apertium process for the whole batch; exactly one output segment per input segment.
+
+        Segments are separated by a blank line, which Apertium treats as a
+        paragraph break: with single newlines its transfer rules reorder words
+        across them ("cartels\\nCartel" came back as "de\\ncárteles del cártel").
+        """
         if mode is None:
             raise EngineError("apertium has no mode for this pair")
         try:
-            done = subprocess.run(["apertium", "-u", mode], input="\n".join(lines) + "\n",
+            done = subprocess.run(["apertium", "-u", mode], input="\n\n".join(lines) + "\n",
                                   capture_output=True, text=True, timeout=self.timeout)
         except subprocess.TimeoutExpired:
-            raise EngineError(f"apertium {mode} hung for more than {self.timeout:.0f} s on a batch of "
+            raise EngineError(f"apertium {mode} hung for more than {self.timeout:g} s on a batch of "
                               f"{len(lines)} units starting {lines[0][:60]!r}") from None
         if done.returncode != 0:
-            raise EngineError(f"apertium {mode} failed (exit {done.returncode}): "
-                              f"{done.stderr.strip().splitlines()[-1:] or ''}")
-        out = done.stdout.rstrip("\n").split("\n") if done.stdout.strip() else []
+            last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+            raise EngineError(f"apertium {mode} failed (exit {done.returncode}) on a batch of {len(lines)} "
+                              f"units starting {lines[0][:60]!r}: {last}")
+        out = [seg.strip() for seg in done.stdout.strip("\n").split("\n\n")] if done.stdout.strip() else []
         if len(out) != len(lines):
-            raise EngineError(f"apertium {mode} returned {len(out)} lines for {len(lines)} sent; "
+            raise EngineError(f"apertium {mode} returned {len(out)} segments for {len(lines)} sent; "
                               f"batch starts with {lines[0][:60]!r}")
-        return [line.strip() for line in out]
+        return [" ".join(seg.split()) for seg in out]
 
 
 def _mode_for(source: str, target: str) -> str | None:
