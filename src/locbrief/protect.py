@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .termbase import Termbase
 
-URL = r"(?:https?://|www\.)[^\s<>“”\"]*[^\s<>“”\".,;:!?)\]’]"
+URL = r"(?:https?://|www\.)[^\s<>“”\"{}]*[^\s<>“”\"{}.,;:!?)\]’]"
 EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 PLACEHOLDER = r"\{\d+\}"
 TAG = r"</?[a-z]+\d+/?>"
@@ -91,13 +91,14 @@ def _padding(text: str, start: int, end: int, kind: str) -> tuple[bool, bool]:
     """Spaces to add around a token so the engine sees it as a word of its own.
 
     Glued tokens ("way.ZX0QZ") make Apertium merge lines and lose the token;
-    tags get a space on their inner side for the same reason.
+    tags get a space on their inner side, and on the outer side when a word is
+    glued to them ("CO<sub1>2</sub1>").
     """
     before, after = text[start - 1:start], text[end:end + 1]
     if kind == "tag":
         opening = not text[start:end].startswith("</") and not text[start:end].endswith("/>")
-        return (not opening and bool(before) and not before.isspace(),
-                opening and bool(after) and not after.isspace())
+        return (bool(before) and not before.isspace() and (not opening or before.isalnum()),
+                bool(after) and not after.isspace() and (opening or after.isalnum()))
     glued_before = bool(before) and (before.isalnum() or before in ".!?;:,”’\"')]")
     glued_after = bool(after) and after.isalnum()
     return glued_before, glued_after

@@ -33,7 +33,7 @@ With Within Yet Although After Before Because Both Each Given Over Despite Unfor
 #: Titles and citation abbreviations that never end a sentence, whatever follows.
 _NEVER_FINAL = re.compile(r"(?<![\w.])(?:Sen|Rep|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Gov|Pres|Dr|Mr|Mrs|Ms|Prof|St"
                           r"|Vol|Vols|No|Nos|v|vs|eds?|trans|pp?|ch|cf|Fig|Art|Sec)\.$")
-_LINK = re.compile(r"(?:https?://|www\.)[^\s<>“”\"]*[^\s<>“”\".,;:!?)\]’]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_LINK = re.compile(r"(?:https?://|www\.)[^\s<>“”\"{}]*[^\s<>“”\"{}.,;:!?)\]’]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _INITIALISM = re.compile(r"(?:\b[A-Z]\.){2,}$")          # U.S.  D.C.  J.D.
 _ET_AL = re.compile(r"\bet al\.$")
 _TAG = re.compile(r"<(/?)([a-z]+)(\d+)(/?)>")
