@@ -165,7 +165,10 @@ def po_path(lang: str, brief: str) -> Path:
 
 def cmd_read(args) -> None:
     from .read import read_source
-    doc = read_source(args.source)
+    warnings: list[str] = []
+    doc = read_source(args.source, warnings)
+    for warning in warnings:
+        print(f"locbrief: warning: {warning}", file=sys.stderr)
     _write_json(args.output, doc.to_json())
     print(f"{args.source}: {len(doc.blocks)} blocks, {len(doc.notes())} endnotes")
 
