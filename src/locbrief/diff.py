@@ -30,7 +30,7 @@ from .model import LocbriefError
 
 PO_SUFFIXES = {".po", ".pot"}
 BRIEF_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml"}
-NEARBY_CUTOFF = 0.4     # similarity that pairs a reworded unit in the same block or gap
+NEARBY_CUTOFF = 0.45    # word similarity that pairs a reworded unit in the same block or gap
 ANYWHERE_CUTOFF = 0.6   # … and anywhere else in the document
 RELATED_SHARE = 0.2     # below this share of paired units, two files are different briefs
 _WORD = re.compile(r"<[^<>\s]+>|\{\d+\}|\s+|\w+|[^\w\s]")
@@ -260,21 +260,26 @@ def _pair(old: list[Item], new: list[Item]) -> list[tuple[Item, Item]]:
 
 
 def _pair_similar(old: list[Item], new: list[Item], anchors: list[tuple[Item, Item]]) -> list[tuple[Item, Item]]:
-    """Greedy best-first pairing of reworded units by difflib ratio, nearby ones preferred."""
+    """Greedy best-first pairing of reworded units by word similarity; nearby ones preferred."""
     old_anchor = sorted(o.position for o, _ in anchors)
     new_anchor = sorted(n.position for _, n in anchors)
+    old_words = {id(o): _words(o.source) for o in old}
+    span_old, span_new = max(len(old), 1), max(len(new), 1)
     candidates = []
-    for o in old:
-        gap = bisect_left(old_anchor, o.position)
-        for n in new:
-            nearby = o.block == n.block or gap == bisect_left(new_anchor, n.position)
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    for j, n in enumerate(new):
+        matcher.set_seq2(_words(n.source))          # difflib caches what it learns about seq2
+        gap = bisect_left(new_anchor, n.position)
+        for i, o in enumerate(old):
+            nearby = o.block == n.block or gap == bisect_left(old_anchor, o.position)
             cutoff = NEARBY_CUTOFF if nearby else ANYWHERE_CUTOFF
-            matcher = difflib.SequenceMatcher(None, o.source, n.source, autojunk=False)
+            matcher.set_seq1(old_words[id(o)])
             if matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff:
                 continue
             ratio = matcher.ratio()
             if ratio >= cutoff:
-                candidates.append((ratio + (0.1 if nearby else 0), o.position, n.position, o, n))
+                distance = abs(i / span_old - j / span_new)
+                candidates.append((ratio + (0.1 if nearby else 0) - 0.1 * distance, i, j, o, n))
     pairs, used_old, used_new = [], set(), set()
     for _, _, _, o, n in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
         if id(o) not in used_old and id(n) not in used_new:
@@ -282,6 +287,11 @@ def _pair_similar(old: list[Item], new: list[Item], anchors: list[tuple[Item, It
             used_old.add(id(o))
             used_new.add(id(n))
     return pairs
+
+
+def _words(text: str) -> list[str]:
+    """Word tokens for similarity: character ratios call any two English sentences ~40% alike."""
+    return [t.lower() for t in _WORD.findall(text) if not t.isspace()]
 
 
 def _check_related(old: Revision, new: Revision, pairs: list) -> None:
