@@ -89,7 +89,7 @@ def _entry_findings(entry: polib.POEntry, unit: Unit, termbase: Termbase, memory
     yield from _termbase_findings(entry, termbase)
     yield from number_findings(entry.msgid, entry.msgstr, lang)
     yield from _same_as_source(entry, unit, termbase, lang)
-    yield from toolkit_findings(entry.msgid, entry.msgstr, lang)
+    yield from toolkit_findings(_text(entry.msgid), _text(entry.msgstr), lang)   # markup: the placeholders check
     doubled = _doubled_punctuation(entry.msgstr) - _doubled_punctuation(entry.msgid)
     if doubled:
         yield "punctuation", "warning", "doubled punctuation: " + ", ".join(repr(d) for d in sorted(doubled))
