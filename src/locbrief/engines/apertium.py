@@ -46,14 +46,23 @@ class ApertiumEngine(Engine):
         return " | ".join(parts)
 
     def debian_packages(self, source: str, target: str) -> list[str]:
-        """The Debian packages that provide source→target (through the pivot if needed)."""
-        src, tgt = language_code(source), language_code(target)
-        pivot = PIVOTS.get((src, tgt))
-        hops = [(src, pivot), (pivot, tgt)] if pivot else [(src, tgt)]
-        return ["apertium"] + sorted({PACKAGES.get(hop, f"apertium-{hop[0]}-{hop[1]}") for hop in hops})
+        """The Debian packages that provide source→target (through the pivot if needed); [] if none does."""
+        hops = self._hops(source, target)
+        if not all(hop in PACKAGES for hop in hops):
+            return []
+        return ["apertium"] + sorted({PACKAGES[hop] for hop in hops})
 
     def install_hint(self, source: str, target: str) -> str:
-        return "apt-get install " + " ".join(self.debian_packages(source, target))
+        packages = self.debian_packages(source, target)
+        if not packages:
+            missing = next(f"{a}→{b}" for a, b in self._hops(source, target) if (a, b) not in PACKAGES)
+            return f"Debian has no Apertium package for {missing} (choose another engine for {target})"
+        return "apt-get install " + " ".join(packages)
+
+    def _hops(self, source: str, target: str) -> list[tuple[str, str]]:
+        src, tgt = language_code(source), language_code(target)
+        pivot = PIVOTS.get((src, tgt))
+        return [(src, pivot), (pivot, tgt)] if pivot else [(src, tgt)]
 
     def translate_batch(self, texts: list[str], source: str, target: str) -> list[str]:
         lines = [" ".join(t.split()) for t in texts]

@@ -1,0 +1,128 @@
+"""Apertium as the pipeline uses it: one process per batch, clear errors when it misbehaves.
+
+Process counts and failures are observed with small shell scripts named
+``apertium`` put first on PATH: a wrapper that logs each start and runs the
+real apertium, and fakes that hang, crash or answer short.
+"""
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from locbrief.engines import EngineError, choose_engine, get_engine
+from locbrief.engines.apertium import ApertiumEngine
+from locbrief.memory import Memory
+from locbrief.read import read_source
+from locbrief.segment import segment
+from locbrief.suggest import suggest
+from locbrief.termbase import load_termbase
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL_APERTIUM = shutil.which("apertium")
+pytestmark = pytest.mark.skipif(REAL_APERTIUM is None, reason="apertium is not installed")
+
+
+def put_first_on_path(monkeypatch, folder: Path, script: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    path = folder / "apertium"
+    path.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    return path
+
+
+@pytest.fixture(scope="module")
+def brief_units():
+    return segment(read_source(str(ROOT / "source" / "no-gwot-narco.txt")))
+
+
+def test_one_apertium_process_per_batch_never_per_unit(tmp_path, monkeypatch, brief_units):
+    log = tmp_path / "starts.log"
+    put_first_on_path(monkeypatch, tmp_path / "bin", f'echo "$@" >> {log}\nexec {REAL_APERTIUM} "$@"\n')
+    units = brief_units[:150]
+    termbase = load_termbase(ROOT / "locales" / "es_MX" / "termbase.tsv")
+    suggestions = suggest(units, ApertiumEngine(), "en", "es_MX", termbase, Memory(tmp_path / "m.jsonl"),
+                          batch_size=64)
+    starts = log.read_text().splitlines()
+    term_probe = 1
+    assert len(starts) == math.ceil(len({u.msgid for u in units}) / 64) + term_probe
+    assert set(starts) == {"-u eng-spa"}
+    assert len(suggestions) == len({u.msgid for u in units})
+
+
+def test_a_pivot_pair_runs_one_process_per_hop_and_batch(tmp_path, monkeypatch):
+    log = tmp_path / "starts.log"
+    put_first_on_path(monkeypatch, tmp_path / "bin", f'echo "$@" >> {log}\nexec {REAL_APERTIUM} "$@"\n')
+    engine = ApertiumEngine()
+    out = engine.checked_batch(["The cartels adapt.", "Mexico is a sovereign country."], "en", "pt_BR")
+    assert log.read_text().splitlines() == ["-u eng-spa", "-u es-pt_BR"]
+    assert out[0].endswith("adaptam.") and "país soberano" in out[1]      # Portuguese, in order
+    assert engine.model("en", "pt_BR").startswith("eng-spa ") and " | es-pt_BR " in engine.model("en", "pt_BR")
+
+
+def test_units_without_final_punctuation_do_not_bleed_into_each_other():
+    out = ApertiumEngine().checked_batch(["cartel", "cartels", "Cartel", "Key points"], "en", "es_MX")
+    assert [o.casefold() for o in out] == ["cártel", "cárteles", "cártel", "puntos claves"]
+
+
+def test_each_suggestion_records_engine_model_and_version(tmp_path):
+    version = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "apertium-eng-spa"],
+                             capture_output=True, text=True).stdout.strip()
+    units = segment(read_source(str(ROOT / "source" / "no-gwot-narco.txt")))[:2]
+    suggestions = suggest(units, ApertiumEngine(), "en", "es_MX", load_termbase(None), Memory(tmp_path / "m.jsonl"))
+    assert {(s.engine, s.model) for s in suggestions.values()} == {("apertium", f"eng-spa {version}")}
+
+
+# ---------------------------------------------------------------- misbehaving apertium
+
+def test_a_hanging_apertium_is_stopped_and_named(tmp_path, monkeypatch):
+    put_first_on_path(monkeypatch, tmp_path / "bin", "sleep 30\n")
+    engine = ApertiumEngine()
+    engine.timeout = 1
+    with pytest.raises(EngineError) as error:
+        engine.checked_batch(["Trump met Sheinbaum.", "Second unit."], "en", "es_MX")
+    assert str(error.value) == ("apertium eng-spa hung for more than 1 s on a batch of 2 units "
+                                "starting 'Trump met Sheinbaum.'")
+
+
+def test_a_crashing_apertium_gives_its_last_message(tmp_path, monkeypatch):
+    put_first_on_path(monkeypatch, tmp_path / "bin", 'echo "Error: Mode eng-spa not usable" >&2\nexit 1\n')
+    with pytest.raises(EngineError) as error:
+        ApertiumEngine().checked_batch(["Trump met Sheinbaum."], "en", "es_MX")
+    assert str(error.value) == ("apertium eng-spa failed (exit 1) on a batch of 1 units starting "
+                                "'Trump met Sheinbaum.': Error: Mode eng-spa not usable")
+
+
+def test_an_apertium_that_answers_short_is_refused(tmp_path, monkeypatch):
+    put_first_on_path(monkeypatch, tmp_path / "bin", "head -n 1\n")
+    with pytest.raises(EngineError) as error:
+        ApertiumEngine().checked_batch(["One.", "Two.", "Three."], "en", "es_MX")
+    assert str(error.value) == "apertium eng-spa returned 1 segments for 3 sent; batch starts with 'One.'"
+    assert "\n" not in str(error.value)
+
+
+# ---------------------------------------------------------------- choosing an engine
+
+def test_a_pair_without_an_engine_says_what_to_install():
+    with pytest.raises(EngineError) as error:
+        choose_engine("apertium", "en", "de")
+    assert str(error.value) == ("no apertium engine installed for en→de: Debian has no Apertium package "
+                                "for en→de (choose another engine for de)")
+
+
+def test_a_missing_apertium_says_which_debian_packages(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))        # no apertium anywhere on PATH
+    with pytest.raises(EngineError) as error:
+        choose_engine("apertium", "en", "pt_BR")
+    assert str(error.value).endswith("apt-get install apertium apertium-eng-spa apertium-es-pt")
+
+
+def test_auto_takes_argos_when_installed_and_apertium_otherwise():
+    argos_ready = get_engine("argos").available("en", "es_MX")
+    assert choose_engine("auto", "en", "es_MX").name == ("argos" if argos_ready else "apertium")
