@@ -270,3 +270,36 @@ def test_revision_syntax():
     assert resolve_specs(["HEAD~1:x.po", "x.po"]) == ("HEAD~1:x.po", "x.po")
     with pytest.raises(LocbriefError, match="expected two revisions"):
         resolve_specs(["a.po"])
+
+
+# ---------------------------------------------------------------- git diff driver
+
+def test_git_diff_shows_po_changes_unit_by_unit(tmp_path):
+    """With the repository's .gitattributes and the one-line set-up, git diff speaks in units."""
+    repo = init_repo(tmp_path)
+    shutil.copy2(REPO / ".gitattributes", repo / ".gitattributes")
+    git(repo, "config", "diff.locbrief.textconv", f"{sys.executable} -m locbrief textconv")
+    long_msgid = "Cartels control the routes north, and " + "the army cannot stop them, " * 5 + "says the report."
+    entries = BASE + [("p-9", long_msgid, "Los cárteles controlan las rutas. " * 4, True)]
+    (repo / "x.po").write_bytes(po_text(*entries))
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "draft")
+    entries[-1] = ("p-9", long_msgid, "Los cárteles controlan las rutas del norte. " * 4)
+    (repo / "x.po").write_bytes(po_text(*entries))
+
+    out = git(repo, "diff", "x.po")
+    changed = [line for line in out.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert changed == ["-== machine · p-9", "+== reviewed · p-9",
+                       "-msgstr: " + "Los cárteles controlan las rutas. " * 4,
+                       "+msgstr: " + "Los cárteles controlan las rutas del norte. " * 4]
+    assert f" msgid:  {long_msgid}" in out.splitlines()          # unwrapped context: the whole source sentence
+    raw = git(repo, "diff", "--no-textconv", "x.po")
+    assert '"' in raw and "msgstr: " not in raw                   # the file itself is untouched
+
+
+def test_textconv_shows_a_file_it_cannot_parse_as_it_is(tmp_path):
+    broken = tmp_path / "conflict.po"
+    broken.write_text('<<<<<<< ours\nmsgid "a"\nmsgstr "b"\n=======\n')
+    run = locbrief(tmp_path, "textconv", "conflict.po")
+    assert run.returncode == 0 and run.stdout == broken.read_text()
+    assert run.stderr.startswith("locbrief: warning: conflict.po") and len(run.stderr.splitlines()) == 1

@@ -513,7 +513,8 @@ def textconv(po: polib.POFile) -> str:
 
     Stable: no dates, no wrapping, so a changed sentence is one changed line.
     """
-    out = [f"# {po.metadata.get('Project-Id-Version', '')} · {po.metadata.get('Language', '')}".rstrip(" ·")]
+    names = [po.metadata.get(field, "") for field in ("Project-Id-Version", "Language")]
+    out = ["# " + " · ".join(name for name in names if name)]
     for entry in po:
         status = "obsolete" if entry.obsolete else po_status(entry)
         refs = " ".join(_references(entry))
