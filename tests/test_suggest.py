@@ -1,0 +1,127 @@
+"""Suggestions are remembered: a reworded sentence is the only thing an engine sees again."""
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+
+import pytest
+
+from locbrief.engines.apertium import ApertiumEngine
+from locbrief.engines.simple import PseudoEngine
+from locbrief.memory import Memory
+from locbrief.model import LocbriefError
+from locbrief.read import read_source
+from locbrief.segment import segment
+from locbrief.suggest import suggest
+from locbrief.termbase import load_termbase
+
+ROOT = Path(__file__).resolve().parents[1]
+BEFORE = "But making the war on drugs literal will not work."
+AFTER = "But making the war on drugs literal cannot work."
+
+
+class Counting:
+    """Mixin for a real engine that keeps every segment it is sent."""
+
+    def __init__(self):
+        self.sent: list[str] = []
+
+    def translate_batch(self, texts, source, target):
+        self.sent.extend(texts)
+        return super().translate_batch(texts, source, target)
+
+
+class CountingApertium(Counting, ApertiumEngine):
+    pass
+
+
+class CountingPseudo(Counting, PseudoEngine):
+    pass
+
+
+@pytest.fixture(scope="module")
+def brief():
+    return read_source(str(ROOT / "source" / "no-gwot-narco.txt"))
+
+
+def reworded(brief):
+    doc = copy.deepcopy(brief)
+    p1 = next(b for b in doc.blocks if b.id == "p-1")
+    p1.content = [item.replace(BEFORE, AFTER) if isinstance(item, str) else item for item in p1.content]
+    return doc
+
+
+def term_probes(lang):
+    """Terms with a required target: each is sent alone once, to learn if the engine knows it."""
+    return sum(1 for t in load_termbase(ROOT / "locales" / lang / "termbase.tsv").terms if t.target)
+
+
+def run(units, engine, lang, memory_path):
+    memory = Memory(memory_path)
+    termbase = load_termbase(ROOT / "locales" / lang / "termbase.tsv")
+    suggestions = suggest(units, engine, "en", lang, termbase, memory)
+    memory.save()
+    return suggestions
+
+
+@pytest.mark.parametrize("lang", ["es_MX", "pt_BR", "fr", "ca"])
+def test_rewording_one_sentence_sends_exactly_one_unit_per_language(tmp_path, brief, lang):
+    memory = tmp_path / lang / "memory.jsonl"
+    first = CountingPseudo()
+    before = run(segment(brief), first, lang, memory)
+    assert len(first.sent) > len(before)                 # every unit, plus the termbase probe
+
+    again = CountingPseudo()
+    after = run(segment(reworded(brief)), again, lang, memory)
+    assert len(again.sent) == 1 and "cannot work" in again.sent[0]
+    assert set(after) == set(before) - {BEFORE} | {AFTER}
+    assert all(after[m] == before[m] for m in after if m != AFTER)
+
+
+@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+def test_with_apertium_the_second_run_asks_only_for_the_reworded_sentence(tmp_path, brief):
+    memory = tmp_path / "memory.jsonl"
+    run(segment(brief), CountingApertium(), "es_MX", memory)
+    again = CountingApertium()
+    after = run(segment(reworded(brief)), again, "es_MX", memory)
+    assert again.sent == [AFTER]
+    assert after[AFTER].text.startswith("Pero haciendo la guerra") and after[AFTER].engine == "apertium"
+
+
+def test_a_new_engine_model_asks_afresh(tmp_path, brief):
+    units = segment(brief)[:5]
+    run(units, CountingPseudo(), "es_MX", tmp_path / "m.jsonl")
+
+    class NextPseudo(CountingPseudo):
+        def model(self, source, target):
+            return "pseudo-2"
+
+    newer = NextPseudo()
+    run(units, newer, "es_MX", tmp_path / "m.jsonl")
+    assert len(newer.sent) == term_probes("es_MX") + len(units)
+
+
+def test_a_msgid_seen_twice_is_sent_once(tmp_path, brief):
+    units = segment(brief)[:3]
+    engine = CountingPseudo()
+    suggestions = run(units + units, engine, "es_MX", tmp_path / "m.jsonl")
+    assert len(engine.sent) == term_probes("es_MX") + 3
+    assert len(suggestions) == 3
+
+
+def test_memory_tells_machine_text_from_a_translators(tmp_path, brief):
+    units = segment(brief)[:3]
+    suggestions = run(units, PseudoEngine(), "es_MX", tmp_path / "m.jsonl")
+    memory = Memory(tmp_path / "m.jsonl")
+    msgid = units[1].msgid
+    assert memory.is_machine(msgid, suggestions[msgid].text)
+    assert not memory.is_machine(msgid, "Texto de una traductora.")
+
+
+def test_a_damaged_memory_line_names_file_and_line(tmp_path):
+    path = tmp_path / "memory.jsonl"
+    path.write_text('{"engine": "pseudo"}\n', encoding="utf-8")
+    with pytest.raises(LocbriefError) as error:
+        Memory(path)
+    assert str(error.value).startswith(f"{path}:1: not a translation-memory record; delete the line")
