@@ -8,6 +8,7 @@ again. Helpers here are shared with the other catalog test modules.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -354,3 +355,17 @@ def test_units_keep_their_keys_consistent_with_the_template():
     units = assign_contexts(segment(document(("heading", "Conclusion"), "Conclusion")))
     assert [u.key for u in units] == [("heading", "Conclusion"), (None, "Conclusion")]
     assert all(isinstance(u, Unit) for u in units)
+
+
+def test_a_regenerated_template_with_the_same_entries_leaves_the_po_alone(project):
+    """Snakemake deletes the POT before the segment rule reruns, so its creation date moves."""
+    project.run(BRIEF_V1)
+    po = project.po.read_bytes()
+    pot = project.pot.read_text(encoding="utf-8")
+    project.pot.write_text(re.sub(r"POT-Creation-Date: [^\\]*", "POT-Creation-Date: 2031-01-01 00:00+0000", pot),
+                           encoding="utf-8")
+    memory = Memory(project.memory_path)
+    suggestions = suggest(assign_contexts(segment(BRIEF_V1)), project.engine, "en", LANG, project.termbase, memory)
+    result = merge(read_po(project.pot), read_po(project.po), suggestions, memory, project.termbase, LANG)
+    assert write_po(project.po, result.po, expected=po) is False
+    assert project.po.read_bytes() == po

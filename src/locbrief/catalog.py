@@ -291,7 +291,18 @@ def merge(pot: polib.POFile, old: polib.POFile | None, suggestions: dict[str, Su
     for entry in po:
         _annotate(entry, suggestions.get(entry.msgid), memory, termbase)
     _keep_obsolete(po, previous, memory)
+    _keep_template_date(po, old)
     return MergeResult(po, count_status(po, memory))
+
+
+def _keep_template_date(po: polib.POFile, old: polib.POFile | None) -> None:
+    """Nothing changed in the entries: keep the old POT-Creation-Date, so the PO is not rewritten.
+
+    The workflow deletes the POT before regenerating it, so the template's own
+    date moves even when its entries did not.
+    """
+    if old is not None and "POT-Creation-Date" in old.metadata and _entries_text(po) == _entries_text(old):
+        po.metadata["POT-Creation-Date"] = old.metadata["POT-Creation-Date"]
 
 
 def _with_header(pot: polib.POFile, old: polib.POFile | None, lang: str) -> polib.POFile:
