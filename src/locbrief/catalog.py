@@ -30,10 +30,12 @@ difflib's ratio (cutoff :data:`FUZZY_CUTOFF`), not msgmerge's.
 from __future__ import annotations
 
 import difflib
+import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 import polib
@@ -48,6 +50,8 @@ from .termbase import Termbase
 
 WRAP = 79
 FUZZY_CUTOFF = 0.6
+#: How many candidates (most words in common) difflib compares for each new sentence.
+SHORTLIST = 5
 MACHINE_PREFIX = "machine translation: "
 QA_PREFIX = "QA: "
 TERM_PREFIX = "term: "
@@ -414,8 +418,21 @@ def _closest(entry: polib.POEntry, pool: dict[tuple, polib.POEntry]) -> tuple | 
         by_msgid.setdefault(key[1], key)
     if entry.msgid in by_msgid:
         return by_msgid[entry.msgid]
-    close = difflib.get_close_matches(entry.msgid, list(by_msgid), n=1, cutoff=FUZZY_CUTOFF)
+    words = _words(entry.msgid)
+    shortlist = heapq.nlargest(SHORTLIST, by_msgid, key=lambda msgid: _shared_words(words, _words(msgid)))
+    close = difflib.get_close_matches(entry.msgid, shortlist, n=1, cutoff=FUZZY_CUTOFF)
     return by_msgid[close[0]] if close else None
+
+
+@lru_cache(maxsize=4096)
+def _words(text: str) -> Counter:
+    return Counter(re.findall(r"\w+", text.lower()))
+
+
+def _shared_words(a: Counter, b: Counter) -> float:
+    """A cheap first cut before difflib's character ratio, which is slow on a whole brief of edits."""
+    total = sum(a.values()) + sum(b.values())
+    return 2 * sum((a & b).values()) / total if total else 0.0
 
 
 def _take_over(entry: polib.POEntry, old: polib.POEntry) -> None:
