@@ -72,11 +72,11 @@ def test_a_brief_missing_from_source_is_one_line(repo):
 
 
 def test_an_engine_not_installed_says_what_to_install(repo):
-    write_config(repo, "  de: {engine: apertium}\n")
+    write_config(repo, "  gl: {engine: apertium}\n")
     done = run_cli(repo, "check-config")
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert "languages.de.engine: no apertium engine installed for en→de" in done.stderr
-    assert "apt-get install" in done.stderr
+    assert "languages.gl.engine: no apertium engine installed for en→gl" in done.stderr
+    assert "apt-get install apertium apertium-en-gl" in done.stderr
 
 
 @pytest.mark.slow

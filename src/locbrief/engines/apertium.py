@@ -17,7 +17,8 @@ MODES_DIR = Path("/usr/share/apertium/modes")
 CODES = {"en": "eng", "es": "spa", "ca": "cat", "pt": "por", "fr": "fra"}
 PACKAGES = {("en", "es"): "apertium-eng-spa", ("en", "ca"): "apertium-eng-cat",
             ("es", "pt"): "apertium-es-pt", ("es", "fr"): "apertium-fr-es",
-            ("es", "en"): "apertium-eng-spa", ("ca", "en"): "apertium-eng-cat"}
+            ("es", "en"): "apertium-eng-spa", ("ca", "en"): "apertium-eng-cat",
+            ("en", "gl"): "apertium-en-gl", ("gl", "en"): "apertium-en-gl"}
 #: How to reach a target that no direct pair covers.
 PIVOTS = {("en", "pt"): "es", ("en", "fr"): "es"}
 
