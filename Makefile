@@ -5,14 +5,14 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 CORES ?= all
 
-.PHONY: run test setup system-packages lint clean
+.PHONY: run test setup system-packages test-tools page-strings lint clean
 
 run: setup
 	@$(PY) -m locbrief check-config
 	$(VENV)/bin/snakemake --cores $(CORES) --quiet rules
 	@echo "Pages:"; for f in out/*/*.html; do echo "  $$f"; done
 
-test: setup
+test: setup test-tools
 	$(PY) -m pytest
 
 setup: $(INSTALLED) system-packages
@@ -32,6 +32,25 @@ system-packages: $(INSTALLED)
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
 	fi
+
+# What the page tests drive: headless Chromium (Debian) and the Nu Html Checker (npm vnu-jar, run
+# with the installed Java), each installed only where missing.
+VNU_JAR := $(VENV)/npm/node_modules/vnu-jar/build/dist/vnu.jar
+test-tools: $(INSTALLED) $(VNU_JAR)
+	@command -v chromium >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
+
+$(VNU_JAR): | $(INSTALLED)
+	@command -v java >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q default-jre-headless; }
+	npm install --prefix $(VENV)/npm --no-audit --no-fund --silent vnu-jar
+
+# The page's own strings: extract from build.py into the template, merge into each language's PO.
+page-strings: $(INSTALLED)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k ngettext:1,2 --add-location=file --sort-by-file \
+	    --project=locbrief --version=0.1 --msgid-bugs-address="locbrief maintainers" \
+	    -o src/locbrief/locale/locbrief.pot .
+	$(VENV)/bin/pybabel update -D locbrief -i src/locbrief/locale/locbrief.pot -d src/locbrief/locale -w 100
 
 lint: setup
 	$(VENV)/bin/snakemake --lint

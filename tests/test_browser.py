@@ -1,0 +1,170 @@
+"""A reader in a real browser: headless Chromium, driven over the DevTools protocol.
+
+Clicking note marker 1 lands on endnote 1; its back link returns to the marker;
+the page top is saved as screenshots (desktop and phone) under out/screenshots/
+for people to look at; text from a PO file never runs as script.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import polib
+import pytest
+import websocket
+
+from locbrief.build import choose_translations, render_page
+from locbrief.model import Block, Document, NoteRef
+from locbrief.segment import segment
+from test_page_locale import BRIEF, REPO, real_pages
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--remote-debugging-port=0", "--remote-allow-origins=*", "--window-size=1280,900"]
+SCREENSHOTS = REPO / "out" / "screenshots"
+
+
+class Chromium:
+    """One headless Chromium with a fresh profile, and its first tab over a DevTools websocket."""
+
+    def __init__(self, profile: Path):
+        binary = shutil.which("chromium")
+        if binary is None:
+            pytest.fail("chromium is not installed; run `make test-tools`")
+        self.process = subprocess.Popen([binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        port = self._port(profile / "DevToolsActivePort")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as response:
+            target = next(t for t in json.load(response) if t["type"] == "page")
+        self.socket = websocket.create_connection(target["webSocketDebuggerUrl"], timeout=30, suppress_origin=True)
+        self.next_id = 0
+        self.events: list[dict] = []
+        self.send("Page.enable")
+
+    def _port(self, active_port: Path) -> int:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if active_port.exists() and active_port.read_text().strip():
+                return int(active_port.read_text().split()[0])
+            if self.process.poll() is not None:
+                pytest.fail(f"chromium exited with status {self.process.returncode}")
+            time.sleep(0.1)
+        pytest.fail("chromium did not open its DevTools port within 30 s")
+
+    def send(self, method: str, **params) -> dict:
+        self.next_id += 1
+        self.socket.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.socket.recv())
+            if message.get("id") == self.next_id:
+                assert "error" not in message, message["error"]
+                return message.get("result", {})
+            self.events.append(message)
+
+    def open(self, path: Path) -> None:
+        self.events.clear()
+        self.send("Page.navigate", url=path.resolve().as_uri())
+        while not any(e.get("method") == "Page.loadEventFired" for e in self.events):
+            self.events.append(json.loads(self.socket.recv()))
+
+    def evaluate(self, expression: str):
+        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
+        assert "exceptionDetails" not in result, result["exceptionDetails"]
+        return result["result"].get("value")
+
+    def click(self, selector: str) -> None:
+        """A real mouse click at the middle of the element, scrolled into view first."""
+        box = self.evaluate(f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
+                            "e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
+                            "return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()")
+        for kind in ("mousePressed", "mouseReleased"):
+            self.send("Input.dispatchMouseEvent", type=kind, x=box["x"], y=box["y"], button="left", clickCount=1)
+
+    def wait_for(self, expression: str, seconds: float = 10):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            value = self.evaluate(expression)
+            if value:
+                return value
+            time.sleep(0.05)
+        raise AssertionError(f"never true: {expression}")
+
+    def screenshot(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode(self.send("Page.captureScreenshot", format="png")["data"]))
+
+    def close(self) -> None:
+        self.socket.close()
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def chromium(tmp_path):
+    browser = Chromium(tmp_path / "profile")
+    yield browser
+    browser.close()
+
+
+IN_VIEW = ("(() => {{ const r = document.querySelector({0}).getBoundingClientRect();"
+           " return r.top >= 0 && r.bottom <= innerHeight; }})()")
+
+
+@pytest.mark.slow
+def test_a_reader_follows_note_1_and_comes_back(chromium):
+    page = real_pages() / "out" / "es_MX" / f"{BRIEF}.html"
+    chromium.open(page)
+    assert chromium.evaluate("document.documentElement.lang") == "es-MX"
+    chromium.click("#ref-1")
+    assert chromium.wait_for("location.hash") == "#note-1"
+    chromium.wait_for(IN_VIEW.format(json.dumps("#note-1")))
+    assert "15 de mayo de 2025" in chromium.evaluate("document.querySelector('#note-1').textContent")
+    chromium.click("#note-1 a[role=doc-backlink]")
+    assert chromium.wait_for("location.hash == '#ref-1' && location.hash") == "#ref-1"
+    chromium.wait_for(IN_VIEW.format(json.dumps("#ref-1")))
+
+
+@pytest.mark.slow
+def test_the_page_top_reads_well_on_a_desktop_and_a_phone(chromium):
+    page = real_pages() / "out" / "es_MX" / f"{BRIEF}.html"
+    chromium.open(page)
+    chromium.evaluate("window.scrollTo(0, 0)")
+    chromium.screenshot(SCREENSHOTS / "es_MX-desktop-top.png")
+    chromium.send("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=2, mobile=True)
+    chromium.open(page)
+    chromium.screenshot(SCREENSHOTS / "es_MX-phone-top.png")
+    # nothing wider than the phone: no sideways scrolling, long endnote URLs wrap
+    assert chromium.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    assert (SCREENSHOTS / "es_MX-phone-top.png").stat().st_size > 10_000
+
+
+def test_markup_in_a_translation_shows_as_text_and_never_runs(chromium, tmp_path):
+    doc = Document("brief.txt", "brief", [
+        Block("title", "title", ["A safe title"]),
+        Block("paragraph", "p1", ["The cartels grew.", NoteRef(1)]),
+        Block("endnote", "note-1", ["A report, 2025."], number=1),
+    ])
+    units = segment(doc)
+    po = polib.POFile()
+    attacks = {"A safe title": 'Título <img src=x onerror="window.pwned=1">',
+               "The cartels grew.{0}": "Los cárteles <script>window.pwned=2</script> crecieron.{0}",
+               "A report, 2025.": 'Un informe" onmouseover="window.pwned=3", 2025.'}
+    for unit in units:
+        po.append(polib.POEntry(msgid=unit.msgid, msgstr=attacks[unit.msgid]))
+    chosen = choose_translations(units, po, "es_MX.po", {}, lambda entry: "reviewed")
+    page = tmp_path / "es_MX" / "brief.html"
+    page.parent.mkdir()
+    page.write_text(render_page(doc, units, chosen, "es_MX", ["en", "es_MX"]).html, encoding="utf-8")
+    chromium.open(page)
+    time.sleep(0.3)                                  # give an injected onerror time to fire
+    assert chromium.evaluate("window.pwned === undefined")
+    assert chromium.evaluate("document.scripts.length + document.images.length") == 0
+    assert chromium.evaluate("document.title") == 'Título <img src=x onerror="window.pwned=1">'
+    assert "<script>window.pwned=2</script>" in chromium.evaluate("document.querySelector('#p1').textContent")
+    assert chromium.evaluate("[...document.querySelectorAll('*')].every(e => ![...e.attributes]"
+                             ".some(a => a.name.startsWith('on')))")
