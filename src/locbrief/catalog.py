@@ -6,8 +6,9 @@ for a pipeline that writes machine suggestions into files humans edit:
 * unchanged source: the translation is kept byte for byte, reviewed stays reviewed;
 * edited source: the old *human* translation is kept, fuzzy, with ``#| msgid``;
 * removed source: the entry becomes obsolete (``#~``) and is revived if it returns;
-* a human msgstr (anything that is not exactly a recorded machine suggestion) is
-  never replaced by a machine suggestion, fuzzy or not;
+* human work (:func:`is_human_work`: any reviewed msgstr, and any fuzzy msgstr
+  that is not exactly a suggestion recorded in the memory) is never replaced by a
+  machine suggestion and never dropped: carried, taken over, or kept obsolete;
 * the PO is written atomically, only if it changed, and never over edits made
   while the run was going (see :func:`locbrief.files.write_atomically`).
 
@@ -24,8 +25,9 @@ counts as a changed source: the translation is carried over, fuzzy, with
 Intended differences from ``msgmerge --previous`` (asserted in
 tests/test_merge_msgmerge.py): new entries get the machine suggestion (fuzzy)
 instead of staying empty; machine text nobody reviewed is neither fuzzy-matched
-to a new source nor kept as obsolete (the memory has it); similarity is
-difflib's ratio (cutoff :data:`FUZZY_CUTOFF`), not msgmerge's.
+to a new source nor kept as obsolete (the memory has it); text carried to an
+edited source always gets ``#| msgid``, even when the old entry was fuzzy without
+one; similarity is difflib's ratio (cutoff :data:`FUZZY_CUTOFF`), not msgmerge's.
 """
 from __future__ import annotations
 
