@@ -422,7 +422,7 @@ def _span_node(span: Span, block: Block, page: _Page):
     if "href" in attrs and not re.match(r"(https?:|mailto:|#|/|\.\.?/|[\w.-]+(?:/|$))", attrs["href"]):
         del attrs["href"]
     node = etree.Element(tag, **attrs)
-    _append_children(node, _inline_nodes(span.children, block, page))
+    append_children(node, _inline_nodes(span.children, block, page))
     return node
 
 
@@ -438,7 +438,8 @@ def _linkified(text: str) -> list:
     return [n for n in nodes if not isinstance(n, str) or n]
 
 
-def _append_children(node, children: list) -> None:
+def append_children(node, children: list) -> None:
+    """Add text and elements to an lxml node in order (text becomes .text or the last child's .tail)."""
     for child in children:
         if isinstance(child, str):
             if len(node):
@@ -451,7 +452,7 @@ def _append_children(node, children: list) -> None:
 
 def _element(tag: str, children: list, **attrs):
     node = etree.Element(tag, **{k.rstrip("_"): v for k, v in attrs.items()})
-    _append_children(node, children)
+    append_children(node, children)
     return node
 
 

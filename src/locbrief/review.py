@@ -16,6 +16,7 @@ import polib
 from lxml import etree
 from lxml.html import builder as E
 
+from .build import append_children
 from .check import Finding
 from .model import Block, Document, Inline, NoteRef, Span, Unit
 from .segment import DecodeError, decode
@@ -127,14 +128,7 @@ def _nodes(items: list[Inline]) -> list:
 def _span(span: Span):
     tag = span.tag if span.tag in ("em", "strong", "b", "i", "sub", "sup", "code", "q", "cite", "abbr") else "span"
     node = etree.Element(tag, **({"title": span.attrs["href"]} if "href" in span.attrs else {}))
-    for child in _nodes(span.children):
-        if isinstance(child, str):
-            if len(node):
-                node[-1].tail = (node[-1].tail or "") + child
-            else:
-                node.text = (node.text or "") + child
-        else:
-            node.append(child)
+    append_children(node, _nodes(span.children))
     return node
 
 
