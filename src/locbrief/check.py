@@ -26,7 +26,7 @@ from lxml.html import builder as E
 from .catalog import status
 from .memory import Memory
 from .model import Unit
-from .protect import NUMBER, URL
+from .protect import NUMBER, URL, enforced_terms
 from .segment import check_translation
 from .termbase import Termbase
 
@@ -86,7 +86,7 @@ def _entry_findings(entry: polib.POEntry, unit: Unit, termbase: Termbase, memory
     for url in re.findall(URL, entry.msgid):
         if url not in entry.msgstr:
             yield "urls", "error", f"URL {url} missing or altered"
-    yield from _termbase_findings(entry, termbase)
+    yield from _termbase_findings(entry, unit, termbase)
     yield from number_findings(entry.msgid, entry.msgstr, lang)
     yield from _same_as_source(entry, unit, termbase, lang)
     yield from toolkit_findings(_text(entry.msgid), _text(entry.msgstr), lang)   # markup: the placeholders check
@@ -99,8 +99,8 @@ def _doubled_punctuation(msg: str) -> set[str]:
     return {m.group(0) for m in DOUBLED_PUNCTUATION.finditer(_text(msg))}
 
 
-def _termbase_findings(entry: polib.POEntry, termbase: Termbase):
-    for hit in termbase.find(entry.msgid):
+def _termbase_findings(entry: polib.POEntry, unit: Unit, termbase: Termbase):
+    for hit in enforced_terms(entry.msgid, termbase, quoted_titles=unit.kind == "endnote"):
         wanted = hit.term.render(hit.text)
         if wanted.lower() not in entry.msgstr.lower():
             rule = "do not translate" if hit.term.target is None else "required translation"

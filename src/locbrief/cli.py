@@ -191,14 +191,13 @@ def cmd_suggest(args) -> None:
     units = load_units(args.units)
     engine = choose_engine(args.engine, args.source_lang, args.lang)
     memory = Memory(args.memory)
-    before = len(memory.records)
+    before = memory.segments
     suggestions = suggest(units, engine, args.source_lang, args.lang, load_termbase(args.termbase or ""), memory)
     memory.save()
     _write_json(args.output, [s.to_json() for s in suggestions.values()])
     flagged = sum(1 for s in suggestions.values() if s.problems)
-    print(f"{args.lang}: {engine.name} ({engine.model(args.source_lang, args.lang)}): "
-          f"{len(memory.records) - before} units sent to the engine, {len(suggestions) - (len(memory.records) - before)} "
-          f"from memory, {flagged} flagged")
+    print(f"{args.lang}: {engine.name} ({engine.model(args.source_lang, args.lang)}): {len(suggestions)} units, "
+          f"{memory.segments - before} segments sent to the engine (the rest from memory), {flagged} flagged")
 
 
 def cmd_merge(args) -> None:

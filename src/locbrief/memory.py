@@ -45,6 +45,11 @@ class Memory:
         self._outputs[key] = record["output"]
         self._machine[record["msgid"]].add(record["text"])
 
+    @property
+    def segments(self) -> int:
+        """How many distinct texts an engine has translated (for "sent to the engine" counts)."""
+        return len(self._outputs)
+
     def lookup(self, engine: str, model: str, masked: str) -> str | None:
         """The engine's raw output for this protected text, if it was asked before."""
         return self._outputs.get((engine, model, masked))

@@ -68,6 +68,14 @@ def mask(msgid: str, termbase: Termbase, make_token, quoted_titles: bool = False
     return Masked("".join(out), tuple(items), checked)
 
 
+def enforced_terms(msgid: str, termbase: Termbase, quoted_titles: bool = False):
+    """Term occurrences a translation must honour: those not inside a URL, e-mail or cited title."""
+    shields = [m.span() for m in re.finditer(f"{URL}|{EMAIL}", msgid)]
+    if quoted_titles:
+        shields += [m.span() for m in re.finditer(QUOTED_TITLE, msgid)]
+    return [m for m in termbase.find(msgid) if not any(a <= m.start and m.end <= b for a, b in shields)]
+
+
 def _protected_spans(msgid: str, termbase: Termbase, quoted_titles: bool, engine_terms: frozenset[str]):
     """Non-overlapping (start, end, kind, restore) spans, left to right; earlier kinds win."""
     spans = [(m.start(), m.end(), m.lastgroup, m.group(0)) for m in _PROTECTED.finditer(msgid)]
