@@ -9,8 +9,8 @@ CORES ?= all
 
 run: setup
 	@$(PY) -m locbrief check-config
-	$(VENV)/bin/snakemake --cores $(CORES) --quiet rules
-	@echo "Pages:"; for f in out/*/*.html; do echo "  $$f"; done
+	$(VENV)/bin/snakemake --cores $(CORES) --quiet all
+	@echo "Pages (a rerun rebuilds only what changed):"; for f in out/*/*.html; do echo "  $$f"; done
 
 test: setup test-tools
 	$(PY) -m pytest

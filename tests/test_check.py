@@ -123,3 +123,26 @@ def test_strict_gates_publishing_on_errors_and_the_report_is_json_and_html(tmp_p
     write_catalog(tmp_path, "Las muertes aumentaron en 2024.{0}")
     assert check(tmp_path, "--strict").returncode == 0
     assert json.loads((tmp_path / "qa.json").read_text())["errors"] == 0
+
+
+def test_a_translator_typing_letter_o_for_zero_is_told_which_placeholders_exist():
+    from locbrief.model import Placeholder, Unit
+    from locbrief.segment import check_translation
+    unit = Unit("Overdoses fell in 2024.{0}", "p-2", "paragraph", 0, (Placeholder("note", "1"),))
+    assert check_translation(unit, "Las sobredosis bajaron en 2024.{O}") == [
+        "{O} is not a placeholder of the source sentence (those are {0})"]
+
+
+def test_markup_a_translator_adds_is_an_error_naming_the_tags():
+    import polib
+    from locbrief.check import check_catalog
+    from locbrief.memory import Memory
+    from locbrief.model import Unit
+    from locbrief.termbase import Termbase
+    unit = Unit("A <em1>sharp</em1> fall.", "p-1", "paragraph", 0, tags=(("em", ()),))
+    po = polib.POFile()
+    po.metadata = {"Language": "es_MX"}
+    po.append(polib.POEntry(msgid=unit.msgid, msgstr="Una <b>fuerte</b> <em1>caída</em1>."))
+    findings = check_catalog(po, "x.po", [unit], Termbase([]), Memory("/nonexistent/memory.jsonl"))
+    markup = [f for f in findings if f.check == "markup"]
+    assert markup and markup[0].severity == "error" and "<b>, </b>" in markup[0].message

@@ -43,6 +43,7 @@ def test_the_shipped_config_is_valid():
     ("  xx_QQ: {engine: auto}\n", "languages.xx_QQ: unknown locale"),
     ("  es_MX: {engine: google}\n", "languages.es_MX.engine: 'google' is not one of"),
     ("  es_MX: {engin: auto}\n", "'engin' was unexpected"),
+    ("  es_mx: {engine: auto}\n", "languages.es_mx: write the locale as 'es_MX'"),
 ])
 def test_a_bad_setting_is_named(tmp_path, languages, expected):
     with pytest.raises(LocbriefError) as error:

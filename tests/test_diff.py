@@ -60,7 +60,7 @@ def init_repo(path: Path) -> Path:
 def test_the_diff_lists_exactly_the_edited_sentences_and_translations(tmp_path):
     repo = init_repo(tmp_path)
     (repo / "source").mkdir()
-    shutil.copy2(REPO / "source" / f"{BRIEF}.txt", repo / "source")
+    shutil.copy2(REPO / "tests" / "data" / f"{BRIEF}.txt", repo / "source")
     (repo / Path(PO).parent).mkdir(parents=True)
     (repo / PO).write_text("")
     pipeline(repo)
@@ -248,7 +248,7 @@ def test_a_missing_file_or_a_file_of_another_kind_is_named(tmp_path, capsys):
     code, err = run_cli("diff", str(po), str(other), capsys=capsys)
     assert code == 1 and err.startswith(f"locbrief: error: {other}: neither a PO file nor a source brief")
     brief = tmp_path / "brief.txt"
-    shutil.copy2(REPO / "source" / f"{BRIEF}.txt", brief)
+    shutil.copy2(REPO / "tests" / "data" / f"{BRIEF}.txt", brief)
     code, err = run_cli("diff", str(po), str(brief), capsys=capsys)
     assert code == 1 and "is a PO file but" in err and "is a source brief" in err
     broken = tmp_path / "broken.po"

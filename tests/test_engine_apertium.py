@@ -39,7 +39,7 @@ def put_first_on_path(monkeypatch, folder: Path, script: str) -> Path:
 
 @pytest.fixture(scope="module")
 def brief_units():
-    return segment(read_source(str(ROOT / "source" / "no-gwot-narco.txt")))
+    return segment(read_source(str(ROOT / "tests" / "data" / "no-gwot-narco.txt")))
 
 
 def test_one_apertium_process_per_batch_never_per_unit(tmp_path, monkeypatch, brief_units):
@@ -74,7 +74,7 @@ def test_units_without_final_punctuation_do_not_bleed_into_each_other():
 def test_each_suggestion_records_engine_model_and_version(tmp_path):
     version = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "apertium-eng-spa"],
                              capture_output=True, text=True).stdout.strip()
-    units = segment(read_source(str(ROOT / "source" / "no-gwot-narco.txt")))[:2]
+    units = segment(read_source(str(ROOT / "tests" / "data" / "no-gwot-narco.txt")))[:2]
     suggestions = suggest(units, ApertiumEngine(), "en", "es_MX", load_termbase(None), Memory(tmp_path / "m.jsonl"))
     assert {(s.engine, s.model) for s in suggestions.values()} == {("apertium", f"eng-spa {version}")}
 

@@ -184,7 +184,7 @@ def test_missing_pair_names_engine_pair_and_package_to_install(argos_home, packa
         engine.translate_batch(["Hello"], "en", "de")
     message = str(caught.value)
     assert "\n" not in message and "argos" in message and "en→de" in message
-    assert "locbrief engines install-argos path/to/translate-en_de.argosmodel" in message
+    assert "locbrief install-argos path/to/translate-en_de.argosmodel" in message
     assert "translate-es_en and translate-en_pt" in engine.install_hint("es", "pt_BR")
     with pytest.raises(EngineError, match="install-argos"):
         choose_engine("argos", "en", "de")

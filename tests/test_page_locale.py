@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from lxml import html
 
+from workflow_copy import copy_workflow
+
 REPO = Path(__file__).resolve().parents[1]
 BRIEF = "no-gwot-narco"
 LANGUAGES = ["en", "es_MX", "pt_BR", "fr", "ca"]
@@ -31,13 +33,7 @@ def real_pages() -> Path:
     """A copy of the repository where the workflow built out/<lang>/no-gwot-narco.html for every language."""
     workdir = Path(tempfile.mkdtemp(prefix="locbrief-pages-"))
     atexit.register(shutil.rmtree, workdir, ignore_errors=True)
-    for name in ("Snakefile", "config", "source"):
-        src = REPO / name
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, workdir / name)
-    for termbase in (REPO / "locales").glob("*/termbase.tsv"):
-        dest = workdir / termbase.relative_to(REPO)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(termbase, dest)
+    copy_workflow(workdir)
     targets = [f"out/{lang}/{BRIEF}.html" for lang in LANGUAGES]
     run = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *targets],
                          cwd=workdir, capture_output=True, text=True, timeout=900)

@@ -6,7 +6,6 @@ brief, in a copy of the repository in a temporary directory.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,8 @@ from pathlib import Path
 import polib
 import pytest
 from lxml import html
+
+from workflow_copy import copy_workflow
 
 REPO = Path(__file__).resolve().parents[1]
 BRIEF = "no-gwot-narco"
@@ -23,19 +24,6 @@ PAGE = f"out/es_MX/{BRIEF}.html"
 pytestmark = pytest.mark.slow
 
 
-def copy_repository(target: Path) -> Path:
-    """The files a fresh clone has that the workflow reads (no outputs, no PO files, no memory)."""
-    for name in ("Snakefile", "config", "source"):
-        src = REPO / name
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, target / name)
-    termbases = REPO / "locales"
-    for termbase in termbases.glob("*/termbase.tsv"):
-        dest = target / termbase.relative_to(REPO)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(termbase, dest)
-    return target
-
-
 def snakemake(workdir: Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *extra],
                           cwd=workdir, capture_output=True, text=True, timeout=600)
@@ -43,7 +31,7 @@ def snakemake(workdir: Path, *extra: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def workflow(tmp_path_factory):
-    workdir = copy_repository(tmp_path_factory.mktemp("repo"))
+    workdir = copy_workflow(tmp_path_factory.mktemp("repo"))
     first = snakemake(workdir)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     return workdir, first

@@ -32,7 +32,7 @@ def termbase():
 
 @pytest.fixture(scope="module")
 def brief_units():
-    return segment(read_source(str(ROOT / "source" / "no-gwot-narco.txt")))
+    return segment(read_source(str(ROOT / "tests" / "data" / "no-gwot-narco.txt")))
 
 
 def unit_of(text: str, kind: str = "paragraph", notes: tuple[int, ...] = ()):

@@ -10,7 +10,7 @@ from locbrief.model import Document, LocbriefError, NoteRef, plain_text
 from locbrief.read import read_source
 
 ROOT = Path(__file__).resolve().parents[1]
-BRIEF = ROOT / "source" / "no-gwot-narco.txt"
+BRIEF = ROOT / "tests" / "data" / "no-gwot-narco.txt"
 
 TOC = ["Key points", "Military force inside Mexico: A self-fulfilling prophecy", "Mexico’s failed war on drugs",
        "Military action against the cartels is a losing strategy", "Recommendations and alternatives",

@@ -25,7 +25,7 @@ from locbrief.suggest import suggest
 from locbrief.termbase import Termbase
 
 REPO = Path(__file__).resolve().parents[1]
-BRIEFS = [REPO / "source" / "no-gwot-narco.txt", REPO / "tests" / "data" / "pandoc-sanctions.html",
+BRIEFS = [REPO / "tests" / "data" / "no-gwot-narco.txt", REPO / "tests" / "data" / "pandoc-sanctions.html",
           REPO / "tests" / "data" / "wordpress-guns.html"]
 
 

@@ -11,7 +11,7 @@ from locbrief.read import read_source
 from locbrief.segment import (check_translation, decode, encode, join_sentences, segment,
                               segment_block, split_sentences)
 
-BRIEF = Path(__file__).resolve().parents[1] / "source" / "no-gwot-narco.txt"
+BRIEF = Path(__file__).resolve().parents[1] / "tests" / "data" / "no-gwot-narco.txt"
 
 
 @pytest.fixture(scope="module")

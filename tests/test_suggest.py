@@ -42,7 +42,7 @@ class CountingPseudo(Counting, PseudoEngine):
 
 @pytest.fixture(scope="module")
 def brief():
-    return read_source(str(ROOT / "source" / "no-gwot-narco.txt"))
+    return read_source(str(ROOT / "tests" / "data" / "no-gwot-narco.txt"))
 
 
 def reworded(brief):

@@ -62,7 +62,7 @@ def test_the_longest_term_wins_and_possessives_still_match(es_mx):
 
 
 def test_every_term_of_a_unit_appears_as_a_comment_in_the_po(tmp_path, es_mx):
-    units = segment(read_source(str(ROOT / "source" / "no-gwot-narco.txt")))
+    units = segment(read_source(str(ROOT / "tests" / "data" / "no-gwot-narco.txt")))
     po = merge(build_template(units, "no-gwot-narco"), None, {}, Memory(tmp_path / "m.jsonl"), es_mx, "es_MX").po
     [unit] = [u for u in units if u.msgid.startswith("Mexico’s two largest criminal organizations")]
     comments = po.find(unit.msgid).comment.splitlines()

@@ -74,6 +74,10 @@ def check_catalog(po: polib.POFile, path: str, units: list[Unit], termbase: Term
     return findings
 
 
+#: HTML-looking tags that are not the numbered tags of a unit (<em1>, </a2>, <br3/>).
+FOREIGN_MARKUP = re.compile(r"</?(?![a-z]+\d+/?>)[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+
+
 def _entry_findings(entry: polib.POEntry, unit: Unit, termbase: Termbase, memory: Memory, lang: str):
     if not entry.msgstr:
         yield "untranslated", "warning", "no translation; the page shows the machine suggestion or the source"
@@ -81,8 +85,14 @@ def _entry_findings(entry: polib.POEntry, unit: Unit, termbase: Termbase, memory
     for problem in check_translation(unit, entry.msgstr):
         yield "placeholders", "error", problem
     for line in entry.comment.split("\n"):
-        if line.startswith("QA: ") and status(entry, memory) == "machine":
+        # term problems are the termbase check's (a warning); lost tokens are errors
+        if line.startswith("QA: ") and not line.startswith("QA: term ") and status(entry, memory) == "machine":
             yield "engine", "error", line[4:]
+    source_tags = set(FOREIGN_MARKUP.findall(entry.msgid))
+    foreign = [t for t in dict.fromkeys(FOREIGN_MARKUP.findall(entry.msgstr)) if t not in source_tags]
+    if foreign:
+        yield "markup", "error", ("markup not in the source is shown as text: " + ", ".join(foreign)
+                                  + "; use the numbered tags of the msgid, such as <em1>…</em1>")
     for url in re.findall(URL, entry.msgid):
         if url not in entry.msgstr:
             yield "urls", "error", f"URL {url} missing or altered"

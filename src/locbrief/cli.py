@@ -6,6 +6,7 @@ run (and debugged) by hand. Errors are one line on stderr and exit status 1.
 from __future__ import annotations
 
 import argparse
+import logging
 import json
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from .model import Document, LocbriefError, Suggestion, Unit
 
 
 def main(argv: list[str] | None = None) -> int:
+    _log_warnings_once()
     parser = _parser()
     args = parser.parse_args(argv)
     try:
@@ -27,6 +29,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("locbrief: interrupted; nothing half-written was kept", file=sys.stderr)
         return 130
+
+
+def _log_warnings_once() -> None:
+    """Stages report what they skipped on the ``locbrief`` logger: one line each on stderr."""
+    logger = logging.getLogger("locbrief")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("locbrief: %(levelname)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
+        logging.addLevelName(logging.WARNING, "warning")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -165,10 +178,7 @@ def po_path(lang: str, brief: str) -> Path:
 
 def cmd_read(args) -> None:
     from .read import read_source
-    warnings: list[str] = []
-    doc = read_source(args.source, warnings)
-    for warning in warnings:
-        print(f"locbrief: warning: {warning}", file=sys.stderr)
+    doc = read_source(args.source)   # warnings go to the locbrief logger
     _write_json(args.output, doc.to_json())
     print(f"{args.source}: {len(doc.blocks)} blocks, {len(doc.notes())} endnotes")
 

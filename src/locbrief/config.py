@@ -34,8 +34,9 @@ def check_config(config: dict, path: str = "config/config.yaml") -> dict:
     if error is not None:
         raise LocbriefError(_schema_message(error), path)
     config.setdefault("source_language", "en")
+    _check_locale(config["source_language"], path, "source_language")
     for lang, settings in config["languages"].items():
-        _check_locale(lang, path)
+        _check_locale(lang, path, f"languages.{lang}")
         settings.setdefault("engine", "auto")
     return config
 
@@ -49,12 +50,16 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     return f"setting {setting}: {error.message}"
 
 
-def _check_locale(lang: str, path: str) -> None:
+def _check_locale(lang: str, path: str, setting: str) -> None:
+    """A CLDR locale in its canonical spelling: es_MX, not es_mx (it names locales/<lang>/)."""
     try:
-        Locale.parse(lang)
-    except (UnknownLocaleError, ValueError):
-        raise LocbriefError(f"setting languages.{lang}: unknown locale; use a CLDR name such as "
-                            "es_MX, pt_BR, fr or ca", path) from None
+        canonical = str(Locale.parse(lang))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise LocbriefError(f"setting {setting}: unknown locale {lang!r}; use a CLDR name such as "
+                            "en, es_MX, pt_BR, fr or ca", path) from None
+    if canonical != lang:
+        folder = f" (it names the folder locales/{canonical}/)" if setting.startswith("languages.") else ""
+        raise LocbriefError(f"setting {setting}: write the locale as {canonical!r}, not {lang!r}{folder}", path)
 
 
 def source_path(brief: str, source_dir: Path | str = "source", config_path: str = "config/config.yaml") -> Path:

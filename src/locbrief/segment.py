@@ -292,6 +292,10 @@ def decode(unit: Unit, text: str) -> list[Inline]:
         elif m.group(3):
             _apply_tag(unit, stack, root, m)
         else:
+            typo = re.match(r"\{[^{}\s]{1,12}\}", text[m.start():]) if token == "{" else None
+            if typo:
+                raise DecodeError(f"{typo.group(0)} is not a placeholder of the source sentence "
+                                  f"(those are {_placeholder_list(unit)})")
             raise DecodeError(f"unpaired brace {token!r}: write {token * 2} for a literal brace")
     _append_text(stack, root, text[pos:])
     if stack:
@@ -302,6 +306,10 @@ def decode(unit: Unit, text: str) -> list[Inline]:
     if len(seen) != len(set(seen)):
         raise DecodeError("placeholder repeated: " + ", ".join(sorted({"{%d}" % i for i in seen if seen.count(i) > 1})))
     return root
+
+
+def _placeholder_list(unit: Unit) -> str:
+    return ", ".join("{%d}" % i for i in range(len(unit.placeholders))) or "none"
 
 
 def _placeholder_index(unit: Unit, index: int) -> int:

@@ -168,7 +168,7 @@ def _pivot_note(source: str, target: str) -> str:
 def _hint(source: str, target: str) -> str:
     """One-line advice on which package file to install for source→target."""
     s, t = argos_codes(source)[-1], argos_codes(target)[-1]
-    hint = f"install an Argos package: locbrief engines install-argos path/to/translate-{s}_{t}.argosmodel"
+    hint = f"install an Argos package: locbrief install-argos path/to/translate-{s}_{t}.argosmodel"
     if PIVOT not in (s, t):
         hint += f" (or translate-{s}_{PIVOT} and translate-{PIVOT}_{t} to pivot through English)"
     return hint
@@ -264,7 +264,7 @@ def _update_index() -> list:
         reason = f" ({errors[-1]})" if errors else ""
         raise EngineError(f"argos: cannot download the package index {settings.remote_package_index}"
                           f"{reason}; fetch the .argosmodel file elsewhere and run: "
-                          f"locbrief engines install-argos FILE")
+                          f"locbrief install-argos FILE")
     try:
         available = package.get_available_packages()
     except (ValueError, OSError) as error:
@@ -294,7 +294,7 @@ def install_from_index(source: str, target: str) -> list:
             except Exception as error:  # argostranslate raises a bare Exception when a download fails
                 reason = errors[-1] if errors else _one_line(error)
                 raise EngineError(f"argos: could not download {package_name(wanted)} ({reason}); "
-                                  f"fetch it elsewhere and run: locbrief engines install-argos FILE") from None
+                                  f"fetch it elsewhere and run: locbrief install-argos FILE") from None
         try:
             installed.append(install_model(download))
         finally:

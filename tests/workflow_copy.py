@@ -1,0 +1,32 @@
+"""A copy of the repository as a fresh clone has it, for tests that run the real Snakefile.
+
+The brief is the published one from tests/data (so editing source/ never breaks the tests), the
+config is the shipped one limited to that brief, and locales/ holds only the termbases: no PO
+files and no translation memory, as on the first run.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+BRIEF = "no-gwot-narco"
+
+
+def copy_workflow(target: Path, languages: list[str] | None = None) -> Path:
+    shutil.copy2(REPO / "Snakefile", target / "Snakefile")
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text(encoding="utf-8"))
+    config["briefs"] = [BRIEF]
+    if languages:
+        config["languages"] = {lang: config["languages"].get(lang, {"engine": "auto"}) for lang in languages}
+    (target / "config").mkdir()
+    (target / "config" / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    (target / "source").mkdir()
+    shutil.copy2(REPO / "tests" / "data" / f"{BRIEF}.txt", target / "source" / f"{BRIEF}.txt")
+    for termbase in (REPO / "locales").glob("*/termbase.tsv"):
+        dest = target / termbase.relative_to(REPO)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(termbase, dest)
+    return target
