@@ -108,6 +108,10 @@ def resolve_specs(specs: list[str]) -> tuple[str, str]:
     ``A B`` (files or ``REV:PATH``), ``REV1 REV2 [--] PATH`` and ``REV [--] PATH``
     (that revision against the working tree), like ``git diff``.
     """
+    options = [s for s in specs if s.startswith("-")]
+    if options:
+        raise LocbriefError(f"{options[0]} came after '--'; put options before it, as in git: "
+                            "locbrief diff --format html -o report.html REV -- PATH")
     if len(specs) == 3:
         rev1, rev2, path = specs
         return f"{rev1}:./{path}", f"{rev2}:./{path}"
