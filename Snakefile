@@ -159,11 +159,12 @@ rule review:
         document="build/{brief}/document.json",
         units="build/{brief}/units.json",
         po="locales/{lang}/LC_MESSAGES/{brief}.po",
-        merged="build/{brief}/{lang}.merge.json",
+        qa="out/{lang}/{brief}.qa.json",
         termbase=termbase,
     output: "out/{lang}/{brief}.review.html"
     params: memory=memory
     log: "logs/{brief}/{lang}.review.log"
     run:
         locbrief("review", input.document, input.units, "--po", input.po, "--lang", wildcards.lang,
-                 *termbase_option(input), "--memory", params.memory, "-o", output[0], log=log[0])
+                 *termbase_option(input), "--memory", params.memory, "--qa", input.qa,
+                 "-o", output[0], log=log[0])

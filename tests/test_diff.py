@@ -6,7 +6,6 @@ are small PO files for the matching rules and the bad inputs.
 """
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys

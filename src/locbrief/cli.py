@@ -120,6 +120,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", required=True)
     p.add_argument("--termbase")
     p.add_argument("--memory", required=True)
+    p.add_argument("--qa", help="the check stage's QA report (JSON); without it the checks run here")
     p.add_argument("-o", "--output", required=True, help="review HTML to write")
     p.set_defaults(run=cmd_review)
 
@@ -202,7 +203,7 @@ def cmd_suggest(args) -> None:
     engine = choose_engine(args.engine, args.source_lang, args.lang)
     memory = Memory(args.memory)
     before = memory.segments
-    suggestions = suggest(units, engine, args.source_lang, args.lang, load_termbase(args.termbase or ""), memory)
+    suggestions = suggest(units, engine, args.source_lang, args.lang, load_termbase(args.termbase), memory)
     memory.save()
     _write_json(args.output, [s.to_json() for s in suggestions.values()])
     flagged = sum(1 for s in suggestions.values() if s.problems)
@@ -211,7 +212,7 @@ def cmd_suggest(args) -> None:
 
 
 def cmd_merge(args) -> None:
-    from .catalog import merge, new_catalog, read_po, write_po
+    from .catalog import merge, read_po, write_po
     from .files import read_bytes
     from .memory import Memory
     from .termbase import load_termbase
@@ -220,7 +221,7 @@ def cmd_merge(args) -> None:
     pot = read_po(args.pot)
     memory = Memory(args.memory)
     result = merge(pot, old, load_suggestions(args.suggestions), memory,
-                   load_termbase(args.termbase or ""), args.lang)
+                   load_termbase(args.termbase), args.lang)
     changed = write_po(args.po, result.po, expected=original)
     counts = dict(result.counts)
     _write_json(args.output, {"lang": args.lang, "po": args.po, "counts": counts})
@@ -237,7 +238,7 @@ def cmd_page(args) -> None:
     doc = Document.from_json(_read_json(args.document))
     units = load_units(args.units)
     if args.po:
-        memory = Memory(args.memory) if args.memory else Memory("/nonexistent")
+        memory = Memory(args.memory)
         chosen = choose_translations(units, read_po(args.po), args.po, load_suggestions(args.suggestions),
                                      lambda entry: status(entry, memory))
     else:
@@ -258,7 +259,7 @@ def cmd_check(args) -> int:
     from .termbase import load_termbase
     po = read_po(args.po)
     memory = Memory(args.memory)
-    findings = check_catalog(po, args.po, load_units(args.units), load_termbase(args.termbase or ""), memory)
+    findings = check_catalog(po, args.po, load_units(args.units), load_termbase(args.termbase), memory)
     data = report(findings, args.lang, dict(count_status(po, memory)))
     _write_json(args.output, data)
     if args.html:
@@ -305,7 +306,7 @@ def cmd_textconv(args) -> None:
 
 def cmd_review(args) -> None:
     from .catalog import read_po, status
-    from .check import check_catalog
+    from .check import Finding, check_catalog
     from .files import write_atomically
     from .memory import Memory
     from .review import render_review, review_rows
@@ -314,8 +315,11 @@ def cmd_review(args) -> None:
     units = load_units(args.units)
     po = read_po(args.po)
     memory = Memory(args.memory)
-    termbase = load_termbase(args.termbase or "")
-    findings = check_catalog(po, args.po, units, termbase, memory)
+    termbase = load_termbase(args.termbase)
+    if args.qa:
+        findings = [Finding(**f) for f in _read_json(args.qa)["findings"]]
+    else:
+        findings = check_catalog(po, args.po, units, termbase, memory)
     rows = review_rows(doc, units, po, lambda entry: status(entry, memory), findings)
     write_atomically(args.output, render_review(doc, rows, args.lang, termbase))
     print(f"{args.lang}: review page {args.output} ({sum(r.needs_look for r in rows)} of {len(rows)} units "

@@ -10,7 +10,6 @@ from babel import Locale, UnknownLocaleError
 from .model import LocbriefError
 
 SCHEMA = Path(__file__).parent / "schemas" / "config.schema.yaml"
-SOURCE_SUFFIXES = (".txt", ".html", ".htm")
 
 
 def load_config(path: Path | str) -> dict:
@@ -64,6 +63,7 @@ def _check_locale(lang: str, path: str, setting: str) -> None:
 
 def source_path(brief: str, source_dir: Path | str = "source", config_path: str = "config/config.yaml") -> Path:
     """The source file of a brief; a brief listed but missing is an error that names both."""
+    from .read import SOURCE_SUFFIXES
     for suffix in SOURCE_SUFFIXES:
         candidate = Path(source_dir) / f"{brief}{suffix}"
         if candidate.exists():

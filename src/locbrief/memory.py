@@ -19,13 +19,14 @@ from .model import LocbriefError
 
 
 class Memory:
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
+    def __init__(self, path: Path | str | None):
+        """``None``: an empty memory that cannot be saved (every msgstr then counts as human)."""
+        self.path = Path(path) if path else None
         self.records: dict[tuple[str, str, str, str], dict] = {}
         self._outputs: dict[tuple[str, str, str], str] = {}
         self._machine: dict[str, set[str]] = defaultdict(set)
         self._dirty = False
-        if self.path.exists():
+        if self.path is not None and self.path.is_file():
             self._load()
 
     def _load(self) -> None:
@@ -64,7 +65,7 @@ class Memory:
         return msgstr in self._machine.get(msgid, ())
 
     def save(self) -> None:
-        if not self._dirty:
+        if not self._dirty or self.path is None:
             return
         lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) for _, r in sorted(self.records.items())]
         write_atomically(self.path, "\n".join(lines) + "\n")

@@ -28,7 +28,8 @@ from locbrief.model import Document, LocbriefError
 log = logging.getLogger("locbrief.read")
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-TEXT_SUFFIXES = {".txt", ".text"}
+#: What a brief in source/ may be called: a plain-text capture or an HTML article.
+SOURCE_SUFFIXES = (".txt", *sorted(HTML_SUFFIXES))
 
 # Magic numbers of files people save by mistake instead of the page itself.
 _MAGIC = (
