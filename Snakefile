@@ -68,13 +68,18 @@ rule read:
     run: locbrief("read", input[0], "-o", output[0], log=log[0])
 
 
+def template(wildcards):
+    return f"locales/templates/{wildcards.brief}.pot"
+
+
+# The template is committed with the PO files; like them it is no rule's output, so Snakemake never
+# deletes it and `segment` rewrites it only when an entry changed (its creation date stays put).
 rule segment:
     input: "build/{brief}/document.json"
-    output:
-        pot="locales/templates/{brief}.pot",
-        units="build/{brief}/units.json",
+    output: "build/{brief}/units.json"
+    params: pot=template
     log: "logs/{brief}/segment.log"
-    run: locbrief("segment", input[0], "--pot", output.pot, "--units", output.units, log=log[0])
+    run: locbrief("segment", input[0], "--pot", params.pot, "--units", output[0], log=log[0])
 
 
 rule suggest:
@@ -94,15 +99,17 @@ rule suggest:
 
 rule merge:
     input:
-        pot="locales/templates/{brief}.pot",
+        units="build/{brief}/units.json",
         po="locales/{lang}/LC_MESSAGES/{brief}.po",
         suggestions="build/{brief}/{lang}.suggestions.json",
         termbase=termbase,
     output: "build/{brief}/{lang}.merge.json"
-    params: memory=memory
+    params:
+        pot=template,
+        memory=memory,
     log: "logs/{brief}/{lang}.merge.log"
     run:
-        locbrief("merge", "--pot", input.pot, "--po", input.po, "--suggestions", input.suggestions,
+        locbrief("merge", "--pot", params.pot, "--po", input.po, "--suggestions", input.suggestions,
                  "--lang", wildcards.lang, *termbase_option(input), "--memory", params.memory,
                  "-o", output[0], log=log[0])
 
