@@ -53,6 +53,8 @@ page-strings: $(INSTALLED)
 	$(VENV)/bin/pybabel update -D locbrief -i src/locbrief/locale/locbrief.pot -d src/locbrief/locale -w 100
 
 lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/snakemake --lint
 
 clean:

@@ -7,6 +7,7 @@ overhead (tokenizing, batching, decoding), not a real model's speed.
 
     .venv/bin/python bench/argos_tiny.py [--sentences 400] [--package FILE --pair en es]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,9 +26,11 @@ def setup(workdir: Path, package: Path | None, source: str, target: str) -> None
         os.environ[f"XDG_{name.upper()}_HOME"] = str(workdir / name)
     os.environ["ARGOS_PACKAGES_DIR"] = str(workdir / "packages")
     from locbrief.engines.argos import install_model
+
     if package is None:
         sys.path.insert(0, str(ROOT / "tests"))
         import argos_fixture
+
         package = argos_fixture.build_package(workdir / "build", source, target, max_positions=128)
     install_model(package)
 
@@ -36,6 +39,7 @@ def texts(count: int) -> list[str]:
     """Brief-like sentences with protected-item tokens, as the pipeline sends them."""
     sys.path.insert(0, str(ROOT / "tests"))
     import argos_fixture
+
     return argos_fixture.sentences(count, seed=1)[:count]
 
 
@@ -55,16 +59,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as workdir:
         setup(Path(workdir), args.package, source, target)
         from locbrief.engines.argos import ArgosEngine, _threads
+
         engine = ArgosEngine()
         batch = texts(args.sentences)
         engine.translate_batch(batch[:4], source, target)  # load the model outside the timings
         batched = timed(lambda: engine.checked_batch(batch, source, target))
-        one_by_one = timed(lambda: [engine.translate_batch([text], source, target) for text in batch])
+        one_by_one = timed(
+            lambda: [engine.translate_batch([text], source, target) for text in batch]
+        )
         threads = _threads()
-        print(f"model: {engine.model(source, target)}; {len(batch)} sentences; "
-              f"{threads.inter} inter × {threads.intra} intra threads on {os.cpu_count()} cores")
+        print(
+            f"model: {engine.model(source, target)}; {len(batch)} sentences; "
+            f"{threads.inter} inter × {threads.intra} intra threads on {os.cpu_count()} cores"
+        )
         print(f"one batch:          {batched:7.3f} s  {len(batch) / batched:9.1f} sentences/s")
-        print(f"one call each:      {one_by_one:7.3f} s  {len(batch) / one_by_one:9.1f} sentences/s")
+        print(
+            f"one call each:      {one_by_one:7.3f} s  {len(batch) / one_by_one:9.1f} sentences/s"
+        )
         print(f"batching speed-up:  {one_by_one / batched:7.1f}×")
 
 

@@ -6,6 +6,7 @@ then counts in the suggestions what had to come through unchanged.
 
     .venv/bin/python bench/protection.py [--lang es_MX] [--engine apertium] [--brief source/no-gwot-narco.txt]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,33 +57,60 @@ def main() -> None:
     termbase = load_termbase(ROOT / "locales" / args.lang / "termbase.tsv")
     engine = TimedEngine(choose_engine(args.engine, "en", args.lang))
     with tempfile.TemporaryDirectory() as tmp:
-        suggestions = suggest(units, engine, "en", args.lang, termbase, Memory(Path(tmp) / "memory.jsonl"))
+        suggestions = suggest(
+            units, engine, "en", args.lang, termbase, Memory(Path(tmp) / "memory.jsonl")
+        )
     report(units, suggestions, termbase, engine, args)
 
 
 def report(units, suggestions, termbase, engine, args) -> None:
     distinct = {u.msgid: u for u in units}
-    rows = [("note markers", *_count(distinct, suggestions, _notes_kept)),
-            ("URLs", *_count(distinct, suggestions, _kept(URL))),
-            ("e-mail addresses", *_count(distinct, suggestions, _kept(EMAIL))),
-            ("numbers", *_count(distinct, suggestions, _kept(r"(?<![\w.])\d[\d,.]*\d(?![\w])|(?<![\w.$])\d(?![\w,.]\d)"))),
-            ("do-not-translate names", *_count(distinct, suggestions, _names_kept(termbase, keep=True))),
-            ("terms with a required target", *_count(distinct, suggestions, _names_kept(termbase, keep=False)))]
-    print(f"{args.brief}: {len(units)} units, {len(distinct)} distinct msgids → {args.lang} with "
-          f"{engine.name} ({engine.model('en', args.lang)})")
+    rows = [
+        ("note markers", *_count(distinct, suggestions, _notes_kept)),
+        ("URLs", *_count(distinct, suggestions, _kept(URL))),
+        ("e-mail addresses", *_count(distinct, suggestions, _kept(EMAIL))),
+        (
+            "numbers",
+            *_count(
+                distinct,
+                suggestions,
+                _kept(r"(?<![\w.])\d[\d,.]*\d(?![\w])|(?<![\w.$])\d(?![\w,.]\d)"),
+            ),
+        ),
+        (
+            "do-not-translate names",
+            *_count(distinct, suggestions, _names_kept(termbase, keep=True)),
+        ),
+        (
+            "terms with a required target",
+            *_count(distinct, suggestions, _names_kept(termbase, keep=False)),
+        ),
+    ]
+    print(
+        f"{args.brief}: {len(units)} units, {len(distinct)} distinct msgids → {args.lang} with "
+        f"{engine.name} ({engine.model('en', args.lang)})"
+    )
     for name, kept, total in rows:
         print(f"  {name:30s} {kept:5d} / {total:<5d} kept  {_percent(kept, total)}")
     with_problems = [s for s in suggestions.values() if s.problems]
     unusable = [m for m, s in suggestions.items() if check_translation(distinct[m], s.text)]
-    triunfo = [m for m, s in suggestions.items() if "Trump" in m and re.search(r"triunf", s.text, re.I)]
-    print(f"  {'suggestions with problems':30s} {len(with_problems):5d} / {len(suggestions):<5d} "
-          f"(go to the PO fuzzy with a QA note)")
+    triunfo = [
+        m for m, s in suggestions.items() if "Trump" in m and re.search(r"triunf", s.text, re.I)
+    ]
+    print(
+        f"  {'suggestions with problems':30s} {len(with_problems):5d} / {len(suggestions):<5d} "
+        f"(go to the PO fuzzy with a QA note)"
+    )
     print(f"  {'placeholders/tags unusable':30s} {len(unusable):5d} / {len(suggestions):<5d}")
     print(f"  {'“Trump” became “Triunfo”':30s} {len(triunfo):5d}")
     per_unit = engine.seconds / engine.units * 1000 if engine.units else 0.0
-    print(f"  engine: {engine.units} segments (units and term probes) in {engine.batches} batches, "
-          f"{engine.seconds:.2f} s, {per_unit:.1f} ms per segment")
-    for problem, count in Counter(p.split(" '")[0] for s in with_problems for p in s.problems).most_common():
+    print(
+        f"  engine: {engine.units} segments (units and term probes) in {engine.batches} batches, "
+        f"{engine.seconds:.2f} s, {per_unit:.1f} ms per segment"
+    )
+    for problem, count in Counter(
+        p.split(" '")[0] for s in with_problems for p in s.problems
+    ).most_common():
         print(f"    problem: {problem} × {count}")
 
 
@@ -101,6 +129,7 @@ def _kept(pattern: str):
     def kept_in(unit, text: str) -> tuple[int, int]:
         found = re.findall(pattern, unit.msgid)
         return sum(1 for f in found if f in text), len(found)
+
     return kept_in
 
 
@@ -109,13 +138,21 @@ def _names_kept(termbase, keep: bool):
 
     Terms inside a link or a cited title (kept as published) are not counted.
     """
+
     def kept_in(unit, text: str) -> tuple[int, int]:
         verbatim = [m.span() for m in re.finditer(URL, unit.msgid)]
         if unit.kind == "endnote":
             verbatim += [m.span() for m in re.finditer(QUOTED_TITLE, unit.msgid)]
-        matches = [m for m in termbase.find(unit.msgid) if (m.term.target is None) == keep
-                   and all(m.end <= a or m.start >= b for a, b in verbatim)]
-        return sum(1 for m in matches if m.term.render(m.text).casefold() in text.casefold()), len(matches)
+        matches = [
+            m
+            for m in termbase.find(unit.msgid)
+            if (m.term.target is None) == keep
+            and all(m.end <= a or m.start >= b for a, b in verbatim)
+        ]
+        return sum(1 for m in matches if m.term.render(m.text).casefold() in text.casefold()), len(
+            matches
+        )
+
     return kept_in
 
 

@@ -23,6 +23,7 @@ The source gets ``</s>`` appended (``add_source_eos``), so copying position *n*
 ends the sentence. An extra "end" dimension, raised only when ``</s>`` is
 copied, lets ``</s>`` win there and nowhere else (see :func:`copy_model`).
 """
+
 from __future__ import annotations
 
 import io
@@ -34,20 +35,105 @@ from pathlib import Path
 
 import numpy as np
 
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "pt": "Portuguese", "de": "German", "fr": "French"}
+LANGUAGE_NAMES = {
+    "en": "English",
+    "es": "Spanish",
+    "pt": "Portuguese",
+    "de": "German",
+    "fr": "French",
+}
 
 _WORDS = {
-    "en": "the policy brief report market energy price water health city school people government "
-          "plan data budget tax rural urban region growth share rise fall cost year public "
-          "private new old high low".split(),
-    "es": "la política informe mercado energía precio agua salud ciudad escuela gente gobierno "
-          "plan datos presupuesto impuesto rural urbano región crecimiento año público nuevo".split(),
-    "pt": "a política relatório mercado energia preço água saúde cidade escola povo governo "
-          "plano dados orçamento imposto rural urbano região crescimento ano público novo".split(),
+    "en": [
+        "the",
+        "policy",
+        "brief",
+        "report",
+        "market",
+        "energy",
+        "price",
+        "water",
+        "health",
+        "city",
+        "school",
+        "people",
+        "government",
+        "plan",
+        "data",
+        "budget",
+        "tax",
+        "rural",
+        "urban",
+        "region",
+        "growth",
+        "share",
+        "rise",
+        "fall",
+        "cost",
+        "year",
+        "public",
+        "private",
+        "new",
+        "old",
+        "high",
+        "low",
+    ],
+    "es": [
+        "la",
+        "política",
+        "informe",
+        "mercado",
+        "energía",
+        "precio",
+        "agua",
+        "salud",
+        "ciudad",
+        "escuela",
+        "gente",
+        "gobierno",
+        "plan",
+        "datos",
+        "presupuesto",
+        "impuesto",
+        "rural",
+        "urbano",
+        "región",
+        "crecimiento",
+        "año",
+        "público",
+        "nuevo",
+    ],
+    "pt": [
+        "a",
+        "política",
+        "relatório",
+        "mercado",
+        "energia",
+        "preço",
+        "água",
+        "saúde",
+        "cidade",
+        "escola",
+        "povo",
+        "governo",
+        "plano",
+        "dados",
+        "orçamento",
+        "imposto",
+        "rural",
+        "urbano",
+        "região",
+        "crescimento",
+        "ano",
+        "público",
+        "novo",
+    ],
 }
 #: every character a test sentence uses, so none of them is unknown to the tokenizer
-_ALPHABET = ("ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz 0123456789 "
-             ".,;:!?'\"()-%$€/@ áéíóúñçãõâêôü ZX0QZ zx1qz")
+_ALPHABET = (
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz 0123456789 "
+    ".,;:!?'\"()-%$€/@ áéíóúñçãõâêôü ZX0QZ zx1qz"
+)
 
 
 def sentences(count: int = 300, seed: int = 0) -> list[str]:
@@ -61,8 +147,9 @@ def sentences(count: int = 300, seed: int = 0) -> list[str]:
     return lines + [_ALPHABET]
 
 
-def train_sentencepiece(path: Path, lines: Iterable[str], vocab_size: int = 160,
-                        symbols: Iterable[str] = ()) -> list[str]:
+def train_sentencepiece(
+    path: Path, lines: Iterable[str], vocab_size: int = 160, symbols: Iterable[str] = ()
+) -> list[str]:
     """Train a SentencePiece model into ``path``; returns its vocabulary (id order).
 
     Digits are split into single pieces, as in real Argos models, so a digit
@@ -72,15 +159,22 @@ def train_sentencepiece(path: Path, lines: Iterable[str], vocab_size: int = 160,
 
     model = io.BytesIO()
     sentencepiece.SentencePieceTrainer.train(
-        sentence_iterator=iter(list(lines)), model_writer=model, vocab_size=vocab_size,
-        hard_vocab_limit=False, character_coverage=1.0, split_digits=True,
-        user_defined_symbols=list(symbols) or None, minloglevel=2)
+        sentence_iterator=iter(list(lines)),
+        model_writer=model,
+        vocab_size=vocab_size,
+        hard_vocab_limit=False,
+        character_coverage=1.0,
+        split_digits=True,
+        user_defined_symbols=list(symbols) or None,
+        minloglevel=2,
+    )
     path.write_bytes(model.getvalue())
     processor = sentencepiece.SentencePieceProcessor(model_file=str(path))
     return [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
 
 
 # ---------------------------------------------------------------- piece mappings for the copy model
+
 
 def shift_digits(piece: str) -> str:
     """'7' → '8', '9' → '0': a model that gets numbers wrong."""
@@ -93,6 +187,7 @@ def lowercase(piece: str) -> str:
 
 
 # ---------------------------------------------------------------- model weights
+
 
 def _linear(layer, weight: np.ndarray) -> None:
     """Set a linear layer's weight and a zero bias."""
@@ -111,13 +206,17 @@ def _zero_sublayers(layer, d: int, ffn: int = 4) -> None:
 def _two_hot_passthrough(norm, d: int) -> None:
     """Layer norm that returns any vector with exactly two ones (token + position) unchanged."""
     mean = 2 / d
-    std = np.sqrt(mean - mean ** 2)
+    std = np.sqrt(mean - mean**2)
     norm.gamma = np.full(d, std, np.float32)
     norm.beta = np.full(d, mean, np.float32)
 
 
-def copy_model(vocab: list[str], mapping: Callable[[str], str] | None = None,
-               max_positions: int = 64, offset: int = 0):
+def copy_model(
+    vocab: list[str],
+    mapping: Callable[[str], str] | None = None,
+    max_positions: int = 64,
+    offset: int = 0,
+):
     """A TransformerSpec whose decoder copies source pieces, each passed through ``mapping``.
 
     ``offset`` = 1 makes decoder step *t* read source piece *t-1*: the model
@@ -129,7 +228,8 @@ def copy_model(vocab: list[str], mapping: Callable[[str], str] | None = None,
     d = size + max_positions + 1  # token one-hots, position one-hots, an "end of source" flag
     first_position, eos, end_flag = size, index["</s>"], d - 1
     spec = transformer_spec.TransformerSpec.from_config(num_layers=1, num_heads=1)
-    tokens = np.zeros((size, d)); tokens[np.arange(size), np.arange(size)] = 1
+    tokens = np.zeros((size, d))
+    tokens[np.arange(size), np.arange(size)] = 1
     positions = np.zeros((max_positions, d))
     positions[np.arange(max_positions), first_position + np.arange(max_positions)] = 1
     for part in (spec.encoder, spec.decoder):
@@ -153,15 +253,16 @@ def copy_model(vocab: list[str], mapping: Callable[[str], str] | None = None,
     query = np.zeros((d, d))
     for t in range(offset, max_positions):
         query[first_position + t - offset, first_position + t] = sharp
-    query[end_flag, :end_flag] = sharp / 4          # decoder inputs are two-hot: sums to sharp / 2
+    query[end_flag, :end_flag] = sharp / 4  # decoder inputs are two-hot: sums to sharp / 2
     keys_values = np.zeros((2 * d, d))
     keys_values[first_position:end_flag, first_position:end_flag] = np.eye(max_positions)
     keys_values[end_flag, eos] = 1
-    for i, piece in enumerate(vocab):               # values: the (mapped) source piece
+    for i, piece in enumerate(vocab):  # values: the (mapped) source piece
         produced = index.get(mapping(piece), i) if mapping else i
         keys_values[d + produced, i] = 1
-    keys_values[d + end_flag, eos] = 1              # copying </s> also raises the end flag
-    out = np.zeros((d, d)); out[:size, :size] = 8 * np.eye(size)  # outweighs the decoder input
+    keys_values[d + end_flag, eos] = 1  # copying </s> also raises the end flag
+    out = np.zeros((d, d))
+    out[:size, :size] = 8 * np.eye(size)  # outweighs the decoder input
     out[end_flag, end_flag] = 8
     attention = decoder_layer.attention
     _linear(attention.linear[0], query)
@@ -173,7 +274,8 @@ def copy_model(vocab: list[str], mapping: Callable[[str], str] | None = None,
     # finished hypotheses, which would otherwise be truncated copies).
     spec.decoder.layer_norm.gamma = np.ones(d, np.float32)
     spec.decoder.layer_norm.beta = np.zeros(d, np.float32)
-    projection = np.zeros((size, d)); projection[:, :size] = 3 * np.eye(size)
+    projection = np.zeros((size, d))
+    projection[:, :size] = 3 * np.eye(size)
     projection[eos, end_flag] = 20
     _linear(spec.decoder.projection, projection)
     spec.decoder.projection.bias[eos] = -150
@@ -216,14 +318,23 @@ def random_model(vocab: list[str], d_model: int = 32, seed: int = 0):
 
 # ---------------------------------------------------------------- packages
 
+
 def package_folder(from_code: str, to_code: str, version: str = "1.0") -> str:
     """Folder (and file) name Argos uses: 'translate-en_es-1_0'."""
     return f"translate-{from_code}_{to_code}-{version.replace('.', '_')}"
 
 
-def build_package(dest: Path, from_code: str = "en", to_code: str = "es", kind: str = "copy",
-                  mapping: Callable[[str], str] | None = None, version: str = "1.0",
-                  target_prefix: str = "", max_positions: int = 64, seed: int = 0) -> Path:
+def build_package(
+    dest: Path,
+    from_code: str = "en",
+    to_code: str = "es",
+    kind: str = "copy",
+    mapping: Callable[[str], str] | None = None,
+    version: str = "1.0",
+    target_prefix: str = "",
+    max_positions: int = 64,
+    seed: int = 0,
+) -> Path:
     """Write ``translate-{from}_{to}-{version}.argosmodel`` into ``dest`` and return its path.
 
     ``kind`` is "copy" (optionally with a piece ``mapping``) or "random".
@@ -246,14 +357,20 @@ def build_package(dest: Path, from_code: str = "en", to_code: str = "es", kind: 
     spec.optimize(quantization=None)
     spec.save(str(root / "model"))
     metadata = {
-        "package_version": version, "argos_version": "1.9", "type": "translate",
-        "from_code": from_code, "from_name": LANGUAGE_NAMES.get(from_code, from_code),
-        "to_code": to_code, "to_name": LANGUAGE_NAMES.get(to_code, to_code),
+        "package_version": version,
+        "argos_version": "1.9",
+        "type": "translate",
+        "from_code": from_code,
+        "from_name": LANGUAGE_NAMES.get(from_code, from_code),
+        "to_code": to_code,
+        "to_name": LANGUAGE_NAMES.get(to_code, to_code),
     }
     if target_prefix:
         metadata["target_prefix"] = target_prefix
     (root / "metadata.json").write_text(json.dumps(metadata, indent=2), encoding="utf-8")
-    (root / "README.md").write_text(f"Tiny {kind} test model {from_code}→{to_code}.\n", encoding="utf-8")
+    (root / "README.md").write_text(
+        f"Tiny {kind} test model {from_code}→{to_code}.\n", encoding="utf-8"
+    )
     archive = Path(dest) / f"{name}.argosmodel"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(root.rglob("*")):

@@ -4,6 +4,7 @@ Clicking note marker 1 lands on endnote 1; its back link returns to the marker;
 the page top is saved as screenshots (desktop and phone) under out/screenshots/
 for people to look at; text from a PO file never runs as script.
 """
+
 from __future__ import annotations
 
 import base64
@@ -23,9 +24,18 @@ from locbrief.model import Block, Document, NoteRef
 from locbrief.segment import segment
 from test_page_locale import BRIEF, REPO, real_pages
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--remote-debugging-port=0", "--remote-allow-origins=*", "--window-size=1280,900"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--remote-debugging-port=0",
+    "--remote-allow-origins=*",
+    "--window-size=1280,900",
+]
 SCREENSHOTS = REPO / "out" / "screenshots"
 
 
@@ -36,12 +46,17 @@ class Chromium:
         binary = shutil.which("chromium")
         if binary is None:
             pytest.fail("chromium is not installed; run `make test-tools`")
-        self.process = subprocess.Popen([binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         port = self._port(profile / "DevToolsActivePort")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as response:
             target = next(t for t in json.load(response) if t["type"] == "page")
-        self.socket = websocket.create_connection(target["webSocketDebuggerUrl"], timeout=30, suppress_origin=True)
+        self.socket = websocket.create_connection(
+            target["webSocketDebuggerUrl"], timeout=30, suppress_origin=True
+        )
         self.next_id = 0
         self.events: list[dict] = []
         self.send("Page.enable")
@@ -79,11 +94,20 @@ class Chromium:
 
     def click(self, selector: str) -> None:
         """A real mouse click at the middle of the element, scrolled into view first."""
-        box = self.evaluate(f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
-                            "e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
-                            "return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()")
+        box = self.evaluate(
+            f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
+            "e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
+            "return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()"
+        )
         for kind in ("mousePressed", "mouseReleased"):
-            self.send("Input.dispatchMouseEvent", type=kind, x=box["x"], y=box["y"], button="left", clickCount=1)
+            self.send(
+                "Input.dispatchMouseEvent",
+                type=kind,
+                x=box["x"],
+                y=box["y"],
+                button="left",
+                clickCount=1,
+            )
 
     def wait_for(self, expression: str, seconds: float = 10):
         deadline = time.monotonic() + seconds
@@ -96,7 +120,9 @@ class Chromium:
 
     def screenshot(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(base64.b64decode(self.send("Page.captureScreenshot", format="png")["data"]))
+        path.write_bytes(
+            base64.b64decode(self.send("Page.captureScreenshot", format="png")["data"])
+        )
 
     def close(self) -> None:
         self.socket.close()
@@ -111,8 +137,10 @@ def chromium(tmp_path):
     browser.close()
 
 
-IN_VIEW = ("(() => {{ const r = document.querySelector({0}).getBoundingClientRect();"
-           " return r.top >= 0 && r.bottom <= innerHeight; }})()")
+IN_VIEW = (
+    "(() => {{ const r = document.querySelector({0}).getBoundingClientRect();"
+    " return r.top >= 0 && r.bottom <= innerHeight; }})()"
+)
 
 
 @pytest.mark.slow
@@ -123,7 +151,9 @@ def test_a_reader_follows_note_1_and_comes_back(chromium):
     chromium.click("#ref-1")
     assert chromium.wait_for("location.hash") == "#note-1"
     chromium.wait_for(IN_VIEW.format(json.dumps("#note-1")))
-    assert "15 de mayo de 2025" in chromium.evaluate("document.querySelector('#note-1').textContent")
+    assert "15 de mayo de 2025" in chromium.evaluate(
+        "document.querySelector('#note-1').textContent"
+    )
     chromium.click("#note-1 a[role=doc-backlink]")
     assert chromium.wait_for("location.hash == '#ref-1' && location.hash") == "#ref-1"
     chromium.wait_for(IN_VIEW.format(json.dumps("#ref-1")))
@@ -135,7 +165,13 @@ def test_the_page_top_reads_well_on_a_desktop_and_a_phone(chromium):
     chromium.open(page)
     chromium.evaluate("window.scrollTo(0, 0)")
     chromium.screenshot(SCREENSHOTS / "es_MX-desktop-top.png")
-    chromium.send("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=2, mobile=True)
+    chromium.send(
+        "Emulation.setDeviceMetricsOverride",
+        width=390,
+        height=844,
+        deviceScaleFactor=2,
+        mobile=True,
+    )
     chromium.open(page)
     chromium.screenshot(SCREENSHOTS / "es_MX-phone-top.png")
     # nothing wider than the phone: no sideways scrolling, long endnote URLs wrap
@@ -144,27 +180,39 @@ def test_the_page_top_reads_well_on_a_desktop_and_a_phone(chromium):
 
 
 def test_markup_in_a_translation_shows_as_text_and_never_runs(chromium, tmp_path):
-    doc = Document("brief.txt", "brief", [
-        Block("title", "title", ["A safe title"]),
-        Block("paragraph", "p1", ["The cartels grew.", NoteRef(1)]),
-        Block("endnote", "note-1", ["A report, 2025."], number=1),
-    ])
+    doc = Document(
+        "brief.txt",
+        "brief",
+        [
+            Block("title", "title", ["A safe title"]),
+            Block("paragraph", "p1", ["The cartels grew.", NoteRef(1)]),
+            Block("endnote", "note-1", ["A report, 2025."], number=1),
+        ],
+    )
     units = segment(doc)
     po = polib.POFile()
-    attacks = {"A safe title": 'Título <img src=x onerror="window.pwned=1">',
-               "The cartels grew.{0}": "Los cárteles <script>window.pwned=2</script> crecieron.{0}",
-               "A report, 2025.": 'Un informe" onmouseover="window.pwned=3", 2025.'}
+    attacks = {
+        "A safe title": 'Título <img src=x onerror="window.pwned=1">',
+        "The cartels grew.{0}": "Los cárteles <script>window.pwned=2</script> crecieron.{0}",
+        "A report, 2025.": 'Un informe" onmouseover="window.pwned=3", 2025.',
+    }
     for unit in units:
         po.append(polib.POEntry(msgid=unit.msgid, msgstr=attacks[unit.msgid]))
     chosen = choose_translations(units, po, "es_MX.po", {}, lambda entry: "reviewed")
     page = tmp_path / "es_MX" / "brief.html"
     page.parent.mkdir()
-    page.write_text(render_page(doc, units, chosen, "es_MX", ["en", "es_MX"]).html, encoding="utf-8")
+    page.write_text(
+        render_page(doc, units, chosen, "es_MX", ["en", "es_MX"]).html, encoding="utf-8"
+    )
     chromium.open(page)
-    time.sleep(0.3)                                  # give an injected onerror time to fire
+    time.sleep(0.3)  # give an injected onerror time to fire
     assert chromium.evaluate("window.pwned === undefined")
     assert chromium.evaluate("document.scripts.length + document.images.length") == 0
     assert chromium.evaluate("document.title") == 'Título <img src=x onerror="window.pwned=1">'
-    assert "<script>window.pwned=2</script>" in chromium.evaluate("document.querySelector('#p1').textContent")
-    assert chromium.evaluate("[...document.querySelectorAll('*')].every(e => ![...e.attributes]"
-                             ".some(a => a.name.startsWith('on')))")
+    assert "<script>window.pwned=2</script>" in chromium.evaluate(
+        "document.querySelector('#p1').textContent"
+    )
+    assert chromium.evaluate(
+        "[...document.querySelectorAll('*')].every(e => ![...e.attributes]"
+        ".some(a => a.name.startsWith('on')))"
+    )

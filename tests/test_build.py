@@ -1,4 +1,5 @@
 """Building one page: dates and figures by Babel, page strings from the package catalog, honest fallbacks."""
+
 from __future__ import annotations
 
 import subprocess
@@ -14,29 +15,56 @@ from babel.messages.pofile import read_po
 from lxml import html
 
 from locbrief import build
-from locbrief.build import (LOCALE_DIR, DataValue, Translation, choose_translations, data_values,
-                            render_page, render_value, source_translations)
+from locbrief.build import (
+    LOCALE_DIR,
+    DataValue,
+    Translation,
+    choose_translations,
+    data_values,
+    render_page,
+    render_value,
+    source_translations,
+)
 from locbrief.model import Block, Document, LocbriefError, NoteRef
 from locbrief.segment import segment
 
-DOC = Document("brief.txt", "brief", [
-    Block("date", "date", ["July 2, 2025"]),
-    Block("title", "title", ["No GWOT-Narco"]),
-    Block("paragraph", "p1", ["About 79,000 Americans died of an overdose in 2024.", NoteRef(1),
-                              " Mexico spends $16.7 billion."]),
-    Block("heading", "h-endnotes", ["Endnotes"], level=2),
-    Block("endnote", "note-1", ["“Data for 34.7% of May 2025,” CDC, May 15, 2025, "
-                                "https://www.cdc.gov/2025/05/1.5/data.htm."], number=1),
-], meta={"date": "2025-07-02"})
+DOC = Document(
+    "brief.txt",
+    "brief",
+    [
+        Block("date", "date", ["July 2, 2025"]),
+        Block("title", "title", ["No GWOT-Narco"]),
+        Block(
+            "paragraph",
+            "p1",
+            [
+                "About 79,000 Americans died of an overdose in 2024.",
+                NoteRef(1),
+                " Mexico spends $16.7 billion.",
+            ],
+        ),
+        Block("heading", "h-endnotes", ["Endnotes"], level=2),
+        Block(
+            "endnote",
+            "note-1",
+            [
+                "“Data for 34.7% of May 2025,” CDC, May 15, 2025, "
+                "https://www.cdc.gov/2025/05/1.5/data.htm."
+            ],
+            number=1,
+        ),
+    ],
+    meta={"date": "2025-07-02"},
+)
 
 # What a translator (or Apertium: "mayo 15, 2025") wrote for each unit of DOC.
-SPANISH = {"About 79,000 Americans died of an overdose in 2024.{0}":
-           "Unos 79,000 estadounidenses murieron de sobredosis en 2024.{0}",
-           "Mexico spends $16.7 billion.": "México gasta 16.7 mil millones de dólares.",
-           "Endnotes": "Notas",
-           "No GWOT-Narco": "Ninguna GWOT-Narco",
-           "“Data for 34.7% of May 2025,” CDC, May 15, 2025, https://www.cdc.gov/2025/05/1.5/data.htm.":
-           "“Data for 34.7% of May 2025,” CDC, mayo 15, 2025, https://www.cdc.gov/2025/05/1.5/data.htm."}
+SPANISH = {
+    "About 79,000 Americans died of an overdose in 2024.{0}": "Unos 79,000 estadounidenses murieron de sobredosis en 2024.{0}",
+    "Mexico spends $16.7 billion.": "México gasta 16.7 mil millones de dólares.",
+    "Endnotes": "Notas",
+    "No GWOT-Narco": "Ninguna GWOT-Narco",
+    "“Data for 34.7% of May 2025,” CDC, May 15, 2025, https://www.cdc.gov/2025/05/1.5/data.htm.": "“Data for 34.7% of May 2025,” CDC, mayo 15, 2025, https://www.cdc.gov/2025/05/1.5/data.htm.",
+}
 
 
 def spanish_page(lang: str, statuses=None, review: bool = False, languages=None):
@@ -45,7 +73,9 @@ def spanish_page(lang: str, statuses=None, review: bool = False, languages=None)
     for unit in units:
         po.append(polib.POEntry(msgid=unit.msgid, msgstr=SPANISH[unit.msgid]))
     statuses = statuses or {}
-    chosen = choose_translations(units, po, "es.po", {}, lambda e: statuses.get(e.msgid, "reviewed"))
+    chosen = choose_translations(
+        units, po, "es.po", {}, lambda e: statuses.get(e.msgid, "reviewed")
+    )
     result = render_page(DOC, units, chosen, lang, languages or ["en", lang], review=review)
     return html.fromstring(result.html.encode("utf-8")), result
 
@@ -56,6 +86,7 @@ def text(node) -> str:
 
 # ---------------------------------------------------------------- dates and figures
 
+
 def test_dates_and_figures_are_rendered_by_babel_for_each_locale():
     page, _ = spanish_page("es_MX")
     assert text(page.xpath("//p[@class='date']")[0]) == "2 de julio de 2025"
@@ -64,8 +95,10 @@ def test_dates_and_figures_are_rendered_by_babel_for_each_locale():
     assert note.xpath(".//time/@datetime") == ["2025-05-15"]
     assert "Unos 79,000 estadounidenses" in text(page.xpath("//p[@id='p1']")[0])
     assert "16.7 mil millones" in text(page.xpath("//p[@id='p1']")[0])
-    for lang, figure, decimal, cited in (("es_ES", "79.000", "16,7", "15 de mayo de 2025"),
-                                         ("fr", "79\u202f000", "16,7", "15 mai 2025")):
+    for lang, figure, decimal, cited in (
+        ("es_ES", "79.000", "16,7", "15 de mayo de 2025"),
+        ("fr", "79\u202f000", "16,7", "15 mai 2025"),
+    ):
         page, _ = spanish_page(lang)
         paragraph = text(page.xpath("//p[@id='p1']")[0])
         assert f"Unos {figure} estadounidenses" in paragraph and f"{decimal} mil" in paragraph
@@ -73,19 +106,34 @@ def test_dates_and_figures_are_rendered_by_babel_for_each_locale():
 
 
 def test_cited_titles_urls_years_and_note_numbers_are_not_data():
-    values = data_values("“Data for 34.7% of May 2025,” CDC, May 15, 2025, "
-                         "https://www.cdc.gov/2025/05/1.5/data.htm.", endnote=True)
+    values = data_values(
+        "“Data for 34.7% of May 2025,” CDC, May 15, 2025, "
+        "https://www.cdc.gov/2025/05/1.5/data.htm.",
+        endnote=True,
+    )
     assert values == [DataValue("date", "May 15, 2025", date(2025, 5, 15))]
     assert data_values("In 2024, 5 of 12 cases.{0}") == []
-    assert [v.source for v in data_values("In May 2025 about 1,250,000.5 people")] == ["May 2025", "1,250,000.5"]
+    assert [v.source for v in data_values("In May 2025 about 1,250,000.5 people")] == [
+        "May 2025",
+        "1,250,000.5",
+    ]
 
 
-@pytest.mark.parametrize("lang, expected", [("es_MX", ["15 de mayo de 2025", "mayo de 2025", "79,000", "1.50"]),
-                                            ("es_ES", ["15 de mayo de 2025", "mayo de 2025", "79.000", "1,50"]),
-                                            ("fr", ["15 mai 2025", "mai 2025", "79\u202f000", "1,50"])])
+@pytest.mark.parametrize(
+    "lang, expected",
+    [
+        ("es_MX", ["15 de mayo de 2025", "mayo de 2025", "79,000", "1.50"]),
+        ("es_ES", ["15 de mayo de 2025", "mayo de 2025", "79.000", "1,50"]),
+        ("fr", ["15 mai 2025", "mai 2025", "79\u202f000", "1,50"]),
+    ],
+)
 def test_render_value_follows_cldr(lang, expected):
-    values = [DataValue("date", "May 15, 2025", date(2025, 5, 15)), DataValue("month", "May 2025", date(2025, 5, 1)),
-              DataValue("number", "79,000", Decimal("79000")), DataValue("number", "1.50", Decimal("1.50"))]
+    values = [
+        DataValue("date", "May 15, 2025", date(2025, 5, 15)),
+        DataValue("month", "May 2025", date(2025, 5, 1)),
+        DataValue("number", "79,000", Decimal("79000")),
+        DataValue("number", "1.50", Decimal("1.50")),
+    ]
     assert [render_value(v, Locale.parse(lang)) for v in values] == expected
 
 
@@ -100,17 +148,26 @@ def test_a_date_the_translator_reworded_beyond_recognition_stays_as_written():
 
 # ---------------------------------------------------------------- page strings, banner, review
 
+
 def test_page_strings_come_from_the_catalog_in_the_page_language():
     page, result = spanish_page("es_MX", languages=["en", "es_MX", "pt_BR", "fr", "ca"])
     assert page.xpath("//nav/@aria-label") == ["Idiomas"]
     assert page.xpath("//a[@role='doc-backlink']/@aria-label") == ["Volver al texto"]
     assert page.xpath("//a[@role='doc-noteref']/@aria-label") == ["Nota 1"]
     assert text(page.xpath("//footer")[0]) == "Leer el original en inglés"
-    assert [text(a) for a in page.xpath("//nav//a")] == ["English", "español (México)", "português (Brasil)",
-                                                          "français", "català"]
+    assert [text(a) for a in page.xpath("//nav//a")] == [
+        "English",
+        "español (México)",
+        "português (Brasil)",
+        "français",
+        "català",
+    ]
     assert result.problems == []
     fr, _ = spanish_page("fr")
-    assert fr.xpath("//nav/@aria-label") == ["Langues"] and text(fr.xpath("//footer")[0]) == "Lire l’original en anglais"
+    assert (
+        fr.xpath("//nav/@aria-label") == ["Langues"]
+        and text(fr.xpath("//footer")[0]) == "Lire l’original en anglais"
+    )
 
 
 def test_the_banner_counts_reviewed_units_only():
@@ -120,18 +177,27 @@ def test_the_banner_counts_reviewed_units_only():
     banner = page.xpath("//p[@class='review-banner']")[0]
     reviewed = result.counts["reviewed"]
     assert (reviewed, result.counts["units"]) == (3, 5)
-    assert text(banner) == ("Un traductor revisó el 60% de esta página (3 de 5 oraciones); "
-                            "el resto es traducción automática.")
+    assert text(banner) == (
+        "Un traductor revisó el 60% de esta página (3 de 5 oraciones); "
+        "el resto es traducción automática."
+    )
     assert banner.get("data-reviewed") == "0.6000"
     all_reviewed, _ = spanish_page("fr")
-    assert text(all_reviewed.xpath("//p[@class='review-banner']")[0]) == "Un traducteur a relu toute cette page."
+    assert (
+        text(all_reviewed.xpath("//p[@class='review-banner']")[0])
+        == "Un traducteur a relu toute cette page."
+    )
 
 
 def test_a_review_build_highlights_what_no_human_reviewed():
     first, second = [u for u in segment(DOC) if u.block == "p1"]
-    page, _ = spanish_page("es_MX", statuses={first.msgid: "machine", second.msgid: "fuzzy"}, review=True)
+    page, _ = spanish_page(
+        "es_MX", statuses={first.msgid: "machine", second.msgid: "fuzzy"}, review=True
+    )
     assert [(s.get("class"), s.get("title")) for s in page.xpath("//p[@id='p1']/span")] == [
-        ("unit machine", "traducción automática, sin revisar"), ("unit fuzzy", "por revisar: el original cambió")]
+        ("unit machine", "traducción automática, sin revisar"),
+        ("unit fuzzy", "por revisar: el original cambió"),
+    ]
     assert "Versión de revisión" in text(page.xpath("//p[@class='review-banner']")[0])
 
 
@@ -141,11 +207,14 @@ def test_untranslated_units_say_they_are_english():
     result = render_page(DOC, units, chosen, "es_MX", ["en", "es_MX"])
     page = html.fromstring(result.html)
     assert page.xpath("//p[@id='p1']/span/@lang") == ["en", "en"]
-    assert "5 oraciones aún no están traducidas y se muestran en inglés." in text(page.xpath("//p[@role='note']")[0])
+    assert "5 oraciones aún no están traducidas y se muestran en inglés." in text(
+        page.xpath("//p[@role='note']")[0]
+    )
     assert any("5 of 5 units have no translation" in p for p in result.problems)
 
 
 # ---------------------------------------------------------------- bad input
+
 
 def test_an_unknown_locale_is_a_clear_error(tmp_path):
     units = segment(DOC)
@@ -154,9 +223,29 @@ def test_an_unknown_locale_is_a_clear_error(tmp_path):
     document, units_json = tmp_path / "doc.json", tmp_path / "units.json"
     document.write_text(__import__("json").dumps(DOC.to_json()))
     units_json.write_text(__import__("json").dumps([u.to_json() for u in units]))
-    run = subprocess.run([sys.executable, "-m", "locbrief", "page", str(document), str(units_json), "--lang", "en",
-                          "--languages", "en,klingon", "-o", str(tmp_path / "x.html")], capture_output=True, text=True)
-    assert run.returncode == 1 and run.stderr.count("\n") == 1 and "unknown locale 'klingon'" in run.stderr
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "locbrief",
+            "page",
+            str(document),
+            str(units_json),
+            "--lang",
+            "en",
+            "--languages",
+            "en,klingon",
+            "-o",
+            str(tmp_path / "x.html"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert (
+        run.returncode == 1
+        and run.stderr.count("\n") == 1
+        and "unknown locale 'klingon'" in run.stderr
+    )
     assert not (tmp_path / "x.html").exists()
 
 
@@ -165,10 +254,14 @@ def test_right_to_left_page_without_a_catalog_says_its_labels_are_english():
     result = render_page(DOC, units, source_translations(units) | {}, "ar", ["en", "ar"])
     page = html.fromstring(result.html)
     assert (page.get("lang"), page.get("dir")) == ("ar", "rtl")
-    assert page.xpath("//nav//a[@lang='ar']/@dir") == ["rtl"] and page.xpath("//nav//a[@lang='en']/@dir") == ["ltr"]
+    assert page.xpath("//nav//a[@lang='ar']/@dir") == ["rtl"] and page.xpath(
+        "//nav//a[@lang='en']/@dir"
+    ) == ["ltr"]
     assert text(page.xpath("//p[@class='date']")[0]) == "2 يوليو 2025"
     assert page.xpath("//nav/@aria-label") == ["Languages"]
-    assert any("no catalog of page strings for ar" in p and "pybabel init" in p for p in result.problems)
+    assert any(
+        "no catalog of page strings for ar" in p and "pybabel init" in p for p in result.problems
+    )
 
 
 def test_a_missing_page_string_falls_back_to_english_and_is_named(tmp_path, monkeypatch):
@@ -185,14 +278,21 @@ def test_a_missing_page_string_falls_back_to_english_and_is_named(tmp_path, monk
         build._page_catalog.cache_clear()
     assert page.xpath("//a[@role='doc-backlink']/@aria-label") == ["Back to text"]
     assert page.xpath("//nav/@aria-label") == ["Idiomas"]
-    assert [p for p in result.problems if "1 page string(s) untranslated" in p and "'Back to text'" in p]
+    assert [
+        p for p in result.problems if "1 page string(s) untranslated" in p and "'Back to text'" in p
+    ]
 
 
 # ---------------------------------------------------------------- the package catalogs
 
+
 def test_the_template_holds_every_page_string_of_build_py_and_every_language_translates_it():
-    extracted = {m[1] if isinstance(m[1], str) else m[1][0]
-                 for m in extract_from_file("python", build.__file__, keywords={"_": None, "ngettext": (1, 2)})}
+    extracted = {
+        m[1] if isinstance(m[1], str) else m[1][0]
+        for m in extract_from_file(
+            "python", build.__file__, keywords={"_": None, "ngettext": (1, 2)}
+        )
+    }
     with open(LOCALE_DIR / "locbrief.pot", "rb") as handle:
         template = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
     assert extracted == template, "run `make page-strings` and translate the new strings"
@@ -200,7 +300,11 @@ def test_the_template_holds_every_page_string_of_build_py_and_every_language_tra
         path = LOCALE_DIR / lang / "LC_MESSAGES" / "locbrief.po"
         with open(path, "rb") as handle:
             catalog = read_po(handle, locale=lang)
-        assert {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id} == template, path
+        assert {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id} == template, (
+            path
+        )
         assert all(m.string and not m.fuzzy for m in catalog if m.id), path
-        check = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+        check = subprocess.run(
+            ["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True
+        )
         assert check.returncode == 0, check.stderr

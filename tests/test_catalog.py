@@ -5,6 +5,7 @@ segmentation, the real pseudo engine, a real memory file), a translator edits
 the PO as they would in a text editor, the source changes, the pipeline runs
 again. Helpers here are shared with the other catalog test modules.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,15 @@ import pytest
 from babel import Locale
 from babel.messages.plurals import get_plural
 
-from locbrief.catalog import (assign_contexts, build_template, merge, read_po, status, write_po,
-                              write_template)
+from locbrief.catalog import (
+    assign_contexts,
+    build_template,
+    merge,
+    read_po,
+    status,
+    write_po,
+    write_template,
+)
 from locbrief.engines.simple import PseudoEngine
 from locbrief.files import read_bytes
 from locbrief.memory import Memory
@@ -32,6 +40,7 @@ LANG = "es_MX"
 
 
 # ---------------------------------------------------------------- helpers (shared)
+
 
 def document(*blocks) -> Document:
     """A brief from (kind, text-or-inline) pairs, paragraph strings or blocks of another brief."""
@@ -73,16 +82,30 @@ class Project:
     def read(self) -> polib.POFile:
         return read_po(self.po)
 
-    def entry(self, msgid: str, msgctxt: str | None = None, obsolete: bool = False) -> polib.POEntry:
-        found = [e for e in self.read() if e.msgid == msgid and e.msgctxt == msgctxt and e.obsolete == obsolete]
-        assert len(found) == 1, f"{msgid!r} ({msgctxt}, obsolete={obsolete}) not found once in {self.po}"
+    def entry(
+        self, msgid: str, msgctxt: str | None = None, obsolete: bool = False
+    ) -> polib.POEntry:
+        found = [
+            e
+            for e in self.read()
+            if e.msgid == msgid and e.msgctxt == msgctxt and e.obsolete == obsolete
+        ]
+        assert len(found) == 1, (
+            f"{msgid!r} ({msgctxt}, obsolete={obsolete}) not found once in {self.po}"
+        )
         return found[0]
 
     def status(self, msgid: str, msgctxt: str | None = None) -> str:
         return status(self.entry(msgid, msgctxt), Memory(self.memory_path))
 
-    def edit(self, msgid: str, msgstr: str | None = None, fuzzy: bool | None = None,
-             msgctxt: str | None = None, **fields) -> None:
+    def edit(
+        self,
+        msgid: str,
+        msgstr: str | None = None,
+        fuzzy: bool | None = None,
+        msgctxt: str | None = None,
+        **fields,
+    ) -> None:
         """What a translator does in Poedit: new text, clear or keep fuzzy, comments and flags."""
         po = self.read()
         entry = next(e for e in po if e.msgid == msgid and e.msgctxt == msgctxt and not e.obsolete)
@@ -103,8 +126,11 @@ class Project:
 
 def msgfmt_check(path: Path) -> subprocess.CompletedProcess:
     """GNU msgfmt's own verdict on a PO, format strings included."""
-    return subprocess.run(["msgfmt", "-c", "--check-format", "-o", os.devnull, str(path)],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        ["msgfmt", "-c", "--check-format", "-o", os.devnull, str(path)],
+        capture_output=True,
+        text=True,
+    )
 
 
 @pytest.fixture
@@ -124,16 +150,27 @@ BRIEF_V1 = document(
 
 # ---------------------------------------------------------------- template and header
 
+
 def test_first_run_writes_a_complete_header_and_a_valid_po(project):
     project.run(BRIEF_V1)
     po = project.read()
     plural = get_plural(Locale.parse(LANG))
-    for field in ("Project-Id-Version", "POT-Creation-Date", "PO-Revision-Date", "Last-Translator",
-                  "Language-Team", "MIME-Version", "Content-Transfer-Encoding"):
+    for field in (
+        "Project-Id-Version",
+        "POT-Creation-Date",
+        "PO-Revision-Date",
+        "Last-Translator",
+        "Language-Team",
+        "MIME-Version",
+        "Content-Transfer-Encoding",
+    ):
         assert field in po.metadata
     assert po.metadata["Language"] == LANG
     assert po.metadata["Content-Type"] == "text/plain; charset=UTF-8"
-    assert po.metadata["Plural-Forms"] == f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
+    assert (
+        po.metadata["Plural-Forms"]
+        == f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
+    )
     assert po.header.startswith("Spanish (Mexico) translation")
     assert msgfmt_check(project.po).returncode == 0, msgfmt_check(project.po).stderr
 
@@ -143,15 +180,22 @@ def test_plural_forms_come_from_cldr_and_msgfmt_accepts_them(tmp_path, lang):
     project = Project(tmp_path, lang)
     project.run(document("Congress should act."))
     plural = get_plural(Locale.parse(lang))
-    assert project.read().metadata["Plural-Forms"] == f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
+    assert (
+        project.read().metadata["Plural-Forms"]
+        == f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
+    )
     assert msgfmt_check(project.po).returncode == 0
 
 
 def test_translator_header_survives_every_run(project):
     project.run(BRIEF_V1)
-    project.edit_header(**{"Last-Translator": "Ana Ruiz <ana@example.org>",
-                           "Language-Team": "Spanish <es@example.org>",
-                           "PO-Revision-Date": "2026-01-02 10:00-0600"})
+    project.edit_header(
+        **{
+            "Last-Translator": "Ana Ruiz <ana@example.org>",
+            "Language-Team": "Spanish <es@example.org>",
+            "PO-Revision-Date": "2026-01-02 10:00-0600",
+        }
+    )
     text = project.po.read_text(encoding="utf-8")
     project.po.write_text("# Revisado por Ana.\n" + text.split("\n", 1)[1], encoding="utf-8")
     project.run(document(*BRIEF_V1.blocks[:3], "A new sentence was added."))
@@ -164,23 +208,40 @@ def test_translator_header_survives_every_run(project):
 
 def test_entries_tell_translators_where_they_stand(tmp_path):
     tsv = tmp_path / "termbase.tsv"
-    tsv.write_text("source\ttarget\tcase\tnote\nCongress\tCongreso\texact\tUS Congress\n", encoding="utf-8")
+    tsv.write_text(
+        "source\ttarget\tcase\tnote\nCongress\tCongreso\texact\tUS Congress\n", encoding="utf-8"
+    )
     project = Project(tmp_path, termbase=load_termbase(tsv))
     project.run(BRIEF_V1)
-    assert project.entry("Military force will not stop the flow of drugs.").comment.startswith("key point")
+    assert project.entry("Military force will not stop the flow of drugs.").comment.startswith(
+        "key point"
+    )
     assert project.entry("Report of the commission, 2024.").comment.startswith("endnote 6")
     entry = project.entry("Cartels adapt quickly.{0}")
     assert "#: brief:p4\n" in str(entry)
     assert "{0} = note marker" in entry.comment and "python-brace-format" in entry.flags
-    assert "term: Congress → Congreso — US Congress" in project.entry("Congress should act.").comment
+    assert (
+        "term: Congress → Congreso — US Congress" in project.entry("Congress should act.").comment
+    )
 
 
 def test_same_words_in_two_places_are_one_entry_unless_one_is_a_label(project):
-    project.run(document(("author_role", "Fellow"), ("author_role", "Fellow"),
-                         ("heading", "Conclusion"), "Conclusion", "Fellow"))
+    project.run(
+        document(
+            ("author_role", "Fellow"),
+            ("author_role", "Fellow"),
+            ("heading", "Conclusion"),
+            "Conclusion",
+            "Fellow",
+        )
+    )
     po = project.read()
     assert [(e.msgctxt, e.msgid) for e in po] == [
-        ("author_role", "Fellow"), ("heading", "Conclusion"), (None, "Conclusion"), (None, "Fellow")]
+        ("author_role", "Fellow"),
+        ("heading", "Conclusion"),
+        (None, "Conclusion"),
+        (None, "Fellow"),
+    ]
     assert "#: brief:a1 brief:a2\n" in str(project.entry("Fellow", "author_role"))
 
 
@@ -197,6 +258,7 @@ def test_rerun_with_nothing_changed_writes_nothing(project):
 
 # ---------------------------------------------------------------- machine and human text
 
+
 def test_machine_suggestions_are_fuzzy_and_name_their_engine(project):
     project.run(BRIEF_V1)
     entry = project.entry("Congress should act.")
@@ -210,9 +272,10 @@ def test_machine_suggestions_are_fuzzy_and_name_their_engine(project):
 
 def test_unchanged_source_keeps_the_translation_byte_for_byte(project):
     project.run(BRIEF_V1)
-    text = "El Congreso  debe\tactuar…\n\"ya\"."
-    project.edit("Congress should act.", text, fuzzy=False, tcomment="revisar con Ana",
-                 flags=["no-wrap"])
+    text = 'El Congreso  debe\tactuar…\n"ya".'
+    project.edit(
+        "Congress should act.", text, fuzzy=False, tcomment="revisar con Ana", flags=["no-wrap"]
+    )
     project.run(document(*BRIEF_V1.blocks, "One more sentence."))
     entry = project.entry("Congress should act.")
     assert entry.msgstr == text and entry.tcomment == "revisar con Ana"
@@ -221,14 +284,16 @@ def test_unchanged_source_keeps_the_translation_byte_for_byte(project):
 
 def test_human_text_left_fuzzy_is_never_replaced_by_a_new_suggestion(project):
     project.run(BRIEF_V1)
-    project.edit("Congress should act.", "El Congreso debe actuar (borrador).")   # still fuzzy
+    project.edit("Congress should act.", "El Congreso debe actuar (borrador).")  # still fuzzy
     project.engine = type("PseudoV2", (PseudoEngine,), {"model": lambda self, s, t: "pseudo-2"})()
     project.run(BRIEF_V1)
     entry = project.entry("Congress should act.")
     assert entry.msgstr == "El Congreso debe actuar (borrador)."
     assert project.status("Congress should act.") == "fuzzy"
     assert "Air strikes kill civilians." in [e.msgid for e in project.read()]
-    assert "pseudo-2" in project.entry("Air strikes kill civilians.").comment   # machine text moved on
+    assert (
+        "pseudo-2" in project.entry("Air strikes kill civilians.").comment
+    )  # machine text moved on
 
 
 def test_edited_source_keeps_the_old_translation_fuzzy_with_the_previous_msgid(project):
@@ -267,8 +332,8 @@ def test_removed_sentence_goes_obsolete_and_comes_back_with_its_translation(proj
     project.run(document(BRIEF_V1.blocks[0]))
     obsolete = project.entry("Congress should act.", obsolete=True)
     assert obsolete.msgstr == "El Congreso debe actuar."
-    assert machine not in [e.msgstr for e in project.read()]     # unreviewed machine text is not kept
-    assert "#~ msgid \"Congress should act.\"" in project.po.read_text(encoding="utf-8")
+    assert machine not in [e.msgstr for e in project.read()]  # unreviewed machine text is not kept
+    assert '#~ msgid "Congress should act."' in project.po.read_text(encoding="utf-8")
     project.run(BRIEF_V1)
     assert project.entry("Congress should act.").msgstr == "El Congreso debe actuar."
     assert project.status("Congress should act.") == "reviewed"
@@ -284,7 +349,10 @@ def test_obsolete_entries_keep_their_previous_msgid(project):
     text = project.po.read_text(encoding="utf-8")
     assert '#~| msgid "Congress should act."\n#~ msgid "Congress should act now."' in text
     assert project.run(document(*BRIEF_V1.blocks[:4])) is False
-    assert project.entry("Congress should act now.", obsolete=True).previous_msgid == "Congress should act."
+    assert (
+        project.entry("Congress should act now.", obsolete=True).previous_msgid
+        == "Congress should act."
+    )
 
 
 def test_a_label_that_loses_its_context_keeps_its_translation_for_review(project):
@@ -299,8 +367,12 @@ def test_a_label_that_loses_its_context_keeps_its_translation_for_review(project
 
 def test_translator_flags_survive_and_the_format_flag_follows_the_source(project):
     project.run(BRIEF_V1)
-    project.edit("Cartels adapt quickly.{0}", "Los cárteles se adaptan rápido.{0}", fuzzy=False,
-                 flags=["no-wrap", "no-python-brace-format"])
+    project.edit(
+        "Cartels adapt quickly.{0}",
+        "Los cárteles se adaptan rápido.{0}",
+        fuzzy=False,
+        flags=["no-wrap", "no-python-brace-format"],
+    )
     project.run(BRIEF_V1)
     assert project.entry("Cartels adapt quickly.{0}").flags == ["no-wrap", "no-python-brace-format"]
     assert msgfmt_check(project.po).returncode == 0
@@ -311,16 +383,21 @@ def test_translator_flags_survive_and_the_format_flag_follows_the_source(project
 
 def test_every_po_the_pipeline_writes_passes_msgfmt_including_after_translator_edits(project):
     project.run(BRIEF_V1)
-    project.edit("Cartels adapt quickly.{0}", "Los cárteles se adaptan <b>rápido</b>.{0}", fuzzy=False)
-    project.edit("Congress should act.", "El Congreso debe \"actuar\" {{ya}}.")
+    project.edit(
+        "Cartels adapt quickly.{0}", "Los cárteles se adaptan <b>rápido</b>.{0}", fuzzy=False
+    )
+    project.edit("Congress should act.", 'El Congreso debe "actuar" {{ya}}.')
     project.edit_header(**{"Last-Translator": "Ana Ruiz <ana@example.org>"})
     assert msgfmt_check(project.po).returncode == 0
-    project.run(document(*BRIEF_V1.blocks[:3], ["Cartels adapt fast.", NoteRef(1)], "Congress acts."))
+    project.run(
+        document(*BRIEF_V1.blocks[:3], ["Cartels adapt fast.", NoteRef(1)], "Congress acts.")
+    )
     result = msgfmt_check(project.po)
     assert result.returncode == 0, result.stderr
 
 
 # ---------------------------------------------------------------- files
+
 
 def test_a_po_edited_during_the_run_is_not_overwritten(project):
     project.run(BRIEF_V1)
@@ -328,15 +405,23 @@ def test_a_po_edited_during_the_run_is_not_overwritten(project):
     memory = Memory(project.memory_path)
     units = assign_contexts(segment(BRIEF_V1))
     suggestions = suggest(units, project.engine, "en", LANG, project.termbase, memory)
-    result = merge(read_po(project.pot), read_po(project.po, original), suggestions, memory,
-                   project.termbase, LANG)
-    result.po.metadata["Generated-By"] = "a newer locbrief"          # so there is something to write
-    project.edit("Congress should act.", "Editado mientras tanto.", fuzzy=False)   # the translator saves
+    result = merge(
+        read_po(project.pot),
+        read_po(project.po, original),
+        suggestions,
+        memory,
+        project.termbase,
+        LANG,
+    )
+    result.po.metadata["Generated-By"] = "a newer locbrief"  # so there is something to write
+    project.edit(
+        "Congress should act.", "Editado mientras tanto.", fuzzy=False
+    )  # the translator saves
     edited = project.po.read_bytes()
     with pytest.raises(LocbriefError, match="changed on disk.*rerun to merge your latest edits"):
         write_po(project.po, result.po, expected=original)
     assert project.po.read_bytes() == edited
-    assert [p.name for p in project.po.parent.iterdir()] == [project.po.name]   # no temp file left
+    assert [p.name for p in project.po.parent.iterdir()] == [project.po.name]  # no temp file left
 
 
 def test_the_merge_keeps_the_po_file_permissions(project):
@@ -362,10 +447,16 @@ def test_a_regenerated_template_with_the_same_entries_leaves_the_po_alone(projec
     project.run(BRIEF_V1)
     po = project.po.read_bytes()
     pot = project.pot.read_text(encoding="utf-8")
-    project.pot.write_text(re.sub(r"POT-Creation-Date: [^\\]*", "POT-Creation-Date: 2031-01-01 00:00+0000", pot),
-                           encoding="utf-8")
+    project.pot.write_text(
+        re.sub(r"POT-Creation-Date: [^\\]*", "POT-Creation-Date: 2031-01-01 00:00+0000", pot),
+        encoding="utf-8",
+    )
     memory = Memory(project.memory_path)
-    suggestions = suggest(assign_contexts(segment(BRIEF_V1)), project.engine, "en", LANG, project.termbase, memory)
-    result = merge(read_po(project.pot), read_po(project.po), suggestions, memory, project.termbase, LANG)
+    suggestions = suggest(
+        assign_contexts(segment(BRIEF_V1)), project.engine, "en", LANG, project.termbase, memory
+    )
+    result = merge(
+        read_po(project.pot), read_po(project.po), suggestions, memory, project.termbase, LANG
+    )
     assert write_po(project.po, result.po, expected=po) is False
     assert project.po.read_bytes() == po

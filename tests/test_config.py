@@ -1,4 +1,5 @@
 """A comms person mistypes the config: one line naming the setting and the fix, nothing half-written."""
+
 from __future__ import annotations
 
 import shutil
@@ -17,13 +18,20 @@ REPO = Path(__file__).resolve().parents[1]
 def write_config(tmp_path: Path, languages: str, briefs: str = "[no-gwot-narco]") -> Path:
     (tmp_path / "config").mkdir(exist_ok=True)
     path = tmp_path / "config" / "config.yaml"
-    path.write_text(f"source_language: en\nbriefs: {briefs}\nlanguages:\n{languages}", encoding="utf-8")
+    path.write_text(
+        f"source_language: en\nbriefs: {briefs}\nlanguages:\n{languages}", encoding="utf-8"
+    )
     return path
 
 
 def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "locbrief", *args], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "locbrief", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -39,12 +47,15 @@ def test_the_shipped_config_is_valid():
     assert all(s["engine"] for s in config["languages"].values())
 
 
-@pytest.mark.parametrize("languages, expected", [
-    ("  xx_QQ: {engine: auto}\n", "languages.xx_QQ: unknown locale"),
-    ("  es_MX: {engine: google}\n", "languages.es_MX.engine: 'google' is not one of"),
-    ("  es_MX: {engin: auto}\n", "'engin' was unexpected"),
-    ("  es_mx: {engine: auto}\n", "languages.es_mx: write the locale as 'es_MX'"),
-])
+@pytest.mark.parametrize(
+    "languages, expected",
+    [
+        ("  xx_QQ: {engine: auto}\n", "languages.xx_QQ: unknown locale"),
+        ("  es_MX: {engine: google}\n", "languages.es_MX.engine: 'google' is not one of"),
+        ("  es_MX: {engin: auto}\n", "'engin' was unexpected"),
+        ("  es_mx: {engine: auto}\n", "languages.es_mx: write the locale as 'es_MX'"),
+    ],
+)
 def test_a_bad_setting_is_named(tmp_path, languages, expected):
     with pytest.raises(LocbriefError) as error:
         load_config(write_config(tmp_path, languages))
@@ -69,7 +80,10 @@ def test_a_brief_missing_from_source_is_one_line(repo):
     done = run_cli(repo, "check-config")
     assert done.returncode == 1
     assert done.stderr.strip().count("\n") == 0
-    assert "brief 'no-such-brief' is listed under 'briefs' but there is no source/no-such-brief.txt" in done.stderr
+    assert (
+        "brief 'no-such-brief' is listed under 'briefs' but there is no source/no-such-brief.txt"
+        in done.stderr
+    )
 
 
 def test_an_engine_not_installed_says_what_to_install(repo):
@@ -83,9 +97,17 @@ def test_an_engine_not_installed_says_what_to_install(repo):
 @pytest.mark.slow
 def test_snakemake_refuses_a_bad_config_before_writing_anything(repo):
     write_config(repo, "  es_MX: {engine: auto}\n  xx_QQ: {engine: auto}\n")
-    done = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "1"], cwd=repo,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "1"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode != 0
-    assert "locbrief: error: config/config.yaml: setting languages.xx_QQ: unknown locale" in done.stderr
+    assert (
+        "locbrief: error: config/config.yaml: setting languages.xx_QQ: unknown locale"
+        in done.stderr
+    )
     assert "Traceback" not in done.stderr
     assert not (repo / "out").exists() and not (repo / "locales").exists()

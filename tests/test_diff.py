@@ -4,6 +4,7 @@ The first test edits the real brief and the real Spanish PO in a git repository,
 reruns the pipeline stages with Apertium, and reads ``locbrief diff``; the others
 are small PO files for the matching rules and the bad inputs.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -16,8 +17,16 @@ import pytest
 from lxml import html
 
 from locbrief.cli import main
-from locbrief.diff import (diff_revisions, load_revision, parse_revision, render_html, render_markdown,
-                           render_text, resolve_specs, word_diff)
+from locbrief.diff import (
+    diff_revisions,
+    load_revision,
+    parse_revision,
+    render_html,
+    render_markdown,
+    render_text,
+    resolve_specs,
+    word_diff,
+)
 from locbrief.model import LocbriefError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -26,24 +35,61 @@ PO = f"locales/es_MX/LC_MESSAGES/{BRIEF}.po"
 
 
 def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout
 
 
 def locbrief(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "locbrief", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "locbrief", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def pipeline(cwd: Path) -> None:
     """The Snakefile's read → segment → suggest → merge for es_MX, by hand (Apertium)."""
-    for args in (["read", f"source/{BRIEF}.txt", "-o", "build/document.json"],
-                 ["segment", "build/document.json", "--pot", f"locales/templates/{BRIEF}.pot",
-                  "--units", "build/units.json"],
-                 ["suggest", "build/units.json", "--lang", "es_MX", "--engine", "apertium",
-                  "--memory", "locales/es_MX/memory.jsonl", "-o", "build/suggestions.json"],
-                 ["merge", "--pot", f"locales/templates/{BRIEF}.pot", "--po", PO, "--suggestions",
-                  "build/suggestions.json", "--lang", "es_MX", "--memory", "locales/es_MX/memory.jsonl",
-                  "-o", "build/merge.json"]):
+    for args in (
+        ["read", f"source/{BRIEF}.txt", "-o", "build/document.json"],
+        [
+            "segment",
+            "build/document.json",
+            "--pot",
+            f"locales/templates/{BRIEF}.pot",
+            "--units",
+            "build/units.json",
+        ],
+        [
+            "suggest",
+            "build/units.json",
+            "--lang",
+            "es_MX",
+            "--engine",
+            "apertium",
+            "--memory",
+            "locales/es_MX/memory.jsonl",
+            "-o",
+            "build/suggestions.json",
+        ],
+        [
+            "merge",
+            "--pot",
+            f"locales/templates/{BRIEF}.pot",
+            "--po",
+            PO,
+            "--suggestions",
+            "build/suggestions.json",
+            "--lang",
+            "es_MX",
+            "--memory",
+            "locales/es_MX/memory.jsonl",
+            "-o",
+            "build/merge.json",
+        ],
+    ):
         run = locbrief(cwd, *args)
         assert run.returncode == 0, run.stderr
 
@@ -69,8 +115,10 @@ def test_the_diff_lists_exactly_the_edited_sentences_and_translations(tmp_path):
     # The author rewords two sentences; a translator fixes two translations.
     source = repo / "source" / f"{BRIEF}.txt"
     text = source.read_text(encoding="utf-8")
-    edits = {"The perils of making war on cartels": "The dangers of making war on cartels",
-             "Various military solutions lack promise.": "Various military options lack promise."}
+    edits = {
+        "The perils of making war on cartels": "The dangers of making war on cartels",
+        "Various military solutions lack promise.": "Various military options lack promise.",
+    }
     for old, new in edits.items():
         assert text.count(old) == 1
         text = text.replace(old, new)
@@ -88,10 +136,14 @@ def test_the_diff_lists_exactly_the_edited_sentences_and_translations(tmp_path):
     # The PO, last commit against the working tree.
     run = locbrief(repo, "diff", "--format", "markdown", "HEAD", "--", PO)
     assert run.returncode == 0, run.stderr
-    rows = [line for line in run.stdout.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    rows = [
+        line for line in run.stdout.splitlines() if line.startswith("| ") and "---" not in line
+    ][1:]
     assert len(rows) == 4, run.stdout
     assert "**2 changed" not in run.stdout and "4 changed (of" in run.stdout
-    diff = _in(repo, lambda: diff_revisions(load_revision(f"HEAD:{PO}"), load_revision(str(repo / PO))))
+    diff = _in(
+        repo, lambda: diff_revisions(load_revision(f"HEAD:{PO}"), load_revision(str(repo / PO)))
+    )
     changes = {c.new.source: c for c in diff.changes}
     assert {c.kind for c in diff.changes} == {"changed"}
     assert set(changes) == set(edits.values()) | set(fixed)
@@ -112,16 +164,21 @@ def test_the_diff_lists_exactly_the_edited_sentences_and_translations(tmp_path):
 
     # After a commit, two revisions by name; the HTML report is one self-contained file.
     git(repo, "commit", "-q", "-am", "reviewed")
-    run = locbrief(repo, "diff", "--format", "html", "-o", "report.html", "HEAD~1", "HEAD", "--", PO)
+    run = locbrief(
+        repo, "diff", "--format", "html", "-o", "report.html", "HEAD~1", "HEAD", "--", PO
+    )
     assert run.returncode == 0, run.stderr
     page = html.parse(str(repo / "report.html")).getroot()
     assert len(page.xpath("//tr[@class='changed']")) == 4
-    assert page.xpath("//del[normalize-space()='perils']") and page.xpath("//ins[normalize-space()='dangers']")
+    assert page.xpath("//del[normalize-space()='perils']") and page.xpath(
+        "//ins[normalize-space()='dangers']"
+    )
     assert not page.xpath("//@src") and not page.xpath("//link")
 
 
 def _in(path: Path, function):
     import os
+
     here = os.getcwd()
     os.chdir(path)
     try:
@@ -131,6 +188,7 @@ def _in(path: Path, function):
 
 
 # ---------------------------------------------------------------- matching rules, on small POs
+
 
 def po_text(*entries: tuple) -> bytes:
     """A PO with (block, msgid, msgstr[, fuzzy]) entries in order."""
@@ -145,16 +203,35 @@ def po_text(*entries: tuple) -> bytes:
     return str(po).encode()
 
 
-BASE = [("p-1", "Cartels control the routes north.", "Los cárteles controlan las rutas al norte.", True),
-        ("p-1", "The army cannot stop them.", "El ejército no puede detenerlos.", True),
-        ("p-2", "Fentanyl deaths rose sharply in 2022.", "Las muertes por fentanilo aumentaron en 2022.", True),
-        ("p-3", "Washington should choose diplomacy.", "Washington debería elegir la diplomacia.", True),
-        ("p-4", "Sanctions have a mixed record.", "Las sanciones tienen un historial mixto.", True)]
+BASE = [
+    (
+        "p-1",
+        "Cartels control the routes north.",
+        "Los cárteles controlan las rutas al norte.",
+        True,
+    ),
+    ("p-1", "The army cannot stop them.", "El ejército no puede detenerlos.", True),
+    (
+        "p-2",
+        "Fentanyl deaths rose sharply in 2022.",
+        "Las muertes por fentanilo aumentaron en 2022.",
+        True,
+    ),
+    (
+        "p-3",
+        "Washington should choose diplomacy.",
+        "Washington debería elegir la diplomacia.",
+        True,
+    ),
+    ("p-4", "Sanctions have a mixed record.", "Las sanciones tienen un historial mixto.", True),
+]
 
 
 def diff_of(old: list, new: list):
-    return diff_revisions(parse_revision("old.po", "old.po", po_text(*old)),
-                          parse_revision("new.po", "new.po", po_text(*new)))
+    return diff_revisions(
+        parse_revision("old.po", "old.po", po_text(*old)),
+        parse_revision("new.po", "new.po", po_text(*new)),
+    )
 
 
 def test_unchanged_units_are_not_listed():
@@ -164,9 +241,16 @@ def test_unchanged_units_are_not_listed():
 
 def test_a_reworded_sentence_is_changed_not_removed_and_added():
     new = list(BASE)
-    new[1] = ("p-1", "The army cannot stop them alone.", "El ejército solo no puede detenerlos.", True)
+    new[1] = (
+        "p-1",
+        "The army cannot stop them alone.",
+        "El ejército solo no puede detenerlos.",
+        True,
+    )
     diff = diff_of(BASE, new)
-    assert [(c.kind, c.source_changed, c.translation_changed) for c in diff.changes] == [("changed", True, True)]
+    assert [(c.kind, c.source_changed, c.translation_changed) for c in diff.changes] == [
+        ("changed", True, True)
+    ]
     text = render_text(diff)
     assert "+ The army cannot stop them{+ alone+}." in text
 
@@ -175,13 +259,17 @@ def test_added_removed_and_moved_units_are_told_apart():
     new = [BASE[0], BASE[3], BASE[2], ("p-5", "A wholly new closing thought.", "")]
     diff = diff_of(BASE, new)
     kinds = sorted((c.kind, (c.new or c.old).source) for c in diff.changes)
-    assert kinds == [("added", "A wholly new closing thought."), ("moved", "Washington should choose diplomacy."),
-                     ("removed", "Sanctions have a mixed record."), ("removed", "The army cannot stop them.")]
+    assert kinds == [
+        ("added", "A wholly new closing thought."),
+        ("moved", "Washington should choose diplomacy."),
+        ("removed", "Sanctions have a mixed record."),
+        ("removed", "The army cannot stop them."),
+    ]
 
 
 def test_a_review_without_new_words_shows_as_a_status_change():
     new = list(BASE)
-    new[3] = BASE[3][:3]            # fuzzy cleared, text kept
+    new[3] = BASE[3][:3]  # fuzzy cleared, text kept
     [change] = diff_of(BASE, new).changes
     assert change.kind == "changed" and not change.translation_changed and change.status_changed
     assert "machine → reviewed" in render_markdown(diff_of(BASE, new))
@@ -198,7 +286,7 @@ def test_markdown_escapes_markup_and_table_pipes():
     new[0] = ("p-1", "Cartels | control the <em1>routes</em1> north.", BASE[0][2], True)
     text = render_markdown(diff_of(BASE, new))
     row = [line for line in text.splitlines() if line.startswith("| changed")][0]
-    assert row.count(" | ") == 4                       # five cells: pipes in the text are escaped
+    assert row.count(" | ") == 4  # five cells: pipes in the text are escaped
     assert "&lt;em1&gt;" in row and "<em1>" not in row
 
 
@@ -218,6 +306,7 @@ def test_html_report_is_escaped_and_self_contained():
 
 # ---------------------------------------------------------------- bad input
 
+
 def run_cli(*args, capsys):
     code = main(list(args))
     return code, capsys.readouterr().err.strip()
@@ -230,7 +319,12 @@ def test_a_revision_that_does_not_exist_is_named(tmp_path, capsys, monkeypatch):
     git(repo, "commit", "-q", "-m", "one")
     monkeypatch.chdir(repo)
     code, err = run_cli("diff", "HEAD~3", "HEAD", "--", "x.po", capsys=capsys)
-    assert code == 1 and len(err.splitlines()) == 1 and "'HEAD~3'" in err and "no such git revision" in err
+    assert (
+        code == 1
+        and len(err.splitlines()) == 1
+        and "'HEAD~3'" in err
+        and "no such git revision" in err
+    )
     code, err = run_cli("diff", "HEAD:gone.po", "x.po", capsys=capsys)
     assert code == 1 and "HEAD:gone.po" in err and "has no file 'gone.po'" in err
     code, err = run_cli("diff", "HEAD", "--", "x.po", capsys=capsys)
@@ -245,7 +339,9 @@ def test_a_missing_file_or_a_file_of_another_kind_is_named(tmp_path, capsys):
     code, err = run_cli("diff", str(po), str(tmp_path / "b.po"), capsys=capsys)
     assert code == 1 and "b.po: no such file" in err
     code, err = run_cli("diff", str(po), str(other), capsys=capsys)
-    assert code == 1 and err.startswith(f"locbrief: error: {other}: neither a PO file nor a source brief")
+    assert code == 1 and err.startswith(
+        f"locbrief: error: {other}: neither a PO file nor a source brief"
+    )
     brief = tmp_path / "brief.txt"
     shutil.copy2(REPO / "tests" / "data" / f"{BRIEF}.txt", brief)
     code, err = run_cli("diff", str(po), str(brief), capsys=capsys)
@@ -257,8 +353,10 @@ def test_a_missing_file_or_a_file_of_another_kind_is_named(tmp_path, capsys):
 
 
 def test_two_unrelated_catalogs_are_refused():
-    other = [("p-1", "Completely different text about gardening.", "Texto sobre jardinería.", True),
-             ("p-2", "Tomatoes need sun and water.", "Los tomates necesitan sol y agua.", True)]
+    other = [
+        ("p-1", "Completely different text about gardening.", "Texto sobre jardinería.", True),
+        ("p-2", "Tomatoes need sun and water.", "Los tomates necesitan sol y agua.", True),
+    ]
     with pytest.raises(LocbriefError, match="two different briefs"):
         diff_of(BASE, other)
 
@@ -273,12 +371,17 @@ def test_revision_syntax():
 
 # ---------------------------------------------------------------- git diff driver
 
+
 def test_git_diff_shows_po_changes_unit_by_unit(tmp_path):
     """With the repository's .gitattributes and the one-line set-up, git diff speaks in units."""
     repo = init_repo(tmp_path)
     shutil.copy2(REPO / ".gitattributes", repo / ".gitattributes")
     git(repo, "config", "diff.locbrief.textconv", f"{sys.executable} -m locbrief textconv")
-    long_msgid = "Cartels control the routes north, and " + "the army cannot stop them, " * 5 + "says the report."
+    long_msgid = (
+        "Cartels control the routes north, and "
+        + "the army cannot stop them, " * 5
+        + "says the report."
+    )
     entries = BASE + [("p-9", long_msgid, "Los cárteles controlan las rutas. " * 4, True)]
     (repo / "x.po").write_bytes(po_text(*entries))
     git(repo, "add", ".")
@@ -287,13 +390,22 @@ def test_git_diff_shows_po_changes_unit_by_unit(tmp_path):
     (repo / "x.po").write_bytes(po_text(*entries))
 
     out = git(repo, "diff", "x.po")
-    changed = [line for line in out.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
-    assert changed == ["-== machine · p-9", "+== reviewed · p-9",
-                       "-msgstr: " + "Los cárteles controlan las rutas. " * 4,
-                       "+msgstr: " + "Los cárteles controlan las rutas del norte. " * 4]
-    assert f" msgid:  {long_msgid}" in out.splitlines()          # unwrapped context: the whole source sentence
+    changed = [
+        line
+        for line in out.splitlines()
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert changed == [
+        "-== machine · p-9",
+        "+== reviewed · p-9",
+        "-msgstr: " + "Los cárteles controlan las rutas. " * 4,
+        "+msgstr: " + "Los cárteles controlan las rutas del norte. " * 4,
+    ]
+    assert (
+        f" msgid:  {long_msgid}" in out.splitlines()
+    )  # unwrapped context: the whole source sentence
     raw = git(repo, "diff", "--no-textconv", "x.po")
-    assert '"' in raw and "msgstr: " not in raw                   # the file itself is untouched
+    assert '"' in raw and "msgstr: " not in raw  # the file itself is untouched
 
 
 def test_textconv_shows_a_file_it_cannot_parse_as_it_is(tmp_path):
@@ -301,4 +413,7 @@ def test_textconv_shows_a_file_it_cannot_parse_as_it_is(tmp_path):
     broken.write_text('<<<<<<< ours\nmsgid "a"\nmsgstr "b"\n=======\n')
     run = locbrief(tmp_path, "textconv", "conflict.po")
     assert run.returncode == 0 and run.stdout == broken.read_text()
-    assert run.stderr.startswith("locbrief: warning: conflict.po") and len(run.stderr.splitlines()) == 1
+    assert (
+        run.stderr.startswith("locbrief: warning: conflict.po")
+        and len(run.stderr.splitlines()) == 1
+    )

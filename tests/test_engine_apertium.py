@@ -4,6 +4,7 @@ Process counts and failures are observed with small shell scripts named
 ``apertium`` put first on PATH: a wrapper that logs each start and runs the
 real apertium, and fakes that hang, crash or answer short.
 """
+
 from __future__ import annotations
 
 import math
@@ -44,11 +45,20 @@ def brief_units():
 
 def test_one_apertium_process_per_batch_never_per_unit(tmp_path, monkeypatch, brief_units):
     log = tmp_path / "starts.log"
-    put_first_on_path(monkeypatch, tmp_path / "bin", f'echo "$@" >> {log}\nexec {REAL_APERTIUM} "$@"\n')
+    put_first_on_path(
+        monkeypatch, tmp_path / "bin", f'echo "$@" >> {log}\nexec {REAL_APERTIUM} "$@"\n'
+    )
     units = brief_units[:150]
     termbase = load_termbase(ROOT / "locales" / "es_MX" / "termbase.tsv")
-    suggestions = suggest(units, ApertiumEngine(), "en", "es_MX", termbase, Memory(tmp_path / "m.jsonl"),
-                          batch_size=64)
+    suggestions = suggest(
+        units,
+        ApertiumEngine(),
+        "en",
+        "es_MX",
+        termbase,
+        Memory(tmp_path / "m.jsonl"),
+        batch_size=64,
+    )
     starts = log.read_text().splitlines()
     term_probe = 1
     assert len(starts) == math.ceil(len({u.msgid for u in units}) / 64) + term_probe
@@ -58,28 +68,42 @@ def test_one_apertium_process_per_batch_never_per_unit(tmp_path, monkeypatch, br
 
 def test_a_pivot_pair_runs_one_process_per_hop_and_batch(tmp_path, monkeypatch):
     log = tmp_path / "starts.log"
-    put_first_on_path(monkeypatch, tmp_path / "bin", f'echo "$@" >> {log}\nexec {REAL_APERTIUM} "$@"\n')
+    put_first_on_path(
+        monkeypatch, tmp_path / "bin", f'echo "$@" >> {log}\nexec {REAL_APERTIUM} "$@"\n'
+    )
     engine = ApertiumEngine()
-    out = engine.checked_batch(["The cartels adapt.", "Mexico is a sovereign country."], "en", "pt_BR")
+    out = engine.checked_batch(
+        ["The cartels adapt.", "Mexico is a sovereign country."], "en", "pt_BR"
+    )
     assert log.read_text().splitlines() == ["-u eng-spa", "-u es-pt_BR"]
-    assert out[0].endswith("adaptam.") and "país soberano" in out[1]      # Portuguese, in order
-    assert engine.model("en", "pt_BR").startswith("eng-spa ") and " | es-pt_BR " in engine.model("en", "pt_BR")
+    assert out[0].endswith("adaptam.") and "país soberano" in out[1]  # Portuguese, in order
+    assert engine.model("en", "pt_BR").startswith("eng-spa ") and " | es-pt_BR " in engine.model(
+        "en", "pt_BR"
+    )
 
 
 def test_units_without_final_punctuation_do_not_bleed_into_each_other():
-    out = ApertiumEngine().checked_batch(["cartel", "cartels", "Cartel", "Key points"], "en", "es_MX")
+    out = ApertiumEngine().checked_batch(
+        ["cartel", "cartels", "Cartel", "Key points"], "en", "es_MX"
+    )
     assert [o.casefold() for o in out] == ["cártel", "cárteles", "cártel", "puntos claves"]
 
 
 def test_each_suggestion_records_engine_model_and_version(tmp_path):
-    version = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "apertium-eng-spa"],
-                             capture_output=True, text=True).stdout.strip()
+    version = subprocess.run(
+        ["dpkg-query", "-W", "-f", "${Version}", "apertium-eng-spa"], capture_output=True, text=True
+    ).stdout.strip()
     units = segment(read_source(str(ROOT / "tests" / "data" / "no-gwot-narco.txt")))[:2]
-    suggestions = suggest(units, ApertiumEngine(), "en", "es_MX", load_termbase(None), Memory(tmp_path / "m.jsonl"))
-    assert {(s.engine, s.model) for s in suggestions.values()} == {("apertium", f"eng-spa {version}")}
+    suggestions = suggest(
+        units, ApertiumEngine(), "en", "es_MX", load_termbase(None), Memory(tmp_path / "m.jsonl")
+    )
+    assert {(s.engine, s.model) for s in suggestions.values()} == {
+        ("apertium", f"eng-spa {version}")
+    }
 
 
 # ---------------------------------------------------------------- misbehaving apertium
+
 
 def test_a_hanging_apertium_is_stopped_and_named(tmp_path, monkeypatch):
     put_first_on_path(monkeypatch, tmp_path / "bin", "sleep 30\n")
@@ -87,37 +111,49 @@ def test_a_hanging_apertium_is_stopped_and_named(tmp_path, monkeypatch):
     engine.timeout = 1
     with pytest.raises(EngineError) as error:
         engine.checked_batch(["Trump met Sheinbaum.", "Second unit."], "en", "es_MX")
-    assert str(error.value) == ("apertium eng-spa hung for more than 1 s on a batch of 2 units "
-                                "starting 'Trump met Sheinbaum.'")
+    assert str(error.value) == (
+        "apertium eng-spa hung for more than 1 s on a batch of 2 units "
+        "starting 'Trump met Sheinbaum.'"
+    )
 
 
 def test_a_crashing_apertium_gives_its_last_message(tmp_path, monkeypatch):
-    put_first_on_path(monkeypatch, tmp_path / "bin", 'echo "Error: Mode eng-spa not usable" >&2\nexit 1\n')
+    put_first_on_path(
+        monkeypatch, tmp_path / "bin", 'echo "Error: Mode eng-spa not usable" >&2\nexit 1\n'
+    )
     with pytest.raises(EngineError) as error:
         ApertiumEngine().checked_batch(["Trump met Sheinbaum."], "en", "es_MX")
-    assert str(error.value) == ("apertium eng-spa failed (exit 1) on a batch of 1 units starting "
-                                "'Trump met Sheinbaum.': Error: Mode eng-spa not usable")
+    assert str(error.value) == (
+        "apertium eng-spa failed (exit 1) on a batch of 1 units starting "
+        "'Trump met Sheinbaum.': Error: Mode eng-spa not usable"
+    )
 
 
 def test_an_apertium_that_answers_short_is_refused(tmp_path, monkeypatch):
     put_first_on_path(monkeypatch, tmp_path / "bin", "head -n 1\n")
     with pytest.raises(EngineError) as error:
         ApertiumEngine().checked_batch(["One.", "Two.", "Three."], "en", "es_MX")
-    assert str(error.value) == "apertium eng-spa returned 1 segments for 3 sent; batch starts with 'One.'"
+    assert (
+        str(error.value)
+        == "apertium eng-spa returned 1 segments for 3 sent; batch starts with 'One.'"
+    )
     assert "\n" not in str(error.value)
 
 
 # ---------------------------------------------------------------- choosing an engine
 
+
 def test_a_pair_without_an_engine_says_what_to_install():
     with pytest.raises(EngineError) as error:
         choose_engine("apertium", "en", "de")
-    assert str(error.value) == ("no apertium engine installed for en→de: Debian has no Apertium package "
-                                "for en→de (choose another engine for de)")
+    assert str(error.value) == (
+        "no apertium engine installed for en→de: Debian has no Apertium package "
+        "for en→de (choose another engine for de)"
+    )
 
 
 def test_a_missing_apertium_says_which_debian_packages(tmp_path, monkeypatch):
-    monkeypatch.setenv("PATH", str(tmp_path))        # no apertium anywhere on PATH
+    monkeypatch.setenv("PATH", str(tmp_path))  # no apertium anywhere on PATH
     with pytest.raises(EngineError) as error:
         choose_engine("apertium", "en", "pt_BR")
     assert str(error.value).endswith("apt-get install apertium apertium-eng-spa apertium-es-pt")

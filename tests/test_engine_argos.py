@@ -4,6 +4,7 @@ Each test gets its own Argos package folder, data, cache and config folders
 through the environment; the engine re-reads argostranslate's settings when
 that environment changes, so nothing touches the user's real packages.
 """
+
 from __future__ import annotations
 
 import functools
@@ -20,9 +21,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 import argos_fixture as fixture  # noqa: E402
-
-from locbrief.engines import EngineError, choose_engine, get_engine  # noqa: E402
-from locbrief.engines import argos  # noqa: E402
+from locbrief.engines import (  # noqa: E402
+    EngineError,
+    argos,  # noqa: E402
+    choose_engine,
+    get_engine,
+)
 from locbrief.engines.argos import ArgosEngine, install_from_index, install_model  # noqa: E402
 
 BRIEF = [
@@ -36,8 +40,10 @@ BRIEF = [
 @pytest.fixture(scope="session")
 def packages(tmp_path_factory) -> dict[str, Path]:
     """Built once: .argosmodel files for every model the tests install."""
+
     def build(name, *args, **kwargs):
         return fixture.build_package(tmp_path_factory.mktemp(name), *args, **kwargs)
+
     return {
         "en_es": build("copy", "en", "es"),
         "en_es_shift": build("shift", "en", "es", mapping=fixture.shift_digits),
@@ -78,11 +84,13 @@ def engine() -> ArgosEngine:
 
 # ---------------------------------------------------------------- installing
 
+
 def test_install_model_goes_through_argostranslate(argos_home, packages):
     pkg = install_model(packages["en_es"])
     assert pkg.package_path == argos_home / "translate-en_es-1_0"
     assert (pkg.package_path / "model" / "model.bin").is_file()
     import argostranslate.package
+
     seen = argostranslate.package.get_installed_packages()  # argos' own listing agrees
     assert [(p.from_code, p.to_code) for p in seen] == [("en", "es")]
 
@@ -101,11 +109,14 @@ def test_settings_follow_the_environment(argos_home, packages, engine, tmp_path,
     assert not engine.available("en", "es")
 
 
-@pytest.mark.parametrize("contents, complaint", [
-    ({"metadata.json": "{}"}, "exactly one folder"),
-    ({"pkg/metadata.json": "{}", "pkg/sentencepiece.model": "x"}, "model/model.bin is missing"),
-    ({"pkg/metadata.json": "{}", "pkg/model/model.bin": "x"}, "no sentencepiece.model"),
-])
+@pytest.mark.parametrize(
+    "contents, complaint",
+    [
+        ({"metadata.json": "{}"}, "exactly one folder"),
+        ({"pkg/metadata.json": "{}", "pkg/sentencepiece.model": "x"}, "model/model.bin is missing"),
+        ({"pkg/metadata.json": "{}", "pkg/model/model.bin": "x"}, "no sentencepiece.model"),
+    ],
+)
 def test_install_model_refuses_what_is_not_a_package(argos_home, tmp_path, contents, complaint):
     path = tmp_path / "bad.argosmodel"
     with zipfile.ZipFile(path, "w") as archive:
@@ -139,6 +150,7 @@ def test_reinstalling_replaces_the_model_in_use(argos_home, packages, engine):
 
 # ---------------------------------------------------------------- discovery
 
+
 def test_available_for_installed_pairs_and_locale_names(argos_home, packages, engine):
     assert not engine.available("en", "es")
     install_model(packages["en_es"])
@@ -164,7 +176,10 @@ def test_pivots_through_english_when_there_is_no_direct_package(argos_home, pack
     assert not engine.available("pt", "es")
     assert engine.model("es", "pt_BR") == "translate-es_en 1.0 + translate-en_pt 1.0"
     # each leg adds one to every digit: two legs ran, in order
-    assert engine.translate_batch(["Cuesta 7 ZX1QZ", "Hola"], "es", "pt") == ["Cuesta 9 ZX3QZ", "Hola"]
+    assert engine.translate_batch(["Cuesta 7 ZX1QZ", "Hola"], "es", "pt") == [
+        "Cuesta 9 ZX3QZ",
+        "Hola",
+    ]
 
 
 def test_direct_package_beats_pivot_and_newest_version_wins(argos_home, packages, engine):
@@ -193,6 +208,7 @@ def test_missing_pair_names_engine_pair_and_package_to_install(argos_home, packa
 
 
 # ---------------------------------------------------------------- translating
+
 
 class CountingTranslator:
     """Wraps the real ctranslate2.Translator and records each translate_batch call."""
@@ -238,7 +254,7 @@ def test_random_model_still_answers_once_per_input(argos_home, packages, engine)
     install_model(packages["en_es_random"])
     out = engine.checked_batch(BRIEF * 3, "en", "es")
     assert len(out) == len(BRIEF) * 3 and all(isinstance(text, str) for text in out)
-    assert out[:len(BRIEF)] != BRIEF
+    assert out[: len(BRIEF)] != BRIEF
 
 
 def test_ctranslate2_crash_is_a_one_line_engine_error(argos_home, packages, engine):
@@ -271,8 +287,10 @@ def test_thread_settings_use_the_cores_or_argos_overrides(argos_home, monkeypatc
 
 # ---------------------------------------------------------------- protected tokens
 
+
 def test_tokens_are_distinct_and_found_case_insensitively(engine):
     import re
+
     tokens = [engine.token(i) for i in range(200)]
     assert len(set(tokens)) == len(set(t.lower() for t in tokens)) == 200
     for i, token in enumerate(tokens):
@@ -284,6 +302,7 @@ def test_tokens_are_distinct_and_found_case_insensitively(engine):
 def _round_trip(engine, msgid: str, source="en", target="es"):
     from locbrief.protect import mask, unmask
     from locbrief.termbase import Termbase
+
     masked = mask(msgid, Termbase([]), engine.token)
     assert masked.items, "the test sentence should have protected items"
     output = engine.checked_batch([masked.text], source, target)[0]
@@ -320,6 +339,7 @@ def test_a_garbage_model_gets_the_unit_flagged(argos_home, packages, engine):
 
 
 # ---------------------------------------------------------------- the package index
+
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
@@ -366,7 +386,10 @@ def test_install_from_index_direct(local_index, packages, engine):
 def test_install_from_index_installs_both_legs_of_a_pivot(local_index, packages, engine):
     local_index(packages["es_en_shift"], packages["en_pt_shift"], packages["en_es"])
     installed = install_from_index("es", "pt_BR")
-    assert sorted(argos.package_name(p) for p in installed) == ["translate-en_pt 1.0", "translate-es_en 1.0"]
+    assert sorted(argos.package_name(p) for p in installed) == [
+        "translate-en_pt 1.0",
+        "translate-es_en 1.0",
+    ]
     assert engine.model("es", "pt") == "translate-es_en 1.0 + translate-en_pt 1.0"
     with pytest.raises(EngineError, match="nothing for en→de"):
         install_from_index("en", "de")

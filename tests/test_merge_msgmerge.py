@@ -10,6 +10,7 @@ The intended differences, asserted here so they stay intended:
 * human text carried to an edited sentence always gets ``#| msgid``, also when the
   old entry was fuzzy without one (msgmerge then writes none).
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -22,8 +23,10 @@ from locbrief.memory import Memory
 from locbrief.model import NoteRef
 from test_catalog import Project, document, msgfmt_check
 
-pytestmark = pytest.mark.skipif(subprocess.run(["which", "msgmerge"], capture_output=True).returncode,
-                                reason="GNU gettext (msgmerge) is not installed")
+pytestmark = pytest.mark.skipif(
+    subprocess.run(["which", "msgmerge"], capture_output=True).returncode,
+    reason="GNU gettext (msgmerge) is not installed",
+)
 
 REVIEWED = "The administration has presented military force as a solution to the cartel problem."
 LEFT_FUZZY = "Air strikes against cartel leaders would likely fragment the organizations further."
@@ -32,29 +35,39 @@ REMOVED_HUMAN = "Congress has not authorized the use of force against any Mexica
 REMOVED_MACHINE = "Fentanyl deaths have declined in recent months according to federal data."
 WITH_NOTE = "Mexico is the largest trading partner of the United States."
 
-NOTED = WITH_NOTE + "{0}"     # its msgid; the note is renumbered from 1 to 3 in V2
-V1 = document(REVIEWED, LEFT_FUZZY, MACHINE, REMOVED_HUMAN, REMOVED_MACHINE, [WITH_NOTE, NoteRef(1)])
-V2 = document(REVIEWED,
-              LEFT_FUZZY.replace("would likely", "would probably"),
-              MACHINE.replace("historically", "often"),
-              "Diplomacy and public health offer better tools than bombs.",
-              [WITH_NOTE, NoteRef(3)])
+NOTED = WITH_NOTE + "{0}"  # its msgid; the note is renumbered from 1 to 3 in V2
+V1 = document(
+    REVIEWED, LEFT_FUZZY, MACHINE, REMOVED_HUMAN, REMOVED_MACHINE, [WITH_NOTE, NoteRef(1)]
+)
+V2 = document(
+    REVIEWED,
+    LEFT_FUZZY.replace("would likely", "would probably"),
+    MACHINE.replace("historically", "often"),
+    "Diplomacy and public health offer better tools than bombs.",
+    [WITH_NOTE, NoteRef(3)],
+)
 
 
 def classify(po: polib.POFile, memory: Memory) -> dict[str, set]:
     active = [e for e in po if not e.obsolete]
-    return {"reviewed": {e.msgid for e in active if status(e, memory) == "reviewed"},
-            "fuzzy": {e.msgid for e in active if status(e, memory) == "fuzzy"},
-            "machine": {e.msgid for e in active if status(e, memory) == "machine"},
-            "untranslated": {e.msgid for e in active if not e.msgstr},
-            "obsolete": {e.msgid for e in po if e.obsolete}}
+    return {
+        "reviewed": {e.msgid for e in active if status(e, memory) == "reviewed"},
+        "fuzzy": {e.msgid for e in active if status(e, memory) == "fuzzy"},
+        "machine": {e.msgid for e in active if status(e, memory) == "machine"},
+        "untranslated": {e.msgid for e in active if not e.msgstr},
+        "obsolete": {e.msgid for e in po if e.obsolete},
+    }
 
 
 def test_our_merge_agrees_with_msgmerge_on_the_translators_work(tmp_path):
     project = Project(tmp_path)
     project.run(V1)
-    project.edit(REVIEWED, "La administración presentó la fuerza militar como solución.", fuzzy=False)
-    project.edit(LEFT_FUZZY, "Los ataques aéreos fragmentarían aún más a las organizaciones (revisar).")
+    project.edit(
+        REVIEWED, "La administración presentó la fuerza militar como solución.", fuzzy=False
+    )
+    project.edit(
+        LEFT_FUZZY, "Los ataques aéreos fragmentarían aún más a las organizaciones (revisar)."
+    )
     project.edit(REMOVED_HUMAN, "El Congreso no ha autorizado el uso de la fuerza.", fuzzy=False)
     project.edit(NOTED, "México es el mayor socio comercial de Estados Unidos.{0}", fuzzy=False)
     old_po = tmp_path / "old.po"
@@ -63,8 +76,10 @@ def test_our_merge_agrees_with_msgmerge_on_the_translators_work(tmp_path):
     project.run(V2)
     ours = read_po(project.po)
     gnu_po = tmp_path / "gnu.po"
-    subprocess.run(["msgmerge", "--quiet", "--previous", "-o", str(gnu_po), str(old_po), str(project.pot)],
-                   check=True)
+    subprocess.run(
+        ["msgmerge", "--quiet", "--previous", "-o", str(gnu_po), str(old_po), str(project.pot)],
+        check=True,
+    )
     gnu = read_po(gnu_po)
     memory = Memory(project.memory_path)
     mine, theirs = classify(ours, memory), classify(gnu, memory)
@@ -78,24 +93,37 @@ def test_our_merge_agrees_with_msgmerge_on_the_translators_work(tmp_path):
     assert _entry(ours, edited).msgstr == _entry(gnu, edited).msgstr
     # intended difference 3: the old entry was fuzzy without #| msgid, so msgmerge gives none; we
     # show the source the translator's text was written for
-    assert _entry(ours, edited).previous_msgid == LEFT_FUZZY and _entry(gnu, edited).previous_msgid is None
+    assert (
+        _entry(ours, edited).previous_msgid == LEFT_FUZZY
+        and _entry(gnu, edited).previous_msgid is None
+    )
     # intended difference 1: msgmerge carries unreviewed machine text to the edited sentence; we ask afresh
     reworded_machine = MACHINE.replace("historically", "often")
     assert theirs["machine"] | theirs["fuzzy"] == {edited, reworded_machine}
-    assert _entry(gnu, reworded_machine).msgstr == _entry(read_po(tmp_path / "old.po"), MACHINE).msgstr
-    assert reworded_machine in mine["machine"] and _entry(ours, reworded_machine).previous_msgid is None
+    assert (
+        _entry(gnu, reworded_machine).msgstr == _entry(read_po(tmp_path / "old.po"), MACHINE).msgstr
+    )
+    assert (
+        reworded_machine in mine["machine"]
+        and _entry(ours, reworded_machine).previous_msgid is None
+    )
     # intended difference 2: new sentences get a suggestion instead of staying empty
     assert theirs["untranslated"] == {"Diplomacy and public health offer better tools than bombs."}
     assert mine["untranslated"] == set() and theirs["untranslated"] <= mine["machine"]
     # obsolete: the same human work; msgmerge also keeps machine text nobody reviewed
     assert mine["obsolete"] == {REMOVED_HUMAN}
     assert theirs["obsolete"] == {REMOVED_HUMAN, REMOVED_MACHINE}
-    assert _entry(ours, REMOVED_HUMAN, obsolete=True).msgstr == _entry(gnu, REMOVED_HUMAN, obsolete=True).msgstr
+    assert (
+        _entry(ours, REMOVED_HUMAN, obsolete=True).msgstr
+        == _entry(gnu, REMOVED_HUMAN, obsolete=True).msgstr
+    )
     # both outputs are valid for msgfmt, and msgmerge finds nothing to change in ours
     assert msgfmt_check(project.po).returncode == 0 and msgfmt_check(gnu_po).returncode == 0
     again = tmp_path / "again.po"
-    subprocess.run(["msgmerge", "--quiet", "--previous", "-o", str(again), str(project.po), str(project.pot)],
-                   check=True)
+    subprocess.run(
+        ["msgmerge", "--quiet", "--previous", "-o", str(again), str(project.po), str(project.pot)],
+        check=True,
+    )
     assert classify(read_po(again), memory) == mine
 
 

@@ -12,6 +12,7 @@ run of segment → suggest (pseudo engine) → merge:
 
 At the end of each sequence the PO passes ``msgfmt -c`` and a rerun writes nothing.
 """
+
 from __future__ import annotations
 
 import re
@@ -34,7 +35,7 @@ class Brief:
     """The source as an editor changes it: paragraphs of one sentence, some with a note marker."""
 
     def __init__(self):
-        self.blocks: list[tuple[str, str, bool]] = []      # (kind, sentence, has note)
+        self.blocks: list[tuple[str, str, bool]] = []  # (kind, sentence, has note)
         self.made = 0
 
     def sentence(self) -> str:
@@ -87,7 +88,9 @@ class Translator:
             self.written += 1
             entry.msgstr = f"Humano {self.written} " + "".join(re.findall(r"\{\d+\}", entry.msgid))
         if kind in ("translate", "accept"):
-            if set(re.findall(r"\{\d+\}", entry.msgstr)) != set(re.findall(r"\{\d+\}", entry.msgid)):
+            if set(re.findall(r"\{\d+\}", entry.msgstr)) != set(
+                re.findall(r"\{\d+\}", entry.msgid)
+            ):
                 entry.msgstr = f"Arreglado {a} " + "".join(re.findall(r"\{\d+\}", entry.msgid))
             entry.flags = [f for f in entry.flags if f != "fuzzy"]
             entry.previous_msgid = entry.previous_msgctxt = None
@@ -123,7 +126,7 @@ def test_no_run_ever_loses_a_translators_work(start, steps):
             for key, msgstr in reviewed.items():
                 if key in now:
                     assert now[key].msgstr == msgstr and "fuzzy" not in now[key].flags, key
-        project.run(brief.document())                       # take in the translator's last edits
+        project.run(brief.document())  # take in the translator's last edits
         result = msgfmt_check(project.po)
         assert result.returncode == 0, result.stderr
         assert project.run(brief.document()) is False
@@ -135,5 +138,8 @@ def _human_work(project: Project) -> set[str]:
 
 
 def _reviewed(project: Project) -> dict[tuple, str]:
-    return {(e.msgctxt, e.msgid): e.msgstr for e in project.read()
-            if not e.obsolete and e.msgstr and "fuzzy" not in e.flags}
+    return {
+        (e.msgctxt, e.msgid): e.msgstr
+        for e in project.read()
+        if not e.obsolete and e.msgstr and "fuzzy" not in e.flags
+    }

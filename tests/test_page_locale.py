@@ -6,6 +6,7 @@ dates and figures Babel renders from the source values, and link to the others.
 The pages are built once per test session (:func:`real_pages`) and shared
 with the HTML-validity and browser tests.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -13,7 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -28,15 +29,20 @@ LANGUAGES = ["en", "es_MX", "pt_BR", "fr", "ca"]
 pytestmark = pytest.mark.slow
 
 
-@lru_cache(maxsize=None)
+@cache
 def real_pages() -> Path:
     """A copy of the repository where the workflow built out/<lang>/no-gwot-narco.html for every language."""
     workdir = Path(tempfile.mkdtemp(prefix="locbrief-pages-"))
     atexit.register(shutil.rmtree, workdir, ignore_errors=True)
     copy_workflow(workdir)
     targets = [f"out/{lang}/{BRIEF}.html" for lang in LANGUAGES]
-    run = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *targets],
-                         cwd=workdir, capture_output=True, text=True, timeout=900)
+    run = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", *targets],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     return workdir
 
@@ -52,8 +58,22 @@ def text(node) -> str:
 EXPECTED = {
     # lang: (html lang, switcher's own name, publication date, endnote 1 date, 79,000 by CLDR, "Languages")
     "en": ("en", "English", "July 2, 2025", "May 15, 2025", "79,000", "Languages"),
-    "es_MX": ("es-MX", "español (México)", "2 de julio de 2025", "15 de mayo de 2025", "79,000", "Idiomas"),
-    "pt_BR": ("pt-BR", "português (Brasil)", "2 de julho de 2025", "15 de maio de 2025", "79.000", "Idiomas"),
+    "es_MX": (
+        "es-MX",
+        "español (México)",
+        "2 de julio de 2025",
+        "15 de mayo de 2025",
+        "79,000",
+        "Idiomas",
+    ),
+    "pt_BR": (
+        "pt-BR",
+        "português (Brasil)",
+        "2 de julho de 2025",
+        "15 de maio de 2025",
+        "79.000",
+        "Idiomas",
+    ),
     "fr": ("fr", "français", "2 juillet 2025", "15 mai 2025", "79\u202f000", "Langues"),
     "ca": ("ca", "català", "2 de juliol del 2025", "15 de maig del 2025", "79.000", "Llengües"),
 }
@@ -67,16 +87,23 @@ def test_each_page_is_in_its_language_from_head_to_endnotes(lang):
     title = root.findtext(".//title")
     assert title and title == text(root.xpath("//h1")[0])
     assert root.xpath("//meta[@name='description']/@content")[0].strip()
-    alternates = dict(zip(root.xpath("//link[@rel='alternate']/@hreflang"), root.xpath("//link[@rel='alternate']/@href")))
-    assert alternates == {**{l.replace("_", "-"): f"../{l}/{BRIEF}.html" for l in LANGUAGES},
-                          "x-default": f"../en/{BRIEF}.html"}
+    alternates = dict(
+        zip(
+            root.xpath("//link[@rel='alternate']/@hreflang"),
+            root.xpath("//link[@rel='alternate']/@href"),
+        )
+    )
+    assert alternates == {
+        **{l.replace("_", "-"): f"../{l}/{BRIEF}.html" for l in LANGUAGES},
+        "x-default": f"../en/{BRIEF}.html",
+    }
     nav = root.xpath("//nav[@class='languages']")[0]
     assert nav.get("aria-label") == languages_label
     current = nav.xpath(".//a[@aria-current='page']")[0]
     assert (text(current), current.get("lang")) == (own_name, html_lang)
     assert text(root.xpath("//p[@class='date']/time")[0]) == published
     assert cited in text(root.xpath("//li[@id='note-1']")[0])
-    assert figure in root.xpath("//main")[0].text_content()    # "about 79,000 Americans died…"
+    assert figure in root.xpath("//main")[0].text_content()  # "about 79,000 Americans died…"
 
 
 def test_the_switcher_names_every_language_in_its_own_words_on_every_page():
@@ -91,8 +118,10 @@ def test_the_switcher_names_every_language_in_its_own_words_on_every_page():
 def test_translated_pages_say_how_much_a_human_reviewed_and_link_the_original(lang):
     root = page(lang)
     banner = root.xpath("//p[@class='review-banner']")[0]
-    assert banner.get("data-reviewed") == "0.0000"      # a fresh run: machine translation only
-    assert "Review" not in text(banner) and "translator" not in text(banner)   # in the page's language
+    assert banner.get("data-reviewed") == "0.0000"  # a fresh run: machine translation only
+    assert "Review" not in text(banner) and "translator" not in text(
+        banner
+    )  # in the page's language
     footer = root.xpath("//footer//a")[0]
     assert footer.get("href") == f"../en/{BRIEF}.html" and footer.get("hreflang") == "en"
     assert root.xpath("//a[@role='doc-backlink']/@aria-label")[0] != "Back to text"

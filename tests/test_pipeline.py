@@ -3,6 +3,7 @@
 Runs the real Snakefile with the real offline engine (Apertium) on the real
 brief, in a copy of the repository in a temporary directory.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,13 @@ pytestmark = pytest.mark.slow
 
 
 def snakemake(workdir: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *extra],
-                          cwd=workdir, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", *extra],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -45,11 +51,15 @@ def test_the_run_prints_progress_and_a_summary_per_language(workflow):
     _, run = workflow
     output = run.stdout + run.stderr
     for lang in ("es_MX", "pt_BR", "fr", "ca"):
-        summary = re.search(rf"^{lang}: (\d+) units — (\d+) machine-translated, (\d+) fuzzy, "
-                            rf"(\d+) reviewed by a human", output, re.M)
+        summary = re.search(
+            rf"^{lang}: (\d+) units — (\d+) machine-translated, (\d+) fuzzy, "
+            rf"(\d+) reviewed by a human",
+            output,
+            re.M,
+        )
         assert summary, f"no summary line for {lang}"
         assert int(summary.group(1)) > 300
-        assert int(summary.group(2)) == int(summary.group(1))   # fresh clone: all machine
+        assert int(summary.group(2)) == int(summary.group(1))  # fresh clone: all machine
 
 
 def test_the_spanish_page_is_complete(workflow):
@@ -105,11 +115,13 @@ def test_a_translators_edit_reaches_the_page_and_stays_in_the_po(workflow):
     entry = next(e for e in po if e.msgid.startswith("Amid the ongoing drug crisis"))
     edited = "En medio de la crisis de drogas en Estados Unidos, el gobierno de Trump ha considerado usar la fuerza militar."
     entry.msgstr = edited
-    entry.flags.remove("fuzzy")                      # reviewed, as Poedit does on save
+    entry.flags.remove("fuzzy")  # reviewed, as Poedit does on save
     po.save()
     rerun = snakemake(workdir)
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     assert edited in page(workdir).text_content()
     kept = next(e for e in polib.pofile(str(workdir / PO)) if e.msgid == entry.msgid)
     assert kept.msgstr == edited and "fuzzy" not in kept.flags
-    assert re.search(r"^es_MX: \d+ units — .* 1 reviewed by a human", rerun.stdout + rerun.stderr, re.M)
+    assert re.search(
+        r"^es_MX: \d+ units — .* 1 reviewed by a human", rerun.stdout + rerun.stderr, re.M
+    )

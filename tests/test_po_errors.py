@@ -1,5 +1,6 @@
 """A translator's PO with a mistake: ``locbrief merge`` stops with one line naming file:line, or
 keeps the translator's text untouched; never a traceback, never a silent rewrite."""
+
 from __future__ import annotations
 
 import json
@@ -18,10 +19,14 @@ from locbrief.suggest import suggest
 from locbrief.termbase import Termbase
 from test_catalog import LANG, Project, document, msgfmt_check
 
-BRIEF_DOC = document("Congress should act.", ["Cartels adapt quickly.", NoteRef(1)],
-                     ["Read the ", Span("em", {}, ["report"]), " today."])
-HEADER = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
-          '"Language: es_MX\\n"\n\n')
+BRIEF_DOC = document(
+    "Congress should act.",
+    ["Cartels adapt quickly.", NoteRef(1)],
+    ["Read the ", Span("em", {}, ["report"]), " today."],
+)
+HEADER = (
+    'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: es_MX\\n"\n\n'
+)
 
 
 @pytest.fixture
@@ -41,9 +46,28 @@ def inputs(tmp_path):
 def merge_cli(project: Project) -> subprocess.CompletedProcess:
     root = project.root
     return subprocess.run(
-        [sys.executable, "-m", "locbrief", "merge", "--pot", str(project.pot), "--po", str(project.po),
-         "--suggestions", str(root / "sug.json"), "--lang", LANG, "--memory", str(project.memory_path),
-         "-o", str(root / "merge.json")], capture_output=True, text=True, cwd=root)
+        [
+            sys.executable,
+            "-m",
+            "locbrief",
+            "merge",
+            "--pot",
+            str(project.pot),
+            "--po",
+            str(project.po),
+            "--suggestions",
+            str(root / "sug.json"),
+            "--lang",
+            LANG,
+            "--memory",
+            str(project.memory_path),
+            "-o",
+            str(root / "merge.json"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
 
 
 def assert_stops_at(project: Project, content: bytes, line: int, words: str) -> None:
@@ -56,19 +80,24 @@ def assert_stops_at(project: Project, content: bytes, line: int, words: str) -> 
     assert project.po.read_bytes() == content
 
 
-@pytest.mark.parametrize("body, line", [
-    ('msgid "Congress should act."\nmsgstr "El Congreso\n', 7),          # string not closed
-    ('msgid "Congress should act."\n\nmsgid "Cartels"\nmsgstr ""\n', 8),  # msgid without msgstr
-    ('msgid "Congress should act."\nmsgstr "a"\nmsgstr "b"\n', 8),        # two msgstr
-    ('msgid "Congress should act."\nmsgstr "El \\q Congreso"\n', 7),      # invalid escape
-    ('msgid "Congress should act."\nmsgstr "a" b\n', 7),                  # junk after the string
-])
+@pytest.mark.parametrize(
+    "body, line",
+    [
+        ('msgid "Congress should act."\nmsgstr "El Congreso\n', 7),  # string not closed
+        ('msgid "Congress should act."\n\nmsgid "Cartels"\nmsgstr ""\n', 8),  # msgid without msgstr
+        ('msgid "Congress should act."\nmsgstr "a"\nmsgstr "b"\n', 8),  # two msgstr
+        ('msgid "Congress should act."\nmsgstr "El \\q Congreso"\n', 7),  # invalid escape
+        ('msgid "Congress should act."\nmsgstr "a" b\n', 7),  # junk after the string
+    ],
+)
 def test_a_syntax_error_stops_the_merge_with_file_and_line(inputs, body, line):
     assert_stops_at(inputs, (HEADER + body).encode(), line, "PO syntax error")
 
 
 def test_a_wrong_charset_stops_the_merge(inputs):
-    content = HEADER.replace("UTF-8", "ISO-8859-1") + 'msgid "Congress should act."\nmsgstr "Acción"\n'
+    content = (
+        HEADER.replace("UTF-8", "ISO-8859-1") + 'msgid "Congress should act."\nmsgstr "Acción"\n'
+    )
     assert_stops_at(inputs, content.encode("latin-1"), 3, "declares charset ISO-8859-1")
 
 
@@ -78,8 +107,9 @@ def test_bytes_that_are_not_utf8_stop_the_merge(inputs):
 
 
 def test_a_duplicate_msgid_stops_the_merge(inputs):
-    body = ('msgid "Congress should act."\nmsgstr "uno"\n\n'
-            'msgid "Congress should act."\nmsgstr "dos"\n')
+    body = (
+        'msgid "Congress should act."\nmsgstr "uno"\n\nmsgid "Congress should act."\nmsgstr "dos"\n'
+    )
     assert_stops_at(inputs, (HEADER + body).encode(), 9, "appears twice (first at line 6)")
 
 
@@ -87,8 +117,10 @@ def test_a_missing_template_stops_the_merge(inputs):
     inputs.pot.unlink()
     result = merge_cli(inputs)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.strip() == (f"locbrief: error: {inputs.pot}: file not found; "
-                                     "run the pipeline stage that writes it first")
+    assert result.stderr.strip() == (
+        f"locbrief: error: {inputs.pot}: file not found; "
+        "run the pipeline stage that writes it first"
+    )
 
 
 def test_a_bom_and_windows_line_endings_are_read(inputs):
@@ -98,12 +130,18 @@ def test_a_bom_and_windows_line_endings_are_read(inputs):
     assert inputs.entry("Congress should act.").msgstr == "El Congreso debe actuar."
 
 
-def test_broken_placeholders_and_foreign_markup_are_left_exactly_as_the_translator_wrote_them(inputs):
+def test_broken_placeholders_and_foreign_markup_are_left_exactly_as_the_translator_wrote_them(
+    inputs,
+):
     """check.py reports them and the page falls back to the suggestion; the merge must not 'fix' them."""
     assert merge_cli(inputs).returncode == 0
-    inputs.edit("Cartels adapt quickly.{0}", "Los cárteles se adaptan.", fuzzy=False)          # note dropped
-    inputs.edit("Read the <em1>report</em1> today.", "Lea el <b>informe</b> hoy.", fuzzy=False)  # markup added
-    inputs.edit("Congress should act.", "El Congreso {1} debe actuar.")                           # fuzzy, bad {1}
+    inputs.edit(
+        "Cartels adapt quickly.{0}", "Los cárteles se adaptan.", fuzzy=False
+    )  # note dropped
+    inputs.edit(
+        "Read the <em1>report</em1> today.", "Lea el <b>informe</b> hoy.", fuzzy=False
+    )  # markup added
+    inputs.edit("Congress should act.", "El Congreso {1} debe actuar.")  # fuzzy, bad {1}
     before = msgfmt_check(inputs.po)
     assert "{0}" not in inputs.entry("Cartels adapt quickly.{0}").msgstr and before.returncode != 0
     assert merge_cli(inputs).returncode == 0
@@ -114,4 +152,6 @@ def test_broken_placeholders_and_foreign_markup_are_left_exactly_as_the_translat
     after = msgfmt_check(inputs.po)
     # msgfmt finds the translator's mistake, and only it, at the same place as before the merge
     assert after.returncode == before.returncode
-    assert re.sub(r"^.*?:\d+:", "", after.stderr, flags=re.M) == re.sub(r"^.*?:\d+:", "", before.stderr, flags=re.M)
+    assert re.sub(r"^.*?:\d+:", "", after.stderr, flags=re.M) == re.sub(
+        r"^.*?:\d+:", "", before.stderr, flags=re.M
+    )

@@ -1,4 +1,5 @@
 """What must not change survives machine translation, or the unit is flagged for a person."""
+
 from __future__ import annotations
 
 import shutil
@@ -18,7 +19,9 @@ from locbrief.termbase import load_termbase
 
 ROOT = Path(__file__).resolve().parents[1]
 ES_MX = ROOT / "locales" / "es_MX" / "termbase.tsv"
-needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+needs_apertium = pytest.mark.skipif(
+    shutil.which("apertium") is None, reason="apertium is not installed"
+)
 
 
 def token(n: int) -> str:
@@ -42,22 +45,33 @@ def unit_of(text: str, kind: str = "paragraph", notes: tuple[int, ...] = ()):
 
 # ---------------------------------------------------------------- mask and unmask
 
+
 def test_everything_that_must_not_change_becomes_a_token(termbase):
-    msgid = ("Trump wrote to press@example.org that 79,000 Americans died, see "
-             "https://www.cdc.gov/nchs/data.htm.{0}")
+    msgid = (
+        "Trump wrote to press@example.org that 79,000 Americans died, see "
+        "https://www.cdc.gov/nchs/data.htm.{0}"
+    )
     masked = mask(msgid, termbase, token)
     kinds = {item.original: item.kind for item in masked.items}
-    assert kinds == {"Trump": "term", "press@example.org": "email", "79,000": "number",
-                     "https://www.cdc.gov/nchs/data.htm": "url", "{0}": "placeholder"}
+    assert kinds == {
+        "Trump": "term",
+        "press@example.org": "email",
+        "79,000": "number",
+        "https://www.cdc.gov/nchs/data.htm": "url",
+        "{0}": "placeholder",
+    }
     assert "Trump" not in masked.text and "{0}" not in masked.text
     assert unmask(masked.text, masked) == (msgid, [])
 
 
 def test_a_cited_title_is_protected_in_endnotes_only(termbase):
-    msgid = "Salvador Rizzo, “Do Mexican drug cartels make $500 billion a year?” Washington Post, 2019."
+    msgid = (
+        "Salvador Rizzo, “Do Mexican drug cartels make $500 billion a year?” Washington Post, 2019."
+    )
     in_note = mask(msgid, termbase, token, quoted_titles=True)
     assert [i.original for i in in_note.items if i.kind == "title"] == [
-        "“Do Mexican drug cartels make $500 billion a year?”"]
+        "“Do Mexican drug cartels make $500 billion a year?”"
+    ]
     in_prose = mask(msgid, termbase, token)
     assert not [i for i in in_prose.items if i.kind == "title"]
 
@@ -71,24 +85,31 @@ def test_a_term_comes_back_as_its_required_translation(termbase):
 def test_dropped_repeated_and_mangled_tokens_are_problems(termbase):
     masked = mask("Trump said 2024 was worse.{0}", termbase, token)
     t_trump, t_year, t_note = (i.token for i in masked.items)
-    assert unmask(f"{t_trump} dijo que fue peor.{t_note}", masked)[1] == ["engine dropped number '2024'"]
+    assert unmask(f"{t_trump} dijo que fue peor.{t_note}", masked)[1] == [
+        "engine dropped number '2024'"
+    ]
     assert unmask(f"{t_trump} dijo {t_year} {t_year} peor.{t_note}", masked)[1] == [
-        "engine repeated number '2024'"]
+        "engine repeated number '2024'"
+    ]
     text, problems = unmask(f"{t_trump} dijo {t_year} peor.ZX 2 QZ", masked)
     assert problems == ["engine dropped placeholder '{0}'", "engine mangled tokens: ZX 2 QZ"]
 
 
 def test_a_term_left_to_the_engine_is_checked(termbase):
     masked = mask("The cartels adapt.", termbase, token, engine_terms=frozenset({"cartels"}))
-    assert masked.text == "The cartels adapt." and masked.checked_terms == (("cartels", "cárteles"),)
+    assert masked.text == "The cartels adapt." and masked.checked_terms == (
+        ("cartels", "cárteles"),
+    )
     assert unmask("Los cárteles se adaptan.", masked) == ("Los cárteles se adaptan.", [])
     assert unmask("Los carteles se adaptan.", masked)[1] == ["term 'cartels' should be 'cárteles'"]
 
 
 # ---------------------------------------------------------------- a broken engine
 
+
 class BrokenEngine(Engine):
     """An engine that loses the first protected token of every segment, as a real one sometimes does."""
+
     name = "broken"
 
     def available(self, source, target):
@@ -101,19 +122,31 @@ class BrokenEngine(Engine):
         return [text.replace(self.token(0), "", 1) for text in texts]
 
 
-def test_a_suggestion_that_lost_a_note_marker_goes_to_the_po_fuzzy_with_a_qa_note(tmp_path, termbase):
+def test_a_suggestion_that_lost_a_note_marker_goes_to_the_po_fuzzy_with_a_qa_note(
+    tmp_path, termbase
+):
     units = [unit_of("About 79,000 Americans died of a drug overdose in 2024.", notes=(2,))]
-    suggestions = suggest(units, BrokenEngine(), "en", "es_MX", termbase, Memory(tmp_path / "m.jsonl"))
+    suggestions = suggest(
+        units, BrokenEngine(), "en", "es_MX", termbase, Memory(tmp_path / "m.jsonl")
+    )
     suggestion = suggestions[units[0].msgid]
     assert suggestion.problems == ("engine dropped number '79,000'",)
 
     units = [unit_of("Drug overdoses remain the leading cause of death.", notes=(2,))]
-    suggestion = suggest(units, BrokenEngine(), "en", "es_MX", termbase, Memory(tmp_path / "n.jsonl"))[units[0].msgid]
+    suggestion = suggest(
+        units, BrokenEngine(), "en", "es_MX", termbase, Memory(tmp_path / "n.jsonl")
+    )[units[0].msgid]
     assert suggestion.problems == ("engine dropped placeholder '{0}'",)
     assert check_translation(units[0], suggestion.text) == ["missing placeholder {0}"]
 
-    po = merge(build_template(units, "brief"), None, {units[0].msgid: suggestion}, Memory(tmp_path / "n.jsonl"),
-               termbase, "es_MX").po
+    po = merge(
+        build_template(units, "brief"),
+        None,
+        {units[0].msgid: suggestion},
+        Memory(tmp_path / "n.jsonl"),
+        termbase,
+        "es_MX",
+    ).po
     entry = po.find(units[0].msgid)
     assert "fuzzy" in entry.flags
     assert "QA: engine dropped placeholder '{0}'" in entry.comment.splitlines()
@@ -121,11 +154,14 @@ def test_a_suggestion_that_lost_a_note_marker_goes_to_the_po_fuzzy_with_a_qa_not
 
 # ---------------------------------------------------------------- Apertium on the brief
 
+
 @needs_apertium
 def test_apertium_keeps_names_notes_and_links_of_real_sentences(tmp_path, termbase, brief_units):
-    wanted = [u for u in brief_units if "Trump" in u.msgid and u.notes][:3] + \
-             [u for u in brief_units if "Sinaloa Cartel" in u.msgid and u.kind == "paragraph"][:2] + \
-             [u for u in brief_units if "https://" in u.msgid][:3]
+    wanted = (
+        [u for u in brief_units if "Trump" in u.msgid and u.notes][:3]
+        + [u for u in brief_units if "Sinaloa Cartel" in u.msgid and u.kind == "paragraph"][:2]
+        + [u for u in brief_units if "https://" in u.msgid][:3]
+    )
     engine = choose_engine("apertium", "en", "es_MX")
     suggestions = suggest(wanted, engine, "en", "es_MX", termbase, Memory(tmp_path / "m.jsonl"))
     for unit in wanted:
@@ -133,7 +169,7 @@ def test_apertium_keeps_names_notes_and_links_of_real_sentences(tmp_path, termba
         assert suggestion.problems == ()
         assert check_translation(unit, suggestion.text) == []
         assert ("Trump" in suggestion.text) == ("Trump" in unit.msgid)
-        assert "riunf" not in suggestion.text                   # never "Triunfo"
+        assert "riunf" not in suggestion.text  # never "Triunfo"
         for url in [w for w in unit.msgid.split() if w.startswith("https://")]:
             assert url.rstrip(".,;") in suggestion.text
         if "Sinaloa Cartel" in unit.msgid and unit.kind == "paragraph":
@@ -145,5 +181,7 @@ def test_apertium_keeps_names_notes_and_links_of_real_sentences(tmp_path, termba
 def test_plural_terms_keep_their_agreement_because_apertium_already_knows_them(tmp_path, termbase):
     units = [unit_of("The cartels are strong.")]
     engine = choose_engine("apertium", "en", "es_MX")
-    [suggestion] = suggest(units, engine, "en", "es_MX", termbase, Memory(tmp_path / "m.jsonl")).values()
+    [suggestion] = suggest(
+        units, engine, "en", "es_MX", termbase, Memory(tmp_path / "m.jsonl")
+    ).values()
     assert suggestion.text == "Los cárteles son fuertes." and suggestion.problems == ()

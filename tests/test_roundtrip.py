@@ -6,6 +6,7 @@ With identity the page's text equals the source document's text; with pseudo
 every piece of article text is bracketed, so text that bypassed segmentation
 stands out.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,20 +26,40 @@ from locbrief.suggest import suggest
 from locbrief.termbase import Termbase
 
 REPO = Path(__file__).resolve().parents[1]
-BRIEFS = [REPO / "tests" / "data" / "no-gwot-narco.txt", REPO / "tests" / "data" / "pandoc-sanctions.html",
-          REPO / "tests" / "data" / "wordpress-guns.html"]
+BRIEFS = [
+    REPO / "tests" / "data" / "no-gwot-narco.txt",
+    REPO / "tests" / "data" / "pandoc-sanctions.html",
+    REPO / "tests" / "data" / "wordpress-guns.html",
+]
 
 
 def build(doc: Document, engine, tmp_path: Path, lang: str = "es_MX"):
     units = segment(doc)
-    suggestions = suggest(units, engine, "en", lang, Termbase([]), Memory(tmp_path / "memory.jsonl"))
+    suggestions = suggest(
+        units, engine, "en", lang, Termbase([]), Memory(tmp_path / "memory.jsonl")
+    )
     chosen = {u.key: Translation(decode(u, suggestions[u.msgid].text), "machine") for u in units}
     page = render_page(doc, units, chosen, lang, ["en", lang])
     return html.fromstring(page.html.encode("utf-8")), units
 
 
 PSEUDO_LETTERS = "[áéíóúÁÉÍÓÚçñýŦšŠžŽ]"
-BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "figcaption", "blockquote", "td", "th", "header", "section")
+BLOCK_TAGS = (
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "p",
+    "li",
+    "figcaption",
+    "blockquote",
+    "td",
+    "th",
+    "header",
+    "section",
+)
 
 
 def words(text: str) -> list[str]:
@@ -62,6 +83,7 @@ def source_links(doc: Document) -> list[str]:
                 if item.tag == "a" and item.attrs.get("href"):
                     links.append(item.attrs["href"])
                 walk(item.children)
+
     for block in doc.blocks:
         walk(block.content)
     return links
@@ -76,6 +98,7 @@ def source_notes(doc: Document) -> list[int]:
                 notes.append(item.number)
             elif isinstance(item, Span):
                 walk(item.children)
+
     for block in doc.blocks:
         walk(block.content)
     return notes
@@ -84,23 +107,35 @@ def source_notes(doc: Document) -> list[int]:
 def translated_text(doc: Document, units) -> list[str]:
     """The words of every translated block, in document order (what the page must show)."""
     translated = {u.block for u in units}
-    return [w for b in doc.blocks if b.id in translated and b.kind != "meta_description"
-            for w in words(plain_text(_breaks_as_spaces(b.content)))]
+    return [
+        w
+        for b in doc.blocks
+        if b.id in translated and b.kind != "meta_description"
+        for w in words(plain_text(_breaks_as_spaces(b.content)))
+    ]
 
 
 def _breaks_as_spaces(items):
-    return [" " if isinstance(i, Span) and i.tag == "br" else
-            Span(i.tag, i.attrs, _breaks_as_spaces(i.children)) if isinstance(i, Span) else i for i in items]
+    return [
+        " "
+        if isinstance(i, Span) and i.tag == "br"
+        else Span(i.tag, i.attrs, _breaks_as_spaces(i.children))
+        if isinstance(i, Span)
+        else i
+        for i in items
+    ]
 
 
 @pytest.mark.parametrize("path", BRIEFS, ids=lambda p: p.name)
 def test_identity_translation_reproduces_the_source(path, tmp_path):
     doc = read_source(path)
-    page, units = build(doc, IdentityEngine(), tmp_path, lang="en")   # an es_MX page renders dates in Spanish
+    page, units = build(
+        doc, IdentityEngine(), tmp_path, lang="en"
+    )  # an es_MX page renders dates in Spanish
     article = page.xpath("//article")[0]
     markers = [int(a.text_content()) for a in page.xpath("//a[@role='doc-noteref']")]
     for noteref in article.xpath(".//a[@role='doc-noteref']"):
-        noteref.drop_tree()                     # markers are compared on their own below
+        noteref.drop_tree()  # markers are compared on their own below
     for back in article.xpath(".//a[@role='doc-backlink']"):
         back.drop_tree()
     shown = page_words(article)
@@ -109,15 +144,24 @@ def test_identity_translation_reproduces_the_source(path, tmp_path):
     position = 0
     for word in expected:
         found = shown.index(word, position) if word in shown[position:] else -1
-        assert found >= 0, f"{path.name}: {word!r} (after {' '.join(expected[max(0, position - 5):position])!r}) missing"
+        assert found >= 0, (
+            f"{path.name}: {word!r} (after {' '.join(expected[max(0, position - 5) : position])!r}) missing"
+        )
         position = found + 1
     assert markers == source_notes(doc)
-    page_links = [a.get("href") for a in article.xpath(".//a[@href]")
-                  if not a.get("href").startswith("#")]
+    page_links = [
+        a.get("href") for a in article.xpath(".//a[@href]") if not a.get("href").startswith("#")
+    ]
     for link in source_links(doc):
         assert link in page_links
-    headings = [" ".join(h.text_content().split()) for h in page.xpath("//h1|//h2|//h3|//h4|//h5|//h6")]
-    source_headings = [" ".join(plain_text(b.content).split()) for b in doc.blocks if b.kind in ("title", "heading")]
+    headings = [
+        " ".join(h.text_content().split()) for h in page.xpath("//h1|//h2|//h3|//h4|//h5|//h6")
+    ]
+    source_headings = [
+        " ".join(plain_text(b.content).split())
+        for b in doc.blocks
+        if b.kind in ("title", "heading")
+    ]
     assert headings == source_headings
 
 
@@ -130,12 +174,23 @@ def test_pseudo_translation_leaves_no_text_unsegmented(path, tmp_path):
     for node in article.xpath(".//time|.//a[@role='doc-noteref']|.//a[@role='doc-backlink']"):
         node.drop_tree()
     for url_link in article.xpath(".//a[starts-with(@href,'http')]"):
-        if unquote(url_link.text_content()) == unquote(url_link.get("href")):   # endnote URLs are linked, not translated
+        if unquote(url_link.text_content()) == unquote(
+            url_link.get("href")
+        ):  # endnote URLs are linked, not translated
             url_link.drop_tree()
     text = " ".join(page_words(article))
-    text = re.sub(r"“[^”]*”", " ", text)   # titles of cited works are protected, kept as in the source
+    text = re.sub(
+        r"“[^”]*”", " ", text
+    )  # titles of cited works are protected, kept as in the source
     # Every word went through the pseudo engine, so every word that can carry an accent does.
-    shown_as_is = {w for b in doc.blocks if not b.translate for w in re.findall(r"\w+", plain_text(b.content))}
-    leftover = [w for w in re.findall(r"[^\W\d_]{3,}", text) if w not in shown_as_is
-                and re.search("[aeiouyAEIOUcnsSzZ]", w) and not re.search(PSEUDO_LETTERS, w)]
+    shown_as_is = {
+        w for b in doc.blocks if not b.translate for w in re.findall(r"\w+", plain_text(b.content))
+    }
+    leftover = [
+        w
+        for w in re.findall(r"[^\W\d_]{3,}", text)
+        if w not in shown_as_is
+        and re.search("[aeiouyAEIOUcnsSzZ]", w)
+        and not re.search(PSEUDO_LETTERS, w)
+    ]
     assert not leftover, f"{path.name}: text that bypassed segmentation: {leftover[:10]}"

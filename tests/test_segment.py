@@ -1,4 +1,5 @@
 """Sentence units of the real brief: where a sentence ends, and what stays in its msgid."""
+
 from __future__ import annotations
 
 import copy
@@ -8,8 +9,15 @@ import pytest
 
 from locbrief.model import Block, NoteRef, Span
 from locbrief.read import read_source
-from locbrief.segment import (check_translation, decode, encode, join_sentences, segment,
-                              segment_block, split_sentences)
+from locbrief.segment import (
+    check_translation,
+    decode,
+    encode,
+    join_sentences,
+    segment,
+    segment_block,
+    split_sentences,
+)
 
 BRIEF = Path(__file__).resolve().parents[1] / "tests" / "data" / "no-gwot-narco.txt"
 
@@ -30,9 +38,12 @@ def sentences_of(units, block_id):
 
 # ---------------------------------------------------------------- the brief's abbreviations
 
+
 def test_us_inside_a_sentence_does_not_end_it(units):
-    assert ("The diplomatic repercussions would be significant as well: Mexico would view U.S. "
-            "military force without its consent as an act of war.") in sentences_of(units, "kp-3")
+    assert (
+        "The diplomatic repercussions would be significant as well: Mexico would view U.S. "
+        "military force without its consent as an act of war."
+    ) in sentences_of(units, "kp-3")
 
 
 def test_us_at_the_end_of_a_sentence_ends_it(units):
@@ -48,37 +59,54 @@ def test_initials_of_a_name_stay_in_the_sentence(units):
 
 
 def test_doctor_starts_a_sentence_and_keeps_the_name(units):
-    assert any(m.startswith("Dr. David Mansfield, an expert on Afghanistan’s drug markets, arrived")
-               for m in sentences_of(units, "p-45"))
+    assert any(
+        m.startswith("Dr. David Mansfield, an expert on Afghanistan’s drug markets, arrived")
+        for m in sentences_of(units, "p-45")
+    )
 
 
 def test_a_citation_with_washington_dc_and_eds_is_one_unit(units):
     first = sentences_of(units, "note-76")
     assert len(first) == 1
-    assert "in Shared Responsibility: U.S.–Mexico Policy Options for Confronting Organized Crime, eds. " \
-           "Eric L. Olson, David Shirk, and Andrew Selee (Washington, D.C.: Wilson Center, 2010)" in first[0]
-    assert "How Can U.S.-Mexico Cooperation Address Shared Security Concerns?” Modern War Institute" in first[0]
+    assert (
+        "in Shared Responsibility: U.S.–Mexico Policy Options for Confronting Organized Crime, eds. "
+        "Eric L. Olson, David Shirk, and Andrew Selee (Washington, D.C.: Wilson Center, 2010)"
+        in first[0]
+    )
+    assert (
+        "How Can U.S.-Mexico Cooperation Address Shared Security Concerns?” Modern War Institute"
+        in first[0]
+    )
 
 
 def test_court_case_volume_and_et_al_stay_whole(units):
     assert sentences_of(units, "note-58")[0].startswith(
-        "United States of America v. Ivan Archivaldo Guzman Salazar et al, no. 23-crim-180 (Southern District")
+        "United States of America v. Ivan Archivaldo Guzman Salazar et al, no. 23-crim-180 (Southern District"
+    )
     assert len(sentences_of(units, "note-58")) == 1
     assert sentences_of(units, "note-83")[0].startswith(
-        "“International Narcotics Control Strategy Report, Vol. I: Drug and Chemical Control,” United States")
+        "“International Narcotics Control Strategy Report, Vol. I: Drug and Chemical Control,” United States"
+    )
     assert sentences_of(units, "note-90")[0].startswith(
-        "Gregory Midgette, et al., What America’s Users Spend on Illegal Drugs, 2006-2016 (Santa Monica, CA")
-    assert "(Princeton, N.J.: Princeton University Press, 2009); Audrey Kurth Cronin" in sentences_of(units, "note-53")[0]
+        "Gregory Midgette, et al., What America’s Users Spend on Illegal Drugs, 2006-2016 (Santa Monica, CA"
+    )
+    assert (
+        "(Princeton, N.J.: Princeton University Press, 2009); Audrey Kurth Cronin"
+        in sentences_of(units, "note-53")[0]
+    )
 
 
 # ---------------------------------------------------------------- endnotes
 
+
 def test_a_cited_title_ending_in_a_question_mark_does_not_end_the_citation(units):
     assert sentences_of(units, "note-4") == [
         "Salvador Rizzo, “Do Mexican drug cartels make $500 billion a year?” Washington Post, June 24, 2019, "
-        "https://www.washingtonpost.com/politics/2019/06/24/do-mexican-drug-cartels-make-billion-year/."]
+        "https://www.washingtonpost.com/politics/2019/06/24/do-mexican-drug-cartels-make-billion-year/."
+    ]
     assert sentences_of(units, "note-82")[0].startswith(
-        "Zongyuan Zoe Liu, “What Is China’s Role in Combating the Illegal Fentanyl Trade?” Council on Foreign")
+        "Zongyuan Zoe Liu, “What Is China’s Role in Combating the Illegal Fentanyl Trade?” Council on Foreign"
+    )
 
 
 def test_a_title_closed_by_a_comma_and_quotes_continues(units):
@@ -89,7 +117,9 @@ def test_a_title_closed_by_a_comma_and_quotes_continues(units):
 
 
 def test_question_marks_and_dots_inside_urls_do_not_split(units):
-    assert sentences_of(units, "note-8")[0].endswith("https://www.justice.gov/ag/media/1388546/dl?inline.")
+    assert sentences_of(units, "note-8")[0].endswith(
+        "https://www.justice.gov/ag/media/1388546/dl?inline."
+    )
     assert sentences_of(units, "note-28")[0].endswith("/p/DEVTAD3zuO5/?img_index=1.")
     assert len(sentences_of(units, "note-64")) == 1
 
@@ -101,7 +131,8 @@ def test_prose_in_an_endnote_is_split_from_its_citation(units):
         "In his study, Bryan Price concludes that “decapitated terrorist groups have a significantly higher "
         "mortality rate than nondecapitated groups.”",
         "Bryan Price, “Targeting Top Terrorists: How Leadership Decapitation Contributes to Counterterrorism,” "
-        "International Security 36, no. 4 (2012): 9–46."]
+        "International Security 36, no. 4 (2012): 9–46.",
+    ]
 
 
 def test_no_unit_of_the_brief_starts_in_the_middle_of_a_sentence(units):
@@ -111,18 +142,31 @@ def test_no_unit_of_the_brief_starts_in_the_middle_of_a_sentence(units):
 
 # ---------------------------------------------------------------- small cases for the rules
 
-@pytest.mark.parametrize("text, expected", [
-    ("Sen. Lindsey Graham disagreed. Gen. Glen VanHerck agreed.",
-     ["Sen. Lindsey Graham disagreed.", "Gen. Glen VanHerck agreed."]),
-    ("See Vol. IV of the report, No. 12. Then read Smith v. Jones.",
-     ["See Vol. IV of the report, No. 12.", "Then read Smith v. Jones."]),
-    ("Paul et al. Paths to Victory, 2013.", ["Paul et al. Paths to Victory, 2013."]),
-    ("As Paul et al. argue, it fails. But it continues.", ["As Paul et al. argue, it fails.", "But it continues."]),
-    ("He asked, “Why now?” Then he left.", ["He asked, “Why now?”", "Then he left."]),
-    ("The Washington, D.C. Metro was closed.", ["The Washington, D.C. Metro was closed."]),
-    ("They went to Washington, D.C. But nothing changed.",
-     ["They went to Washington, D.C.", "But nothing changed."]),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Sen. Lindsey Graham disagreed. Gen. Glen VanHerck agreed.",
+            ["Sen. Lindsey Graham disagreed.", "Gen. Glen VanHerck agreed."],
+        ),
+        (
+            "See Vol. IV of the report, No. 12. Then read Smith v. Jones.",
+            ["See Vol. IV of the report, No. 12.", "Then read Smith v. Jones."],
+        ),
+        ("Paul et al. Paths to Victory, 2013.", ["Paul et al. Paths to Victory, 2013."]),
+        (
+            "As Paul et al. argue, it fails. But it continues.",
+            ["As Paul et al. argue, it fails.", "But it continues."],
+        ),
+        ("He asked, “Why now?” Then he left.", ["He asked, “Why now?”", "Then he left."]),
+        ("The Washington, D.C. Metro was closed.", ["The Washington, D.C. Metro was closed."]),
+        (
+            "They went to Washington, D.C. But nothing changed.",
+            ["They went to Washington, D.C.", "But nothing changed."],
+        ),
+    ],
+)
 def test_sentence_rules(text, expected):
     assert split_sentences(text) == expected
 
@@ -134,30 +178,56 @@ def test_a_title_question_mark_ends_a_sentence_in_prose_but_not_in_a_citation():
 
 def test_a_sentence_end_is_never_inside_a_tag_pair_and_keeps_its_note_marker():
     text = "<em1>First sentence. Second sentence.</em1> Third.{0} Fourth."
-    assert split_sentences(text) == ["<em1>First sentence. Second sentence.</em1>", "Third.{0}", "Fourth."]
+    assert split_sentences(text) == [
+        "<em1>First sentence. Second sentence.</em1>",
+        "Third.{0}",
+        "Fourth.",
+    ]
 
 
 # ---------------------------------------------------------------- placeholders and notes
 
+
 def test_note_markers_are_positional_per_unit_and_braces_are_escaped():
-    block = Block("paragraph", "p-9", ["A set {x} costs $5.", NoteRef(7), " It rose.", NoteRef(8),
-                                       Span("em", {}, ["Really"]), " so.", NoteRef(9)])
+    block = Block(
+        "paragraph",
+        "p-9",
+        [
+            "A set {x} costs $5.",
+            NoteRef(7),
+            " It rose.",
+            NoteRef(8),
+            Span("em", {}, ["Really"]),
+            " so.",
+            NoteRef(9),
+        ],
+    )
     first, second = segment_block(block)
     assert first.msgid == "A set {{x}} costs $5.{0}"
     assert first.notes == (7,)
     assert second.msgid == "It rose.{0}<em1>Really</em1> so.{1}"
     assert second.notes == (8, 9)
-    assert first.msgid.format("†") == "A set {x} costs $5.†"   # python-brace-format holds
+    assert first.msgid.format("†") == "A set {x} costs $5.†"  # python-brace-format holds
 
 
 def test_decode_restores_notes_and_tags_from_the_source_unit_only():
-    block = Block("paragraph", "p-9", ["It rose.", NoteRef(8), Span("a", {"href": "https://x.org"}, ["here"])])
+    block = Block(
+        "paragraph", "p-9", ["It rose.", NoteRef(8), Span("a", {"href": "https://x.org"}, ["here"])]
+    )
     [unit] = segment_block(block)
     inline = decode(unit, "Subió.{0} <a1>aquí</a1> {{sic}}")
-    assert inline == ["Subió.", NoteRef(8), " ", Span("a", {"href": "https://x.org"}, ["aquí"]), " {sic}"]
+    assert inline == [
+        "Subió.",
+        NoteRef(8),
+        " ",
+        Span("a", {"href": "https://x.org"}, ["aquí"]),
+        " {sic}",
+    ]
     assert check_translation(unit, "Subió. <a1>aquí</a1>") == ["missing placeholder {0}"]
     assert check_translation(unit, "Subió.{0}{0} <a1>aquí</a1>") == ["placeholder repeated: {0}"]
-    assert check_translation(unit, "Subió.{0} <b1>aquí</b1>") == ["tag <b1> is not in the source sentence"]
+    assert check_translation(unit, "Subió.{0} <b1>aquí</b1>") == [
+        "tag <b1> is not in the source sentence"
+    ]
     assert join_sentences([["Uno."], ["Dos.", NoteRef(3)]]) == ["Uno. Dos.", NoteRef(3)]
 
 
@@ -166,24 +236,34 @@ def test_adding_a_note_early_renumbers_notes_but_changes_only_the_edited_msgid(b
     for block in edited.blocks:
         _shift_notes(block)
     p2 = next(b for b in edited.blocks if b.id == "p-2")
-    fentanyl = next(i for i, item in enumerate(p2.content)
-                    if isinstance(item, str) and "Fentanyl, a synthetic opioid" in item)
+    fentanyl = next(
+        i
+        for i, item in enumerate(p2.content)
+        if isinstance(item, str) and "Fentanyl, a synthetic opioid" in item
+    )
     first_note = next(b for b in edited.blocks if b.kind == "endnote")
     sentence_end = p2.content[fentanyl].index("United States.") + len("United States.")
     text = p2.content[fentanyl]
-    p2.content[fentanyl:fentanyl + 1] = [text[:sentence_end], NoteRef(3), text[sentence_end:]]
-    new_note = Block("endnote", "note-new", ["“Fentanyl Facts,” CDC, 2025."], number=3, line=first_note.line)
+    p2.content[fentanyl : fentanyl + 1] = [text[:sentence_end], NoteRef(3), text[sentence_end:]]
+    new_note = Block(
+        "endnote", "note-new", ["“Fentanyl Facts,” CDC, 2025."], number=3, line=first_note.line
+    )
     edited.blocks.insert(edited.blocks.index(first_note) + 2, new_note)
 
     after = segment(edited)
     before_ids, after_ids = {u.msgid for u in units}, {u.msgid for u in after}
-    changed = "Fentanyl, a synthetic opioid that is both easy to produce and 50 to 100 times more potent " \
-              "than morphine, continues to ravage communities across the United States."
+    changed = (
+        "Fentanyl, a synthetic opioid that is both easy to produce and 50 to 100 times more potent "
+        "than morphine, continues to ravage communities across the United States."
+    )
     assert before_ids - after_ids == {changed}
     assert after_ids - before_ids == {changed + "{0}", "“Fentanyl Facts,” CDC, 2025."}
     renumbered = {u.msgid: u.notes for u in after}
-    assert all(renumbered[u.msgid] == tuple(n + 1 if n >= 3 else n for n in u.notes)
-               for u in units if u.msgid != changed and u.notes)
+    assert all(
+        renumbered[u.msgid] == tuple(n + 1 if n >= 3 else n for n in u.notes)
+        for u in units
+        if u.msgid != changed and u.notes
+    )
     assert renumbered[changed + "{0}"] == (3,)
 
 

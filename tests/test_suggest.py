@@ -1,4 +1,5 @@
 """Suggestions are remembered: a reworded sentence is the only thing an engine sees again."""
+
 from __future__ import annotations
 
 import copy
@@ -48,7 +49,9 @@ def brief():
 def reworded(brief):
     doc = copy.deepcopy(brief)
     p1 = next(b for b in doc.blocks if b.id == "p-1")
-    p1.content = [item.replace(BEFORE, AFTER) if isinstance(item, str) else item for item in p1.content]
+    p1.content = [
+        item.replace(BEFORE, AFTER) if isinstance(item, str) else item for item in p1.content
+    ]
     return doc
 
 
@@ -70,7 +73,7 @@ def test_rewording_one_sentence_sends_exactly_one_unit_per_language(tmp_path, br
     memory = tmp_path / lang / "memory.jsonl"
     first = CountingPseudo()
     before = run(segment(brief), first, lang, memory)
-    assert len(first.sent) > len(before)                 # every unit, plus the termbase probe
+    assert len(first.sent) > len(before)  # every unit, plus the termbase probe
 
     again = CountingPseudo()
     after = run(segment(reworded(brief)), again, lang, memory)
@@ -86,7 +89,10 @@ def test_with_apertium_the_second_run_asks_only_for_the_reworded_sentence(tmp_pa
     again = CountingApertium()
     after = run(segment(reworded(brief)), again, "es_MX", memory)
     assert again.sent == [AFTER]
-    assert after[AFTER].text.startswith("Pero haciendo la guerra") and after[AFTER].engine == "apertium"
+    assert (
+        after[AFTER].text.startswith("Pero haciendo la guerra")
+        and after[AFTER].engine == "apertium"
+    )
 
 
 def test_a_new_engine_model_asks_afresh(tmp_path, brief):
@@ -124,4 +130,6 @@ def test_a_damaged_memory_line_names_file_and_line(tmp_path):
     path.write_text('{"engine": "pseudo"}\n', encoding="utf-8")
     with pytest.raises(LocbriefError) as error:
         Memory(path)
-    assert str(error.value).startswith(f"{path}:1: not a translation-memory record; delete the line")
+    assert str(error.value).startswith(
+        f"{path}:1: not a translation-memory record; delete the line"
+    )

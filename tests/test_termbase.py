@@ -1,4 +1,5 @@
 """The termbase a translator of the brief relies on, and the errors a broken one gives."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,18 +15,44 @@ from locbrief.termbase import load_termbase
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALES = ROOT / "locales"
-PEOPLE = ["Trump", "Donald Trump", "Claudia Sheinbaum", "Pete Hegseth", "J.D. Vance", "Joaquín “El Chapo” Guzmán",
-          "Ismael “El Mayo” Zambada", "Andrés Manuel López Obrador", "AMLO", "Felipe Calderón",
-          "Enrique Peña Nieto", "Vicente Fox", "Pam Bondi", "Hillary Clinton", "Joe Biden", "Nancy Pelosi",
-          "Pablo Escobar", "Mike Waltz", "Ronald Johnson", "Barack Obama", "George W. Bush"]
-ES_MX_TERMS = {"Sinaloa Cartel": "Cártel de Sinaloa",
-               "Jalisco New Generation Cartel": "Cártel de Jalisco Nueva Generación",
-               "Drug Enforcement Administration": "Administración para el Control de Drogas",
-               "National Guard": "Guardia Nacional", "Merida Initiative": "Iniciativa Mérida",
-               "Institutional Revolutionary Party": "Partido Revolucionario Institucional",
-               "Gulf cartel": "Cártel del Golfo", "hugs, not bullets": "abrazos, no balazos",
-               "fentanyl": "fentanilo", "kingpin": "capo", "kingpins": "capos",
-               "cartel": "cártel", "cartels": "cárteles"}
+PEOPLE = [
+    "Trump",
+    "Donald Trump",
+    "Claudia Sheinbaum",
+    "Pete Hegseth",
+    "J.D. Vance",
+    "Joaquín “El Chapo” Guzmán",
+    "Ismael “El Mayo” Zambada",
+    "Andrés Manuel López Obrador",
+    "AMLO",
+    "Felipe Calderón",
+    "Enrique Peña Nieto",
+    "Vicente Fox",
+    "Pam Bondi",
+    "Hillary Clinton",
+    "Joe Biden",
+    "Nancy Pelosi",
+    "Pablo Escobar",
+    "Mike Waltz",
+    "Ronald Johnson",
+    "Barack Obama",
+    "George W. Bush",
+]
+ES_MX_TERMS = {
+    "Sinaloa Cartel": "Cártel de Sinaloa",
+    "Jalisco New Generation Cartel": "Cártel de Jalisco Nueva Generación",
+    "Drug Enforcement Administration": "Administración para el Control de Drogas",
+    "National Guard": "Guardia Nacional",
+    "Merida Initiative": "Iniciativa Mérida",
+    "Institutional Revolutionary Party": "Partido Revolucionario Institucional",
+    "Gulf cartel": "Cártel del Golfo",
+    "hugs, not bullets": "abrazos, no balazos",
+    "fentanyl": "fentanilo",
+    "kingpin": "capo",
+    "kingpins": "capos",
+    "cartel": "cártel",
+    "cartels": "cárteles",
+}
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +80,7 @@ def test_es_mx_uses_the_established_spanish_names(es_mx):
 def test_case_any_terms_match_any_case_and_keep_a_capital(es_mx):
     assert target_of(es_mx, "Fentanyl kills.") == "Fentanilo"
     assert target_of(es_mx, "the Gulf Cartel") == "Cártel del Golfo"
-    assert es_mx.find("trump cards") == []          # names are case exact
+    assert es_mx.find("trump cards") == []  # names are case exact
 
 
 def test_the_longest_term_wins_and_possessives_still_match(es_mx):
@@ -63,17 +90,28 @@ def test_the_longest_term_wins_and_possessives_still_match(es_mx):
 
 def test_every_term_of_a_unit_appears_as_a_comment_in_the_po(tmp_path, es_mx):
     units = segment(read_source(str(ROOT / "tests" / "data" / "no-gwot-narco.txt")))
-    po = merge(build_template(units, "no-gwot-narco"), None, {}, Memory(tmp_path / "m.jsonl"), es_mx, "es_MX").po
+    po = merge(
+        build_template(units, "no-gwot-narco"),
+        None,
+        {},
+        Memory(tmp_path / "m.jsonl"),
+        es_mx,
+        "es_MX",
+    ).po
     [unit] = [u for u in units if u.msgid.startswith("Mexico’s two largest criminal organizations")]
     comments = po.find(unit.msgid).comment.splitlines()
     assert "term: Sinaloa Cartel → Cártel de Sinaloa" in comments
     assert "term: Jalisco New Generation Cartel → Cártel de Jalisco Nueva Generación" in comments
     assert "term: CJNG (do not translate) — Cártel de Jalisco Nueva Generación" in comments
     [trump] = [u for u in units if u.msgid.startswith("Yet President Donald Trump has long viewed")]
-    assert 'term: Donald Trump (do not translate) — U.S. president' in po.find(trump.msgid).comment.splitlines()
+    assert (
+        "term: Donald Trump (do not translate) — U.S. president"
+        in po.find(trump.msgid).comment.splitlines()
+    )
 
 
 # ---------------------------------------------------------------- broken termbases
+
 
 def write(tmp_path, *rows):
     path = tmp_path / "termbase.tsv"
@@ -90,11 +128,15 @@ def test_a_row_with_missing_columns_names_file_and_line(tmp_path):
 
 
 def test_a_term_listed_twice_with_different_targets_names_both_lines(tmp_path):
-    path = write(tmp_path, "cartel\tcártel\tany\t", "fentanyl\tfentanilo\tany\t", "Cartel\tcartel\tany\t")
+    path = write(
+        tmp_path, "cartel\tcártel\tany\t", "fentanyl\tfentanilo\tany\t", "Cartel\tcartel\tany\t"
+    )
     with pytest.raises(LocbriefError) as error:
         load_termbase(path)
-    assert str(error.value) == (f"{path}:4: term 'Cartel' is listed twice with different targets "
-                                "(line 2: 'cártel', here: 'cartel'); keep one row")
+    assert str(error.value) == (
+        f"{path}:4: term 'Cartel' is listed twice with different targets "
+        "(line 2: 'cártel', here: 'cartel'); keep one row"
+    )
 
 
 def test_a_repeated_identical_row_is_harmless(tmp_path):

@@ -4,6 +4,7 @@ The brief is the published one from tests/data (so editing source/ never breaks 
 config is the shipped one limited to that brief, and locales/ holds only the termbases: no PO
 files and no translation memory, as on the first run.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -20,9 +21,13 @@ def copy_workflow(target: Path, languages: list[str] | None = None) -> Path:
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text(encoding="utf-8"))
     config["briefs"] = [BRIEF]
     if languages:
-        config["languages"] = {lang: config["languages"].get(lang, {"engine": "auto"}) for lang in languages}
+        config["languages"] = {
+            lang: config["languages"].get(lang, {"engine": "auto"}) for lang in languages
+        }
     (target / "config").mkdir()
-    (target / "config" / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    (target / "config" / "config.yaml").write_text(
+        yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
     (target / "source").mkdir()
     shutil.copy2(REPO / "tests" / "data" / f"{BRIEF}.txt", target / "source" / f"{BRIEF}.txt")
     for termbase in (REPO / "locales").glob("*/termbase.tsv"):

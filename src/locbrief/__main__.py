@@ -1,4 +1,5 @@
 """``python -m locbrief`` runs the CLI (the Snakefile calls it this way, with the venv's Python)."""
+
 import sys
 
 from .cli import main

@@ -13,13 +13,14 @@ page-strings``). The PO files are compiled in memory with
 :func:`babel.messages.mofile.write_mo` when a page is built, so no ``.mo`` file
 has to be built at install time and none can be stale.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from gettext import NullTranslations
 from io import BytesIO
 from pathlib import Path
@@ -40,15 +41,38 @@ from .segment import DecodeError, decode, join_sentences
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "locbrief"
-SAFE_TAGS = {"em", "strong", "b", "i", "a", "abbr", "br", "sub", "sup", "code", "q", "cite", "span", "small", "s", "u", "mark", "dfn", "time", "bdi", "wbr"}
+SAFE_TAGS = {
+    "em",
+    "strong",
+    "b",
+    "i",
+    "a",
+    "abbr",
+    "br",
+    "sub",
+    "sup",
+    "code",
+    "q",
+    "cite",
+    "span",
+    "small",
+    "s",
+    "u",
+    "mark",
+    "dfn",
+    "time",
+    "bdi",
+    "wbr",
+}
 SAFE_ATTRS = {"href", "title", "lang", "datetime", "cite"}
 
 
 @dataclass
 class Translation:
     """The text chosen for one unit on the page, and why."""
+
     inline: list[Inline]
-    status: str                  # reviewed, fuzzy, machine, untranslated, source
+    status: str  # reviewed, fuzzy, machine, untranslated, source
     problems: list[str] = field(default_factory=list)
 
 
@@ -56,18 +80,22 @@ class Translation:
 class PageResult:
     html: str
     counts: dict[str, int]
-    problems: list[str]          # one line each, file:line: what fell back and why
+    problems: list[str]  # one line each, file:line: what fell back and why
 
 
 # ---------------------------------------------------------------- locales and page strings
+
 
 def parse_locale(lang: str, where: str = "") -> Locale:
     """Babel's locale for a CLDR name; an unknown one is an error, never a page in another language."""
     try:
         return Locale.parse(lang)
     except (UnknownLocaleError, ValueError, TypeError):
-        raise LocbriefError(f"unknown locale {lang!r}: Babel has no CLDR data for it; use a CLDR "
-                            "locale name such as es_MX, pt_BR, fr or ca", where or None) from None
+        raise LocbriefError(
+            f"unknown locale {lang!r}: Babel has no CLDR data for it; use a CLDR "
+            "locale name such as es_MX, pt_BR, fr or ca",
+            where or None,
+        ) from None
 
 
 def page_strings(lang: str):
@@ -80,19 +108,26 @@ def page_strings_problem(lang: str, source_lang: str = "en") -> str | None:
     return None if Locale.parse(lang).language == source_lang else _page_catalog(lang)[1]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _page_catalog(lang: str) -> tuple[Translations | NullTranslations, str | None]:
     """The package catalog for ``lang`` (or its base language), compiled in memory."""
     locale = Locale.parse(lang)
-    for name in dict.fromkeys([str(locale), f"{locale.language}_{locale.territory}" if locale.territory
-                               else locale.language, locale.language]):
+    for name in dict.fromkeys(
+        [
+            str(locale),
+            f"{locale.language}_{locale.territory}" if locale.territory else locale.language,
+            locale.language,
+        ]
+    ):
         path = LOCALE_DIR / name / "LC_MESSAGES" / f"{DOMAIN}.po"
         if path.is_file():
             return _compiled(path, name)
     wanted = LOCALE_DIR / locale.language / "LC_MESSAGES" / f"{DOMAIN}.po"
-    return NullTranslations(), (f"{wanted}: no catalog of page strings for {lang}; the page's labels "
-                                f"are in English — add it with `pybabel init -D {DOMAIN} -i "
-                                f"{LOCALE_DIR / (DOMAIN + '.pot')} -d {LOCALE_DIR} -l {locale.language}`")
+    return NullTranslations(), (
+        f"{wanted}: no catalog of page strings for {lang}; the page's labels "
+        f"are in English — add it with `pybabel init -D {DOMAIN} -i "
+        f"{LOCALE_DIR / (DOMAIN + '.pot')} -d {LOCALE_DIR} -l {locale.language}`"
+    )
 
 
 def _compiled(path: Path, name: str) -> tuple[Translations, str | None]:
@@ -105,8 +140,10 @@ def _compiled(path: Path, name: str) -> tuple[Translations, str | None]:
     problem = None
     if missing:
         first = missing[0] if isinstance(missing[0], str) else missing[0][0]
-        problem = (f"{path}: {len(missing)} page string(s) untranslated or fuzzy (first: {first!r}); "
-                   "they show in English until translated")
+        problem = (
+            f"{path}: {len(missing)} page string(s) untranslated or fuzzy (first: {first!r}); "
+            "they show in English until translated"
+        )
     return Translations(buffer, DOMAIN), problem
 
 
@@ -121,8 +158,14 @@ def language_name(lang: str) -> str:
 
 # ---------------------------------------------------------------- translations
 
-def choose_translations(units: list[Unit], po: polib.POFile | None, po_path: str,
-                        suggestions: dict[str, Suggestion], status_of) -> dict[tuple, Translation]:
+
+def choose_translations(
+    units: list[Unit],
+    po: polib.POFile | None,
+    po_path: str,
+    suggestions: dict[str, Suggestion],
+    status_of,
+) -> dict[tuple, Translation]:
     """For each unit: the PO's msgstr if it fits the source, else the machine suggestion, else the source."""
     entries = {(e.msgctxt, e.msgid): e for e in po or [] if not e.obsolete}
     chosen: dict[tuple, Translation] = {}
@@ -136,8 +179,10 @@ def choose_translations(units: list[Unit], po: polib.POFile | None, po_path: str
                 chosen[unit.key] = Translation(decode(unit, entry.msgstr), status_of(entry))
                 continue
             except DecodeError as exc:
-                problems.append(f"{po_path}:{entry.linenum}: {exc}; the page uses the machine suggestion "
-                                "until the msgstr is fixed")
+                problems.append(
+                    f"{po_path}:{entry.linenum}: {exc}; the page uses the machine suggestion "
+                    "until the msgstr is fixed"
+                )
         chosen[unit.key] = _fallback(unit, suggestions.get(unit.msgid), problems)
     return chosen
 
@@ -147,7 +192,9 @@ def _fallback(unit: Unit, suggestion: Suggestion | None, problems: list[str]) ->
         try:
             return Translation(decode(unit, suggestion.text), "machine", problems)
         except DecodeError as exc:
-            problems.append(f"machine suggestion for {unit.block} unusable ({exc}); source text shown")
+            problems.append(
+                f"machine suggestion for {unit.block} unusable ({exc}); source text shown"
+            )
     return Translation(decode(unit, unit.msgid), "untranslated", problems)
 
 
@@ -169,15 +216,18 @@ def source_translations(units: list[Unit]) -> dict[tuple, Translation]:
 # written. Cited titles (“…” in endnotes) and URLs are never touched.
 
 _EN_MONTHS = [Locale("en").months["format"]["wide"][m] for m in range(1, 13)]
-_SOURCE_DATE = re.compile(r"\b(?P<month>%s)\.?(?:\s+(?P<day>\d{1,2}),)?\s+(?P<year>\d{4})\b" % "|".join(_EN_MONTHS))
+_SOURCE_DATE = re.compile(
+    r"\b(?P<month>%s)\.?(?:\s+(?P<day>\d{1,2}),)?\s+(?P<year>\d{4})\b" % "|".join(_EN_MONTHS)
+)
 _FIGURE = re.compile(r"(?<![\w.,/%-])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\w]|[.,]\d)")
 
 
 @dataclass(frozen=True)
 class DataValue:
     """A date or figure in a source sentence: rendered per locale, never retyped by a translator."""
-    kind: str          # "date" (day month year), "month" (month year), "number"
-    source: str        # as written in the source ("May 15, 2025", "79,000")
+
+    kind: str  # "date" (day month year), "month" (month year), "number"
+    source: str  # as written in the source ("May 15, 2025", "79,000")
     value: date | Decimal
 
     @property
@@ -195,9 +245,13 @@ def data_values(msgid: str, endnote: bool = False) -> list[DataValue]:
             value = date(int(m.group("year")), _EN_MONTHS.index(m.group("month")) + 1, day)
         except ValueError:
             continue
-        values.append((m.start(), DataValue("date" if m.group("day") else "month", m.group(0), value)))
+        values.append(
+            (m.start(), DataValue("date" if m.group("day") else "month", m.group(0), value))
+        )
     for m in _FIGURE.finditer(text):
-        values.append((m.start(), DataValue("number", m.group(0), Decimal(m.group(0).replace(",", "")))))
+        values.append(
+            (m.start(), DataValue("number", m.group(0), Decimal(m.group(0).replace(",", ""))))
+        )
     return [v for _, v in sorted(values, key=lambda pair: pair[0])]
 
 
@@ -213,8 +267,9 @@ def render_value(value: DataValue, locale: Locale) -> str:
     return format_decimal(value.value, format=pattern, locale=locale)
 
 
-def localize_data(inline: list[Inline], values: list[DataValue], locale: Locale,
-                  endnote: bool = False) -> list[Inline]:
+def localize_data(
+    inline: list[Inline], values: list[DataValue], locale: Locale, endnote: bool = False
+) -> list[Inline]:
     """A decoded translation with its dates and figures re-rendered by Babel for ``locale``."""
     if not values:
         return inline
@@ -222,19 +277,27 @@ def localize_data(inline: list[Inline], values: list[DataValue], locale: Locale,
     return _localize_items(inline, remaining, locale, endnote)
 
 
-def _localize_items(items: list[Inline], remaining: list[DataValue], locale: Locale, endnote: bool) -> list[Inline]:
+def _localize_items(
+    items: list[Inline], remaining: list[DataValue], locale: Locale, endnote: bool
+) -> list[Inline]:
     out: list[Inline] = []
     for item in items:
         if isinstance(item, str):
             out.extend(_localize_text(item, remaining, locale, endnote))
         elif isinstance(item, Span) and item.tag not in ("code", "time"):
-            out.append(Span(item.tag, item.attrs, _localize_items(item.children, remaining, locale, endnote)))
+            out.append(
+                Span(
+                    item.tag, item.attrs, _localize_items(item.children, remaining, locale, endnote)
+                )
+            )
         else:
             out.append(item)
     return out
 
 
-def _localize_text(text: str, remaining: list[DataValue], locale: Locale, endnote: bool) -> list[Inline]:
+def _localize_text(
+    text: str, remaining: list[DataValue], locale: Locale, endnote: bool
+) -> list[Inline]:
     """Each value found (once, left to right, never overlapping another) → Babel's rendering."""
     blanked = _blank(text, endnote)
     found: list[tuple[int, int, DataValue]] = []
@@ -249,7 +312,11 @@ def _localize_text(text: str, remaining: list[DataValue], locale: Locale, endnot
     for start, end, value in sorted(found, key=lambda f: f[0]):
         out.append(text[pos:start])
         rendered = render_value(value, locale)
-        out.append(Span("time", {"datetime": value.iso}, [rendered]) if value.kind != "number" else rendered)
+        out.append(
+            Span("time", {"datetime": value.iso}, [rendered])
+            if value.kind != "number"
+            else rendered
+        )
         pos = end
     out.append(text[pos:])
     return [piece for piece in out if piece != ""]
@@ -266,7 +333,9 @@ def _blank(text: str, endnote: bool) -> str:
 @lru_cache(maxsize=4096)
 def _translated_pattern(value: DataValue, locale: Locale) -> re.Pattern:
     """How ``value`` may stand in a translation: as in the source, as Babel renders it, or reworded."""
-    literal = "|".join(re.escape(s) for s in dict.fromkeys([value.source, render_value(value, locale)]))
+    literal = "|".join(
+        re.escape(s) for s in dict.fromkeys([value.source, render_value(value, locale)])
+    )
     if value.kind == "number":
         digits = value.source.replace(",", "").split(".")
         grouped = r"[,.\s\u00a0\u202f']?".join(re.findall(r"\d{1,3}(?=(?:\d{3})*$)", digits[0]))
@@ -275,12 +344,17 @@ def _translated_pattern(value: DataValue, locale: Locale) -> re.Pattern:
     months = _month_names(value.value.month, locale)
     year = value.value.year
     if value.kind == "month":
-        return re.compile(rf"{literal}|\b(?:{months})\.?,?\s+(?:de\s+|del\s+)?{year}\b", re.IGNORECASE)
+        return re.compile(
+            rf"{literal}|\b(?:{months})\.?,?\s+(?:de\s+|del\s+)?{year}\b", re.IGNORECASE
+        )
     day = rf"0?{value.value.day}"
     # Last, the source's own shape with the month mistranslated as a word (Apertium: May → "Poder 15, 2025").
-    return re.compile(rf"{literal}|\b{day}(?:º|°|er|\.)?\s+(?:de\s+|d[’'])?(?:{months})\.?,?\s+(?:de\s+|del\s+)?{year}\b"
-                      rf"|\b(?:{months})\.?\s+{day}(?:º|°|er)?,?\s+(?:de\s+|del\s+)?{year}\b"
-                      rf"|\b[^\W\d_]+\s+{value.value.day},\s+{year}\b", re.IGNORECASE)
+    return re.compile(
+        rf"{literal}|\b{day}(?:º|°|er|\.)?\s+(?:de\s+|d[’'])?(?:{months})\.?,?\s+(?:de\s+|del\s+)?{year}\b"
+        rf"|\b(?:{months})\.?\s+{day}(?:º|°|er)?,?\s+(?:de\s+|del\s+)?{year}\b"
+        rf"|\b[^\W\d_]+\s+{value.value.day},\s+{year}\b",
+        re.IGNORECASE,
+    )
 
 
 def _month_names(month: int, locale: Locale) -> str:
@@ -296,8 +370,15 @@ def _month_names(month: int, locale: Locale) -> str:
 
 # ---------------------------------------------------------------- page
 
-def render_page(doc: Document, units: list[Unit], chosen: dict[tuple, Translation], lang: str,
-                languages: list[str], review: bool = False) -> PageResult:
+
+def render_page(
+    doc: Document,
+    units: list[Unit],
+    chosen: dict[tuple, Translation],
+    lang: str,
+    languages: list[str],
+    review: bool = False,
+) -> PageResult:
     """The whole HTML page for one language."""
     locale = parse_locale(lang)
     for other in languages:
@@ -310,26 +391,37 @@ def render_page(doc: Document, units: list[Unit], chosen: dict[tuple, Translatio
     content = {b.id: page.block_content(b, by_block.get(b.id, []), chosen) for b in doc.blocks}
     counts = _counts(units, chosen)
     title = _text_of(content, doc, "title") or doc.name
-    head = E.HEAD(E.META(charset="utf-8"),
-                  E.META(name="viewport", content="width=device-width, initial-scale=1"),
-                  E.TITLE(title),
-                  E.META(name="description", content=_text_of(content, doc, "meta_description")
-                         or _text_of(content, doc, "dek") or title),
-                  *_alternates(doc, languages),
-                  E.STYLE(STYLE))
+    head = E.HEAD(
+        E.META(charset="utf-8"),
+        E.META(name="viewport", content="width=device-width, initial-scale=1"),
+        E.TITLE(title),
+        E.META(
+            name="description",
+            content=_text_of(content, doc, "meta_description")
+            or _text_of(content, doc, "dek")
+            or title,
+        ),
+        *_alternates(doc, languages),
+        E.STYLE(STYLE),
+    )
     translated = lang != doc.lang
-    body = E.BODY(_language_switcher(doc, lang, languages, page._),
-                  *([_banner(counts, page, doc.lang)] if translated else []),
-                  E.MAIN(_article(doc, content, page)),
-                  *([_footer(doc, page)] if translated else []))
+    body = E.BODY(
+        _language_switcher(doc, lang, languages, page._),
+        *([_banner(counts, page, doc.lang)] if translated else []),
+        E.MAIN(_article(doc, content, page)),
+        *([_footer(doc, page)] if translated else []),
+    )
     html = E.HTML(head, body, lang=_bcp47(lang), dir=locale.text_direction)
-    text = "<!DOCTYPE html>\n" + etree.tostring(html, encoding="unicode", method="html", pretty_print=True)
+    text = "<!DOCTYPE html>\n" + etree.tostring(
+        html, encoding="unicode", method="html", pretty_print=True
+    )
     return PageResult(text, counts, _problems(doc, lang, chosen, counts))
 
 
 @dataclass
 class _Page:
     """What every part of one page needs: its language, Babel locale and page strings."""
+
     doc: Document
     lang: str
     locale: Locale
@@ -356,25 +448,39 @@ class _Page:
         if translation.status == "untranslated" and self.lang != self.doc.lang:
             attrs.update(lang=_bcp47(self.doc.lang), dir=parse_locale(self.doc.lang).text_direction)
         if self.review and translation.status != "source":
-            attrs.update({"class": f"unit {translation.status}", "title": self.status_label(translation.status)})
+            attrs.update(
+                {
+                    "class": f"unit {translation.status}",
+                    "title": self.status_label(translation.status),
+                }
+            )
         return [Span("span", attrs, inline)] if attrs else inline
 
     def status_label(self, status: str) -> str:
         _ = self._
-        return {"reviewed": _("reviewed by a translator"), "fuzzy": _("needs review: the source changed"),
-                "machine": _("machine translation, not reviewed"),
-                "untranslated": _("not translated yet")}.get(status, status)
+        return {
+            "reviewed": _("reviewed by a translator"),
+            "fuzzy": _("needs review: the source changed"),
+            "machine": _("machine translation, not reviewed"),
+            "untranslated": _("not translated yet"),
+        }.get(status, status)
 
 
 def _alternates(doc: Document, languages: list[str]) -> list:
-    links = [E.LINK(rel="alternate", hreflang=_bcp47(other), href=f"../{other}/{doc.name}.html")
-             for other in languages]
+    links = [
+        E.LINK(rel="alternate", hreflang=_bcp47(other), href=f"../{other}/{doc.name}.html")
+        for other in languages
+    ]
     if doc.lang in languages:
-        links.append(E.LINK(rel="alternate", hreflang="x-default", href=f"../{doc.lang}/{doc.name}.html"))
+        links.append(
+            E.LINK(rel="alternate", hreflang="x-default", href=f"../{doc.lang}/{doc.name}.html")
+        )
     return links
 
 
-def _problems(doc: Document, lang: str, chosen: dict[tuple, Translation], counts: dict[str, int]) -> list[str]:
+def _problems(
+    doc: Document, lang: str, chosen: dict[tuple, Translation], counts: dict[str, int]
+) -> list[str]:
     """What fell back and why, one line each: bad msgstrs, missing page strings, a page not translated."""
     problems = [p for t in chosen.values() for p in t.problems]
     if lang == doc.lang:
@@ -384,9 +490,11 @@ def _problems(doc: Document, lang: str, chosen: dict[tuple, Translation], counts
         problems.append(strings)
     untranslated = counts.get("untranslated", 0)
     if untranslated:
-        problems.append(f"{doc.name} ({lang}): {untranslated} of {counts['units']} units have no translation "
-                        f"and show in the source language ({doc.lang}), marked lang={_bcp47(doc.lang)}; "
-                        "run the suggest and merge stages or translate them in the PO")
+        problems.append(
+            f"{doc.name} ({lang}): {untranslated} of {counts['units']} units have no translation "
+            f"and show in the source language ({doc.lang}), marked lang={_bcp47(doc.lang)}; "
+            "run the suggest and merge stages or translate them in the PO"
+        )
     return problems
 
 
@@ -408,9 +516,18 @@ def _inline_nodes(items: list[Inline], block: Block, page: _Page) -> list:
         if isinstance(item, str):
             nodes.extend(_linkified(item) if block.kind == "endnote" else [item])
         elif isinstance(item, NoteRef):
-            nodes.append(E.A(E.SUP(str(item.number)), href=f"#note-{item.number}",
-                             id=f"ref-{item.number}", role="doc-noteref",
-                             **{"class": "noteref", "aria-label": page._("Note %(number)s") % {"number": item.number}}))
+            nodes.append(
+                E.A(
+                    E.SUP(str(item.number)),
+                    href=f"#note-{item.number}",
+                    id=f"ref-{item.number}",
+                    role="doc-noteref",
+                    **{
+                        "class": "noteref",
+                        "aria-label": page._("Note %(number)s") % {"number": item.number},
+                    },
+                )
+            )
         else:
             nodes.append(_span_node(item, block, page))
     return nodes
@@ -419,7 +536,9 @@ def _inline_nodes(items: list[Inline], block: Block, page: _Page) -> list:
 def _span_node(span: Span, block: Block, page: _Page):
     tag = span.tag if span.tag in SAFE_TAGS else "span"
     attrs = {k: v for k, v in span.attrs.items() if k in SAFE_ATTRS or k in ("class", "dir")}
-    if "href" in attrs and not re.match(r"(https?:|mailto:|#|/|\.\.?/|[\w.-]+(?:/|$))", attrs["href"]):
+    if "href" in attrs and not re.match(
+        r"(https?:|mailto:|#|/|\.\.?/|[\w.-]+(?:/|$))", attrs["href"]
+    ):
         del attrs["href"]
     node = etree.Element(tag, **attrs)
     append_children(node, _inline_nodes(span.children, block, page))
@@ -430,7 +549,7 @@ def _linkified(text: str) -> list:
     """Endnote text with its URLs as links."""
     nodes, pos = [], 0
     for m in re.finditer(URL, text):
-        nodes.append(text[pos:m.start()])
+        nodes.append(text[pos : m.start()])
         href = m.group(0) if m.group(0).startswith("http") else "https://" + m.group(0)
         nodes.append(E.A(m.group(0), href=href))
         pos = m.end()
@@ -468,8 +587,13 @@ def _language_switcher(doc: Document, lang: str, languages: list[str], _):
     """Links to every language of the page, each named in its own language by CLDR."""
     items = []
     for other in languages:
-        link = E.A(language_name(other), href=f"../{other}/{doc.name}.html", hreflang=_bcp47(other),
-                   lang=_bcp47(other), dir=parse_locale(other).text_direction)
+        link = E.A(
+            language_name(other),
+            href=f"../{other}/{doc.name}.html",
+            hreflang=_bcp47(other),
+            lang=_bcp47(other),
+            dir=parse_locale(other).text_direction,
+        )
         if other == lang:
             link.set("aria-current", "page")
         items.append(E.LI(link))
@@ -482,36 +606,56 @@ def _banner(counts: dict[str, int], page: _Page, source_lang: str):
     total = counts.get("units", 0)
     reviewed = counts.get("reviewed", 0)
     share = reviewed / total if total else 1.0
-    numbers = {"percent": format_percent(share, locale=locale), "reviewed": format_decimal(reviewed, locale=locale),
-               "total": format_decimal(total, locale=locale)}
+    numbers = {
+        "percent": format_percent(share, locale=locale),
+        "reviewed": format_decimal(reviewed, locale=locale),
+        "total": format_decimal(total, locale=locale),
+    }
     if reviewed == total:
         message = _("A translator has reviewed all of this page.")
     elif reviewed == 0:
-        message = _("No translator has reviewed this page yet: it is machine translation and may contain errors.")
+        message = _(
+            "No translator has reviewed this page yet: it is machine translation and may contain errors."
+        )
     else:
-        message = page.ngettext("A translator has reviewed %(percent)s of this page (%(reviewed)s of %(total)s "
-                                "sentence); the rest is machine translation.",
-                                "A translator has reviewed %(percent)s of this page (%(reviewed)s of %(total)s "
-                                "sentences); the rest is machine translation.", total) % numbers
+        message = (
+            page.ngettext(
+                "A translator has reviewed %(percent)s of this page (%(reviewed)s of %(total)s "
+                "sentence); the rest is machine translation.",
+                "A translator has reviewed %(percent)s of this page (%(reviewed)s of %(total)s "
+                "sentences); the rest is machine translation.",
+                total,
+            )
+            % numbers
+        )
     parts = [message]
     untranslated = counts.get("untranslated", 0)
     if untranslated:
         language = locale.languages.get(parse_locale(source_lang).language, source_lang)
-        parts.append(page.ngettext("%(count)s sentence is not translated yet and shows in %(language)s.",
-                                   "%(count)s sentences are not translated yet and show in %(language)s.",
-                                   untranslated) % {"count": format_decimal(untranslated, locale=locale),
-                                                    "language": language})
+        parts.append(
+            page.ngettext(
+                "%(count)s sentence is not translated yet and shows in %(language)s.",
+                "%(count)s sentences are not translated yet and show in %(language)s.",
+                untranslated,
+            )
+            % {"count": format_decimal(untranslated, locale=locale), "language": language}
+        )
     if page.review:
         parts.append(_("Review build: sentences no translator has reviewed are highlighted."))
-    return E.P(" ".join(parts), role="note", **{"class": "review-banner", "data-reviewed": f"{share:.4f}"})
+    return E.P(
+        " ".join(parts), role="note", **{"class": "review-banner", "data-reviewed": f"{share:.4f}"}
+    )
 
 
 def _footer(doc: Document, page: _Page):
     """A link back to the original, named in the page's language."""
     source = parse_locale(doc.lang)
     language = page.locale.languages.get(source.language, doc.lang)
-    link = E.A(page._("Read the original in %(language)s") % {"language": language},
-               href=f"../{doc.lang}/{doc.name}.html", hreflang=_bcp47(doc.lang))
+    link = E.A(
+        page._("Read the original in %(language)s") % {"language": language},
+        href=f"../{doc.lang}/{doc.name}.html",
+        hreflang=_bcp47(doc.lang),
+    )
     return E.FOOTER(E.P(link))
 
 
@@ -550,8 +694,11 @@ def _endnotes_section(section, page: _Page) -> None:
 
 def _list_for(block: Block, section, lists: dict):
     """Key points and endnotes go into one ordered list per section; other blocks straight in."""
-    kinds = {"key_point": ("ol", {"class": "key-points"}), "endnote": ("ol", {"class": "endnotes"}),
-             "list_item": ("ul", {})}
+    kinds = {
+        "key_point": ("ol", {"class": "key-points"}),
+        "endnote": ("ol", {"class": "endnotes"}),
+        "list_item": ("ul", {}),
+    }
     if block.kind not in kinds:
         lists.clear()
         return section
@@ -575,15 +722,25 @@ def _block_node(block: Block, children: list, doc: Document, page: _Page):
     if kind in ("key_point", "list_item"):
         return _element("li", children, id=block.id)
     if kind == "endnote":
-        back = E.A("↩", href=f"#ref-{block.number}", role="doc-backlink",
-                   **{"aria-label": page._("Back to text"), "class": "backlink"})
+        back = E.A(
+            "↩",
+            href=f"#ref-{block.number}",
+            role="doc-backlink",
+            **{"aria-label": page._("Back to text"), "class": "backlink"},
+        )
         return _element("li", children + [" ", back], id=f"note-{block.number}", role="doc-endnote")
     if kind == "caption":
         return E.FIGURE(_element("figcaption", children))
     if kind == "quote":
         return E.BLOCKQUOTE(_element("p", children))
-    classes = {"topic": "topic", "dek": "dek", "byline": "byline", "author_name": "author-name",
-               "author_role": "author-role", "author_org": "author-org"}
+    classes = {
+        "topic": "topic",
+        "dek": "dek",
+        "byline": "byline",
+        "author_name": "author-name",
+        "author_role": "author-role",
+        "author_org": "author-org",
+    }
     return _element("p", children, class_=classes.get(kind, kind.replace("_", "-")), id=block.id)
 
 
@@ -595,9 +752,14 @@ def _date_node(doc: Document, locale: Locale, children: list):
     try:
         value = date.fromisoformat(iso)
     except ValueError:
-        raise LocbriefError(f"publication date {iso!r} is not an ISO date (YYYY-MM-DD); fix the date line "
-                            "of the brief", doc.source) from None
-    return E.P(E.TIME(format_date(value, format="long", locale=locale), datetime=iso), **{"class": "date"})
+        raise LocbriefError(
+            f"publication date {iso!r} is not an ISO date (YYYY-MM-DD); fix the date line "
+            "of the brief",
+            doc.source,
+        ) from None
+    return E.P(
+        E.TIME(format_date(value, format="long", locale=locale), datetime=iso), **{"class": "date"}
+    )
 
 
 STYLE = """

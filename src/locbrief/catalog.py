@@ -29,6 +29,7 @@ to a new source nor kept as obsolete (the memory has it); text carried to an
 edited source always gets ``#| msgid``, even when the old entry was fuzzy without
 one; similarity is difflib's ratio (cutoff :data:`FUZZY_CUTOFF`), not msgmerge's.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -36,7 +37,7 @@ import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -59,17 +60,38 @@ QA_PREFIX = "QA: "
 TERM_PREFIX = "term: "
 _GENERATED_COMMENT = (MACHINE_PREFIX, QA_PREFIX, TERM_PREFIX)
 #: Block kinds that are labels, not running text (see the msgctxt rule above).
-LABEL_KINDS = frozenset({"topic", "title", "heading", "byline", "caption", "table_cell",
-                         "author_name", "author_role", "author_org", "date"})
+LABEL_KINDS = frozenset(
+    {
+        "topic",
+        "title",
+        "heading",
+        "byline",
+        "caption",
+        "table_cell",
+        "author_name",
+        "author_role",
+        "author_org",
+        "date",
+    }
+)
 #: The one format flag the template decides; every other flag belongs to the translator.
 FORMAT_FLAG = "python-brace-format"
-KIND_LABELS = {"key_point": "key point", "endnote": "endnote", "heading": "heading",
-               "caption": "figure caption", "list_item": "list item", "table_cell": "table cell",
-               "author_name": "author name", "author_role": "author role", "author_org": "author organisation",
-               "meta_description": "page description (meta)"}
+KIND_LABELS = {
+    "key_point": "key point",
+    "endnote": "endnote",
+    "heading": "heading",
+    "caption": "figure caption",
+    "list_item": "list item",
+    "table_cell": "table cell",
+    "author_name": "author name",
+    "author_role": "author role",
+    "author_org": "author organisation",
+    "meta_description": "page description (meta)",
+}
 
 
 # ---------------------------------------------------------------- template
+
 
 def unit_comments(unit: Unit) -> list[str]:
     """What translators are told about a unit: where it stands and what ``{n}`` means.
@@ -77,15 +99,20 @@ def unit_comments(unit: Unit) -> list[str]:
     Note numbers are left out on purpose: adding a note renumbers all later
     ones, and the comments of every later entry would change with them.
     """
-    notes = [f"{{{i}}} = note marker" if p.kind == "note" else f"{{{i}}} = {p.kind} {p.value}"
-             for i, p in enumerate(unit.placeholders)]
-    tags = [f"<{tag}{i}> = {tag} " + " ".join(f'{k}="{v}"' for k, v in attrs)
-            for i, (tag, attrs) in enumerate(unit.tags, 1) if attrs]
+    notes = [
+        f"{{{i}}} = note marker" if p.kind == "note" else f"{{{i}}} = {p.kind} {p.value}"
+        for i, p in enumerate(unit.placeholders)
+    ]
+    tags = [
+        f"<{tag}{i}> = {tag} " + " ".join(f'{k}="{v}"' for k, v in attrs)
+        for i, (tag, attrs) in enumerate(unit.tags, 1)
+        if attrs
+    ]
     return [_kind_label(unit)] + notes + [t.strip() for t in tags]
 
 
 def _kind_label(unit: Unit) -> str:
-    """"heading", "key point", "endnote 17": the block a sentence belongs to, in words."""
+    """ "heading", "key point", "endnote 17": the block a sentence belongs to, in words."""
     label = KIND_LABELS.get(unit.kind, unit.kind.replace("_", " ")).strip()
     number = re.search(r"(\d+)$", unit.block)
     return f"{label} {number.group(1)}" if unit.kind == "endnote" and number else label
@@ -101,8 +128,12 @@ def assign_contexts(units: list[Unit]) -> list[Unit]:
     roles: dict[str, set[str]] = {}
     for unit in units:
         roles.setdefault(unit.msgid, set()).add(_role(unit))
-    return [replace(u, context=u.kind) if u.context is None and u.kind in LABEL_KINDS
-            and len(roles[u.msgid]) > 1 else u for u in units]
+    return [
+        replace(u, context=u.kind)
+        if u.context is None and u.kind in LABEL_KINDS and len(roles[u.msgid]) > 1
+        else u
+        for u in units
+    ]
 
 
 def _role(unit: Unit) -> str:
@@ -118,8 +149,12 @@ def build_template(units: list[Unit], brief: str) -> polib.POFile:
     for unit in units:
         entry = entries.get(unit.key)
         if entry is None:
-            entry = polib.POEntry(msgid=unit.msgid, msgstr="", msgctxt=unit.context,
-                                  flags=[FORMAT_FLAG] if "{" in unit.msgid else [])
+            entry = polib.POEntry(
+                msgid=unit.msgid,
+                msgstr="",
+                msgctxt=unit.context,
+                flags=[FORMAT_FLAG] if "{" in unit.msgid else [],
+            )
             entries[unit.key] = entry
             pot.append(entry)
         entry.occurrences.append((brief, unit.block))
@@ -130,10 +165,15 @@ def build_template(units: list[Unit], brief: str) -> polib.POFile:
 
 
 def template_header(brief: str) -> dict[str, str]:
-    return {"Project-Id-Version": brief, "Report-Msgid-Bugs-To": "",
-            "POT-Creation-Date": _now(), "MIME-Version": "1.0",
-            "Content-Type": "text/plain; charset=UTF-8", "Content-Transfer-Encoding": "8bit",
-            "Generated-By": f"locbrief {__version__}"}
+    return {
+        "Project-Id-Version": brief,
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": _now(),
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Generated-By": f"locbrief {__version__}",
+    }
 
 
 def write_template(path: Path | str, pot: polib.POFile) -> bool:
@@ -147,7 +187,9 @@ def write_template(path: Path | str, pot: polib.POFile) -> bool:
     if before:
         old = read_po(path, before)
         if _entries_text(old) == _entries_text(pot):
-            pot.metadata["POT-Creation-Date"] = old.metadata.get("POT-Creation-Date", pot.metadata["POT-Creation-Date"])
+            pot.metadata["POT-Creation-Date"] = old.metadata.get(
+                "POT-Creation-Date", pot.metadata["POT-Creation-Date"]
+            )
     text = str(pot) + "\n"
     if text.encode("utf-8") == before:
         path.touch()
@@ -162,12 +204,15 @@ def _entries_text(po: polib.POFile) -> str:
 
 # ---------------------------------------------------------------- reading
 
+
 def read_po(path: Path | str, data: bytes | None = None) -> polib.POFile:
     """Parse a PO/POT file; any problem is a one-line error with file and line."""
     path = Path(path)
     if data is None:
         if not path.exists():
-            raise LocbriefError("file not found; run the pipeline stage that writes it first", str(path))
+            raise LocbriefError(
+                "file not found; run the pipeline stage that writes it first", str(path)
+            )
         data = read_bytes(path)
     text = _decode(data, path)
     _check_syntax(text, path)
@@ -175,8 +220,12 @@ def read_po(path: Path | str, data: bytes | None = None) -> polib.POFile:
         po = polib.pofile(_with_obsolete_previous(text), wrapwidth=WRAP, encoding="utf-8")
     except (OSError, ValueError, IndexError, KeyError) as exc:
         match = re.search(r"line (\d+)", str(exc))
-        raise LocbriefError(f"PO syntax error ({_reason(exc)}); fix the entry in Poedit or a text editor "
-                            "('msgfmt -c' shows details)", str(path), int(match.group(1)) if match else None) from None
+        raise LocbriefError(
+            f"PO syntax error ({_reason(exc)}); fix the entry in Poedit or a text editor "
+            "('msgfmt -c' shows details)",
+            str(path),
+            int(match.group(1)) if match else None,
+        ) from None
     _check_duplicates(po, path)
     return po
 
@@ -185,24 +234,37 @@ def _decode(data: bytes, path: Path) -> str:
     """The file's text; only UTF-8 (with or without BOM) is accepted, as declared in the header."""
     charset = re.search(rb'^"Content-Type:.*charset=([^\\"\s]+)', data, re.M)
     if charset and charset.group(1).upper() not in (b"UTF-8", b"UTF8", b"CHARSET"):
-        line = data[:charset.start()].count(b"\n") + 1
-        raise LocbriefError(f"declares charset {charset.group(1).decode('ascii', 'replace')}; locbrief reads "
-                            "and writes UTF-8 only — convert with 'msgconv --to-code=UTF-8'", str(path), line)
+        line = data[: charset.start()].count(b"\n") + 1
+        raise LocbriefError(
+            f"declares charset {charset.group(1).decode('ascii', 'replace')}; locbrief reads "
+            "and writes UTF-8 only — convert with 'msgconv --to-code=UTF-8'",
+            str(path),
+            line,
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise LocbriefError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); convert it with "
-                            "'msgconv --to-code=UTF-8' or save it as UTF-8 in Poedit", str(path), line) from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise LocbriefError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); convert it with "
+            "'msgconv --to-code=UTF-8' or save it as UTF-8 in Poedit",
+            str(path),
+            line,
+        ) from None
     return text.replace("\r\n", "\n")
 
 
 _KEYWORD_LINE = re.compile(r'^(?:#~\s*)?(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)?\s*(".*)$')
 _QUOTED = re.compile(r'"(?:[^"\\]|\\["\\abfnrtv0-7x])*"')
 #: Which keyword may follow which: an entry is [msgctxt] msgid [msgid_plural] msgstr…
-_NEXT = {None: {"msgctxt", "msgid"}, "msgctxt": {"msgid"}, "msgid": {"msgid_plural", "msgstr"},
-         "msgid_plural": {"msgstr[n]"}, "msgstr": {"msgctxt", "msgid"},
-         "msgstr[n]": {"msgstr[n]", "msgctxt", "msgid"}}
+_NEXT = {
+    None: {"msgctxt", "msgid"},
+    "msgctxt": {"msgid"},
+    "msgid": {"msgid_plural", "msgstr"},
+    "msgid_plural": {"msgstr[n]"},
+    "msgstr": {"msgctxt", "msgid"},
+    "msgstr[n]": {"msgstr[n]", "msgctxt", "msgid"},
+}
 
 
 def _check_syntax(text: str, path: Path) -> None:
@@ -210,26 +272,39 @@ def _check_syntax(text: str, path: Path) -> None:
     last, last_line = None, 0
     for number, line in enumerate(text.split("\n"), 1):
         stripped = line.strip()
-        if not stripped or (stripped.startswith("#") and not stripped.startswith("#~")) \
-                or stripped.startswith("#~|"):
+        if (
+            not stripped
+            or (stripped.startswith("#") and not stripped.startswith("#~"))
+            or stripped.startswith("#~|")
+        ):
             continue
         match = _KEYWORD_LINE.match(stripped)
         if not match or not _QUOTED.fullmatch(match.group(2).rstrip()):
-            raise LocbriefError("PO syntax error (expected a keyword and one \"quoted string\", "
-                                "closed, with valid escapes); fix the line in Poedit or a text editor",
-                                str(path), number)
+            raise LocbriefError(
+                'PO syntax error (expected a keyword and one "quoted string", '
+                "closed, with valid escapes); fix the line in Poedit or a text editor",
+                str(path),
+                number,
+            )
         keyword = match.group(1) and re.sub(r"\[\d+\]", "[n]", match.group(1))
         if keyword is None and last is None:
-            raise LocbriefError("PO syntax error (a string continues no keyword)", str(path), number)
+            raise LocbriefError(
+                "PO syntax error (a string continues no keyword)", str(path), number
+            )
         if keyword is not None:
             if keyword not in _NEXT[last]:
                 expected = " or ".join(sorted(_NEXT[last]))
-                raise LocbriefError(f"PO syntax error ({keyword} where {expected} was expected); "
-                                    "an entry is [msgctxt] msgid msgstr", str(path), number)
+                raise LocbriefError(
+                    f"PO syntax error ({keyword} where {expected} was expected); "
+                    "an entry is [msgctxt] msgid msgstr",
+                    str(path),
+                    number,
+                )
             last, last_line = keyword, number
     if last in ("msgctxt", "msgid", "msgid_plural"):
-        raise LocbriefError(f"PO syntax error (the file ends after {last}, without msgstr)",
-                            str(path), last_line)
+        raise LocbriefError(
+            f"PO syntax error (the file ends after {last}, without msgstr)", str(path), last_line
+        )
 
 
 def _with_obsolete_previous(text: str) -> str:
@@ -250,12 +325,17 @@ def _check_duplicates(po: polib.POFile, path: Path) -> None:
     for entry in po:
         key = (entry.msgctxt, entry.msgid)
         if key in seen:
-            raise LocbriefError(f"msgid {entry.msgid[:40]!r} appears twice (first at line {seen[key]}); "
-                                "merge the two entries into one", str(path), entry.linenum)
+            raise LocbriefError(
+                f"msgid {entry.msgid[:40]!r} appears twice (first at line {seen[key]}); "
+                "merge the two entries into one",
+                str(path),
+                entry.linenum,
+            )
         seen[key] = entry.linenum
 
 
 # ---------------------------------------------------------------- merge
+
 
 @dataclass
 class MergeResult:
@@ -267,8 +347,13 @@ def new_catalog(lang: str, brief: str) -> polib.POFile:
     """An empty PO for a language; the header is the translator's from then on."""
     po = polib.POFile(wrapwidth=WRAP)
     po.header = f"{_language_name(lang)} translation of the brief {brief}."
-    po.metadata = {**template_header(brief), "PO-Revision-Date": _now(),
-                   "Last-Translator": "", "Language-Team": "", "Language": lang}
+    po.metadata = {
+        **template_header(brief),
+        "PO-Revision-Date": _now(),
+        "Last-Translator": "",
+        "Language-Team": "",
+        "Language": lang,
+    }
     return po
 
 
@@ -279,8 +364,14 @@ def _language_name(lang: str) -> str:
         return lang
 
 
-def merge(pot: polib.POFile, old: polib.POFile | None, suggestions: dict[str, Suggestion],
-          memory: Memory, termbase: Termbase, lang: str) -> MergeResult:
+def merge(
+    pot: polib.POFile,
+    old: polib.POFile | None,
+    suggestions: dict[str, Suggestion],
+    memory: Memory,
+    termbase: Termbase,
+    lang: str,
+) -> MergeResult:
     """The new PO: template order, translators' work carried forward, gaps filled by machine."""
     po = _with_header(pot, old, lang)
     previous = _by_key(old)
@@ -307,7 +398,11 @@ def _keep_template_date(po: polib.POFile, old: polib.POFile | None) -> None:
     The workflow deletes the POT before regenerating it, so the template's own
     date moves even when its entries did not.
     """
-    if old is not None and "POT-Creation-Date" in old.metadata and _entries_text(po) == _entries_text(old):
+    if (
+        old is not None
+        and "POT-Creation-Date" in old.metadata
+        and _entries_text(po) == _entries_text(old)
+    ):
         po.metadata["POT-Creation-Date"] = old.metadata["POT-Creation-Date"]
 
 
@@ -327,8 +422,9 @@ def _by_key(old: polib.POFile | None) -> dict[tuple, polib.POEntry]:
     return {(e.msgctxt, e.msgid): e for e in entries}
 
 
-def _same_key(tmpl: polib.POEntry, previous: dict[tuple, polib.POEntry], orphans: set[str],
-              memory: Memory) -> polib.POEntry | None:
+def _same_key(
+    tmpl: polib.POEntry, previous: dict[tuple, polib.POEntry], orphans: set[str], memory: Memory
+) -> polib.POEntry | None:
     """The old entry with the template entry's key, taken out of ``previous``.
 
     Not when it holds no human work while the same words under a context that
@@ -342,28 +438,46 @@ def _same_key(tmpl: polib.POEntry, previous: dict[tuple, polib.POEntry], orphans
     return previous.pop(key, None)
 
 
-def _orphaned_human_work(pot: polib.POFile, previous: dict[tuple, polib.POEntry], memory: Memory) -> set[str]:
+def _orphaned_human_work(
+    pot: polib.POFile, previous: dict[tuple, polib.POEntry], memory: Memory
+) -> set[str]:
     """Msgids of human translations whose (msgctxt, msgid) is no longer in the template."""
     template_keys = {(e.msgctxt, e.msgid) for e in pot}
-    return {key[1] for key, e in previous.items() if key not in template_keys and is_human_work(e, memory)}
+    return {
+        key[1]
+        for key, e in previous.items()
+        if key not in template_keys and is_human_work(e, memory)
+    }
 
 
 def _managed_header(pot: polib.POFile, lang: str) -> dict[str, str]:
     try:
         locale = Locale.parse(lang)
     except (UnknownLocaleError, ValueError):
-        raise LocbriefError(f"unknown locale {lang!r}; use a CLDR locale name such as es_MX, pt_BR, fr") from None
+        raise LocbriefError(
+            f"unknown locale {lang!r}; use a CLDR locale name such as es_MX, pt_BR, fr"
+        ) from None
     plural = get_plural(locale)
-    return {"Project-Id-Version": pot.metadata.get("Project-Id-Version", ""), "Language": lang,
-            "POT-Creation-Date": pot.metadata.get("POT-Creation-Date", ""),
-            "Plural-Forms": f"nplurals={plural.num_plurals}; plural={plural.plural_expr};",
-            "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
-            "Content-Transfer-Encoding": "8bit"}
+    return {
+        "Project-Id-Version": pot.metadata.get("Project-Id-Version", ""),
+        "Language": lang,
+        "POT-Creation-Date": pot.metadata.get("POT-Creation-Date", ""),
+        "Plural-Forms": f"nplurals={plural.num_plurals}; plural={plural.plural_expr};",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
 
 
 def _copy_template(tmpl: polib.POEntry) -> polib.POEntry:
-    return polib.POEntry(msgid=tmpl.msgid, msgctxt=tmpl.msgctxt, msgstr="", comment=tmpl.comment,
-                         occurrences=list(tmpl.occurrences), flags=list(tmpl.flags))
+    return polib.POEntry(
+        msgid=tmpl.msgid,
+        msgctxt=tmpl.msgctxt,
+        msgstr="",
+        comment=tmpl.comment,
+        occurrences=list(tmpl.occurrences),
+        flags=list(tmpl.flags),
+    )
 
 
 def is_human_work(entry: polib.POEntry, memory: Memory) -> bool:
@@ -371,8 +485,9 @@ def is_human_work(entry: polib.POEntry, memory: Memory) -> bool:
     return bool(entry.msgstr) and status(entry, memory) != "machine"
 
 
-def _carry_forward(tmpl: polib.POEntry, old: polib.POEntry, suggestion: Suggestion | None,
-                   memory: Memory) -> polib.POEntry:
+def _carry_forward(
+    tmpl: polib.POEntry, old: polib.POEntry, suggestion: Suggestion | None, memory: Memory
+) -> polib.POEntry:
     """Same key as before: keep the translator's msgstr, flags and comments; refresh ours.
 
     Only text that is not human work (empty, or a fuzzy machine suggestion) gives
@@ -395,8 +510,12 @@ def _merge_flags(template_flags: list[str], old_flags: list[str]) -> list[str]:
     return kept + [f for f in template_flags if f not in kept and f"no-{f}" not in kept]
 
 
-def _fill_fresh(fresh: list[polib.POEntry], leftovers: dict[tuple, polib.POEntry],
-                suggestions: dict[str, Suggestion], memory: Memory) -> None:
+def _fill_fresh(
+    fresh: list[polib.POEntry],
+    leftovers: dict[tuple, polib.POEntry],
+    suggestions: dict[str, Suggestion],
+    memory: Memory,
+) -> None:
     """New keys: take over a close human translation (fuzzy, ``#| msgid``), else the machine's.
 
     A taken-over entry leaves ``leftovers``, so its text lives on in exactly one place.
@@ -421,7 +540,9 @@ def _closest(entry: polib.POEntry, pool: dict[tuple, polib.POEntry]) -> tuple | 
     if entry.msgid in by_msgid:
         return by_msgid[entry.msgid]
     words = _words(entry.msgid)
-    shortlist = heapq.nlargest(SHORTLIST, by_msgid, key=lambda msgid: _shared_words(words, _words(msgid)))
+    shortlist = heapq.nlargest(
+        SHORTLIST, by_msgid, key=lambda msgid: _shared_words(words, _words(msgid))
+    )
     close = difflib.get_close_matches(entry.msgid, shortlist, n=1, cutoff=FUZZY_CUTOFF)
     return by_msgid[close[0]] if close else None
 
@@ -456,7 +577,9 @@ def _set_fuzzy(entry: polib.POEntry) -> None:
         entry.flags.insert(0, "fuzzy")
 
 
-def _annotate(entry: polib.POEntry, suggestion: Suggestion | None, memory: Memory, termbase: Termbase) -> None:
+def _annotate(
+    entry: polib.POEntry, suggestion: Suggestion | None, memory: Memory, termbase: Termbase
+) -> None:
     """Our ``#.`` lines: template comments, termbase hits, engine and QA notes for machine text."""
     lines = [c for c in entry.comment.split("\n") if c and not c.startswith(_GENERATED_COMMENT)]
     lines += [hit.comment() for hit in termbase.hits(entry.msgid)]
@@ -477,6 +600,7 @@ def _keep_obsolete(po: polib.POFile, leftovers: dict[tuple, polib.POEntry], memo
 
 
 # ---------------------------------------------------------------- status
+
 
 def status(entry: polib.POEntry, memory: Memory) -> str:
     """reviewed, machine (fuzzy machine suggestion), fuzzy (human text to re-check) or untranslated."""
@@ -504,4 +628,4 @@ def write_po(path: Path | str, po: polib.POFile, expected: bytes) -> bool:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")

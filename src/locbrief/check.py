@@ -9,17 +9,24 @@ already does well (double spaces, repeated words, punctuation spacing,
 brackets, quotes, unchanged text) are its checks, called through
 ``translate.filters.checks``; the rest know our placeholders, termbase and locales.
 """
+
 from __future__ import annotations
 
 import re
 import statistics
 from collections import Counter
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import cache
 
 import polib
 from babel import Locale, UnknownLocaleError
-from babel.numbers import NumberFormatError, format_decimal, get_decimal_symbol, get_group_symbol, parse_decimal
+from babel.numbers import (
+    NumberFormatError,
+    format_decimal,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_decimal,
+)
 from lxml import etree
 from lxml.html import builder as E
 
@@ -39,8 +46,8 @@ TOOLKIT_CHECKS = (
     ("doublequoting", "quotes", "quotation marks do not balance as in the source"),
 )
 DOUBLED_PUNCTUATION = re.compile(r"([,;:!?])\1|(?<!\.)\.\.(?!\.)|[,;:]\s*[.,;:]|\.\s*,")
-LENGTH_MIN_SOURCE = 40        # characters of source text before the length ratio means anything
-LENGTH_SPREAD = 2.0           # a unit whose length ratio is this far off the catalog's median is an outlier
+LENGTH_MIN_SOURCE = 40  # characters of source text before the length ratio means anything
+LENGTH_SPREAD = 2.0  # a unit whose length ratio is this far off the catalog's median is an outlier
 _MARKUP = re.compile(r"\{\d+\}|</?[a-z]+\d+/?>")
 
 
@@ -49,7 +56,7 @@ class Finding:
     path: str
     line: int
     check: str
-    severity: str        # error | warning
+    severity: str  # error | warning
     message: str
     msgid: str
 
@@ -57,12 +64,17 @@ class Finding:
         return f"{self.path}:{self.line}: {self.severity}: [{self.check}] {self.message}"
 
 
-def check_catalog(po: polib.POFile, path: str, units: list[Unit], termbase: Termbase, memory: Memory) -> list[Finding]:
+def check_catalog(
+    po: polib.POFile, path: str, units: list[Unit], termbase: Termbase, memory: Memory
+) -> list[Finding]:
     """All findings for the active entries of a PO, in file order (the PO's Language sets the locale)."""
     lang = po.metadata.get("Language", "") or "en"
     by_key = {u.key: u for u in units}
-    pairs = [(e, by_key[(e.msgctxt, e.msgid)]) for e in po
-             if not e.obsolete and (e.msgctxt, e.msgid) in by_key]
+    pairs = [
+        (e, by_key[(e.msgctxt, e.msgid)])
+        for e in po
+        if not e.obsolete and (e.msgctxt, e.msgid) in by_key
+    ]
     outliers = length_outliers([e for e, _ in pairs])
     findings = []
     for entry, unit in pairs:
@@ -78,31 +90,56 @@ def check_catalog(po: polib.POFile, path: str, units: list[Unit], termbase: Term
 FOREIGN_MARKUP = re.compile(r"</?(?![a-z]+\d+/?>)[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 
 
-def _entry_findings(entry: polib.POEntry, unit: Unit, termbase: Termbase, memory: Memory, lang: str):
+def _entry_findings(
+    entry: polib.POEntry, unit: Unit, termbase: Termbase, memory: Memory, lang: str
+):
     if not entry.msgstr:
-        yield "untranslated", "warning", "no translation; the page shows the machine suggestion or the source"
+        yield (
+            "untranslated",
+            "warning",
+            "no translation; the page shows the machine suggestion or the source",
+        )
         return
     for problem in check_translation(unit, entry.msgstr):
         yield "placeholders", "error", problem
     for line in entry.comment.split("\n"):
         # term problems are the termbase check's (a warning); lost tokens are errors
-        if line.startswith("QA: ") and not line.startswith("QA: term ") and status(entry, memory) == "machine":
+        if (
+            line.startswith("QA: ")
+            and not line.startswith("QA: term ")
+            and status(entry, memory) == "machine"
+        ):
             yield "engine", "error", line[4:]
     source_tags = set(FOREIGN_MARKUP.findall(entry.msgid))
-    foreign = [t for t in dict.fromkeys(FOREIGN_MARKUP.findall(entry.msgstr)) if t not in source_tags]
+    foreign = [
+        t for t in dict.fromkeys(FOREIGN_MARKUP.findall(entry.msgstr)) if t not in source_tags
+    ]
     if foreign:
-        yield "markup", "error", ("markup not in the source is shown as text: " + ", ".join(foreign)
-                                  + "; use the numbered tags of the msgid, such as <em1>…</em1>")
+        yield (
+            "markup",
+            "error",
+            (
+                "markup not in the source is shown as text: "
+                + ", ".join(foreign)
+                + "; use the numbered tags of the msgid, such as <em1>…</em1>"
+            ),
+        )
     for url in re.findall(URL, entry.msgid):
         if url not in entry.msgstr:
             yield "urls", "error", f"URL {url} missing or altered"
     yield from _termbase_findings(entry, unit, termbase)
     yield from number_findings(entry.msgid, entry.msgstr, lang)
     yield from _same_as_source(entry, unit, termbase, lang)
-    yield from toolkit_findings(_text(entry.msgid), _text(entry.msgstr), lang)   # markup: the placeholders check
+    yield from toolkit_findings(
+        _text(entry.msgid), _text(entry.msgstr), lang
+    )  # markup: the placeholders check
     doubled = _doubled_punctuation(entry.msgstr) - _doubled_punctuation(entry.msgid)
     if doubled:
-        yield "punctuation", "warning", "doubled punctuation: " + ", ".join(repr(d) for d in sorted(doubled))
+        yield (
+            "punctuation",
+            "warning",
+            "doubled punctuation: " + ", ".join(repr(d) for d in sorted(doubled)),
+        )
 
 
 def _doubled_punctuation(msg: str) -> set[str]:
@@ -134,6 +171,7 @@ def _text(msg: str) -> str:
 
 # ---------------------------------------------------------------- numbers
 
+
 def number_findings(msgid: str, msgstr: str, lang: str):
     """Every number of the source in the translation, written as the target locale writes it."""
     missing, unlocalized = [], []
@@ -162,8 +200,14 @@ def localized_numbers(number: str, lang: str) -> list[str]:
     forms = [whole.replace(",", symbols[0]) + (symbols[1] + fraction if fraction else "")]
     try:
         grouped = "," in whole
-        forms.append(format_decimal(parse_decimal(core, locale="en"), locale=lang, group_separator=grouped,
-                                    decimal_quantization=False))
+        forms.append(
+            format_decimal(
+                parse_decimal(core, locale="en"),
+                locale=lang,
+                group_separator=grouped,
+                decimal_quantization=False,
+            )
+        )
     except (NumberFormatError, ValueError):
         pass
     if symbols[0] in ("\u202f", "\u00a0"):
@@ -171,7 +215,7 @@ def localized_numbers(number: str, lang: str) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _symbols(lang: str) -> tuple[str, str] | None:
     try:
         locale = Locale.parse(lang)
@@ -186,9 +230,11 @@ def _digits(text: str) -> str:
 
 # ---------------------------------------------------------------- pofilter and length
 
+
 def toolkit_findings(msgid: str, msgstr: str, lang: str):
     """pofilter's own checks (translate.filters.checks), each a warning with pofilter's reason."""
     from translate.filters.checks import FilterFailure
+
     checker = _checker(lang.split("_")[0])
     for name, check, what in TOOLKIT_CHECKS:
         try:
@@ -197,50 +243,77 @@ def toolkit_findings(msgid: str, msgstr: str, lang: str):
             yield check, "warning", f"{what} (pofilter {name}: {failure})"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _checker(language: str):
     from translate.filters import checks
+
     return checks.StandardChecker(checkerconfig=checks.CheckerConfig(targetlanguage=language))
 
 
 def length_outliers(entries: list[polib.POEntry]) -> dict[int, str]:
     """Translations much longer or shorter than this catalog usually is (ratio to the median)."""
-    ratios = {id(e): len(_text(e.msgstr)) / len(_text(e.msgid)) for e in entries
-              if e.msgstr and len(_text(e.msgid)) >= LENGTH_MIN_SOURCE}
+    ratios = {
+        id(e): len(_text(e.msgstr)) / len(_text(e.msgid))
+        for e in entries
+        if e.msgstr and len(_text(e.msgid)) >= LENGTH_MIN_SOURCE
+    }
     if len(ratios) < 5:
         return {}
     median = statistics.median(ratios.values())
     out = {}
     for key, ratio in ratios.items():
         if ratio > median * LENGTH_SPREAD or ratio < median / LENGTH_SPREAD:
-            out[key] = (f"{'longer' if ratio > median else 'shorter'} than usual: {ratio:.2f}× the source "
-                        f"length (this catalog's median is {median:.2f}×); is something missing or repeated?")
+            out[key] = (
+                f"{'longer' if ratio > median else 'shorter'} than usual: {ratio:.2f}× the source "
+                f"length (this catalog's median is {median:.2f}×); is something missing or repeated?"
+            )
     return out
 
 
 # ---------------------------------------------------------------- reports
 
+
 def report(findings: list[Finding], lang: str, counts: dict) -> dict:
-    return {"lang": lang, "counts": counts,
-            "errors": sum(f.severity == "error" for f in findings),
-            "warnings": sum(f.severity == "warning" for f in findings),
-            "checks": dict(Counter(f.check for f in findings).most_common()),
-            "findings": [asdict(f) for f in findings]}
+    return {
+        "lang": lang,
+        "counts": counts,
+        "errors": sum(f.severity == "error" for f in findings),
+        "warnings": sum(f.severity == "warning" for f in findings),
+        "checks": dict(Counter(f.check for f in findings).most_common()),
+        "findings": [asdict(f) for f in findings],
+    }
 
 
 def render_report(data: dict, title: str) -> str:
     """The JSON report as a self-contained HTML page: totals, then one row per finding."""
-    summary = (f"{data['errors']} errors, {data['warnings']} warnings; "
-               + ", ".join(f"{check}: {n}" for check, n in data.get("checks", {}).items()))
+    summary = f"{data['errors']} errors, {data['warnings']} warnings; " + ", ".join(
+        f"{check}: {n}" for check, n in data.get("checks", {}).items()
+    )
     rows = [E.TR(E.TH("where"), E.TH("severity"), E.TH("check"), E.TH("finding"), E.TH("source"))]
     for f in data["findings"]:
-        rows.append(E.TR(E.TD(E.CODE(f"{f['path']}:{f['line']}")), E.TD(f["severity"]), E.TD(f["check"]),
-                         E.TD(f["message"]), E.TD(f["msgid"]), **{"class": f["severity"]}))
+        rows.append(
+            E.TR(
+                E.TD(E.CODE(f"{f['path']}:{f['line']}")),
+                E.TD(f["severity"]),
+                E.TD(f["check"]),
+                E.TD(f["message"]),
+                E.TD(f["msgid"]),
+                **{"class": f["severity"]},
+            )
+        )
     counts = ", ".join(f"{k}: {v}" for k, v in data.get("counts", {}).items())
-    body = E.BODY(E.H1(title), E.P(summary), E.P(E.SMALL(counts)),
-                  E.TABLE(*rows) if data["findings"] else E.P("No findings."))
-    page = E.HTML(E.HEAD(E.META(charset="utf-8"), E.TITLE(title), E.STYLE(REPORT_STYLE)), body, lang="en")
-    return "<!DOCTYPE html>\n" + etree.tostring(page, encoding="unicode", method="html", pretty_print=True)
+    body = E.BODY(
+        E.H1(title),
+        E.P(summary),
+        E.P(E.SMALL(counts)),
+        E.TABLE(*rows) if data["findings"] else E.P("No findings."),
+    )
+    page = E.HTML(
+        E.HEAD(E.META(charset="utf-8"), E.TITLE(title), E.STYLE(REPORT_STYLE)), body, lang="en"
+    )
+    return "<!DOCTYPE html>\n" + etree.tostring(
+        page, encoding="unicode", method="html", pretty_print=True
+    )
 
 
 REPORT_STYLE = """

@@ -3,11 +3,12 @@
 The Snakefile runs these same subcommands, so anything the workflow does can be
 run (and debugged) by hand. Errors are one line on stderr and exit status 1.
 """
+
 from __future__ import annotations
 
 import argparse
-import logging
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -100,16 +101,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--html", help="also write the report as an HTML page")
     p.set_defaults(run=cmd_check)
 
-    p = sub.add_parser("diff", help="units added, removed, changed, moved between two revisions of a PO or brief",
-                       description="OLD NEW: files or git REV:PATH; or REV1 REV2 -- PATH; or REV -- PATH "
-                                   "(against the working tree)")
+    p = sub.add_parser(
+        "diff",
+        help="units added, removed, changed, moved between two revisions of a PO or brief",
+        description="OLD NEW: files or git REV:PATH; or REV1 REV2 -- PATH; or REV -- PATH "
+        "(against the working tree)",
+    )
     p.add_argument("revisions", nargs="+", metavar="REVISION")
     p.add_argument("--format", choices=("text", "markdown", "html"), default="text")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.set_defaults(run=cmd_diff)
 
-    p = sub.add_parser("textconv", help="a PO as unit-per-block text, for git diff "
-                                        "(git config diff.locbrief.textconv 'python -m locbrief textconv')")
+    p = sub.add_parser(
+        "textconv",
+        help="a PO as unit-per-block text, for git diff "
+        "(git config diff.locbrief.textconv 'python -m locbrief textconv')",
+    )
     p.add_argument("file")
     p.set_defaults(run=cmd_textconv)
 
@@ -120,7 +127,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", required=True)
     p.add_argument("--termbase")
     p.add_argument("--memory", required=True)
-    p.add_argument("--qa", help="the check stage's QA report (JSON); without it the checks run here")
+    p.add_argument(
+        "--qa", help="the check stage's QA report (JSON); without it the checks run here"
+    )
     p.add_argument("-o", "--output", required=True, help="review HTML to write")
     p.set_defaults(run=cmd_review)
 
@@ -131,15 +140,23 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("install-argos", help="install an Argos Translate model package")
     p.add_argument("package", nargs="?", help="a local .argosmodel file")
-    p.add_argument("--from-index", nargs=2, metavar=("SOURCE", "TARGET"),
-                   help="download the pair (or an English pivot) from the Argos index instead")
+    p.add_argument(
+        "--from-index",
+        nargs=2,
+        metavar=("SOURCE", "TARGET"),
+        help="download the pair (or an English pivot) from the Argos index instead",
+    )
     p.set_defaults(run=cmd_install_argos)
 
-    p = sub.add_parser("system-packages", help="Debian packages the configured engines need (for make)")
+    p = sub.add_parser(
+        "system-packages", help="Debian packages the configured engines need (for make)"
+    )
     p.add_argument("config", nargs="?", default="config/config.yaml")
     p.set_defaults(run=cmd_system_packages)
 
-    p = sub.add_parser("init-po", help="create empty PO files the workflow will fill (never touches existing ones)")
+    p = sub.add_parser(
+        "init-po", help="create empty PO files the workflow will fill (never touches existing ones)"
+    )
     p.add_argument("config", nargs="?", default="config/config.yaml")
     p.set_defaults(run=cmd_init_po)
     return parser
@@ -147,8 +164,10 @@ def _parser() -> argparse.ArgumentParser:
 
 # ---------------------------------------------------------------- helpers
 
+
 def _write_json(path: str, data) -> None:
     from .files import write_atomically
+
     write_atomically(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
 
@@ -156,9 +175,13 @@ def _read_json(path: str):
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise LocbriefError("file not found; run the pipeline stage that writes it first", path) from None
+        raise LocbriefError(
+            "file not found; run the pipeline stage that writes it first", path
+        ) from None
     except ValueError as exc:
-        raise LocbriefError(f"not valid JSON ({exc.msg}); delete it and rerun", path, exc.lineno) from None
+        raise LocbriefError(
+            f"not valid JSON ({exc.msg}); delete it and rerun", path, exc.lineno
+        ) from None
 
 
 def load_units(path: str) -> list[Unit]:
@@ -177,9 +200,11 @@ def po_path(lang: str, brief: str) -> Path:
 
 # ---------------------------------------------------------------- stages
 
+
 def cmd_read(args) -> None:
     from .read import read_source
-    doc = read_source(args.source)   # warnings go to the locbrief logger
+
+    doc = read_source(args.source)  # warnings go to the locbrief logger
     _write_json(args.output, doc.to_json())
     print(f"{args.source}: {len(doc.blocks)} blocks, {len(doc.notes())} endnotes")
 
@@ -187,6 +212,7 @@ def cmd_read(args) -> None:
 def cmd_segment(args) -> None:
     from .catalog import assign_contexts, build_template, write_template
     from .segment import segment
+
     doc = Document.from_json(_read_json(args.document))
     units = assign_contexts(segment(doc))
     write_template(args.pot, build_template(units, doc.name))
@@ -199,16 +225,21 @@ def cmd_suggest(args) -> None:
     from .memory import Memory
     from .suggest import suggest
     from .termbase import load_termbase
+
     units = load_units(args.units)
     engine = choose_engine(args.engine, args.source_lang, args.lang)
     memory = Memory(args.memory)
     before = memory.segments
-    suggestions = suggest(units, engine, args.source_lang, args.lang, load_termbase(args.termbase), memory)
+    suggestions = suggest(
+        units, engine, args.source_lang, args.lang, load_termbase(args.termbase), memory
+    )
     memory.save()
     _write_json(args.output, [s.to_json() for s in suggestions.values()])
     flagged = sum(1 for s in suggestions.values() if s.problems)
-    print(f"{args.lang}: {engine.name} ({engine.model(args.source_lang, args.lang)}): {len(suggestions)} units, "
-          f"{memory.segments - before} segments sent to the engine (the rest from memory), {flagged} flagged")
+    print(
+        f"{args.lang}: {engine.name} ({engine.model(args.source_lang, args.lang)}): {len(suggestions)} units, "
+        f"{memory.segments - before} segments sent to the engine (the rest from memory), {flagged} flagged"
+    )
 
 
 def cmd_merge(args) -> None:
@@ -216,18 +247,27 @@ def cmd_merge(args) -> None:
     from .files import read_bytes
     from .memory import Memory
     from .termbase import load_termbase
+
     original = read_bytes(args.po)
     old = read_po(args.po, original) if original.strip() else None
     pot = read_po(args.pot)
     memory = Memory(args.memory)
-    result = merge(pot, old, load_suggestions(args.suggestions), memory,
-                   load_termbase(args.termbase), args.lang)
+    result = merge(
+        pot,
+        old,
+        load_suggestions(args.suggestions),
+        memory,
+        load_termbase(args.termbase),
+        args.lang,
+    )
     changed = write_po(args.po, result.po, expected=original)
     counts = dict(result.counts)
     _write_json(args.output, {"lang": args.lang, "po": args.po, "counts": counts})
-    print(f"{args.lang}: {counts['units']} units — {counts.get('machine', 0)} machine-translated, "
-          f"{counts.get('fuzzy', 0)} fuzzy, {counts.get('reviewed', 0)} reviewed by a human, "
-          f"{counts.get('obsolete', 0)} obsolete kept; {args.po} {'updated' if changed else 'unchanged'}")
+    print(
+        f"{args.lang}: {counts['units']} units — {counts.get('machine', 0)} machine-translated, "
+        f"{counts.get('fuzzy', 0)} fuzzy, {counts.get('reviewed', 0)} reviewed by a human, "
+        f"{counts.get('obsolete', 0)} obsolete kept; {args.po} {'updated' if changed else 'unchanged'}"
+    )
 
 
 def cmd_page(args) -> None:
@@ -235,12 +275,18 @@ def cmd_page(args) -> None:
     from .catalog import read_po, status
     from .files import write_atomically
     from .memory import Memory
+
     doc = Document.from_json(_read_json(args.document))
     units = load_units(args.units)
     if args.po:
         memory = Memory(args.memory)
-        chosen = choose_translations(units, read_po(args.po), args.po, load_suggestions(args.suggestions),
-                                     lambda entry: status(entry, memory))
+        chosen = choose_translations(
+            units,
+            read_po(args.po),
+            args.po,
+            load_suggestions(args.suggestions),
+            lambda entry: status(entry, memory),
+        )
     else:
         chosen = source_translations(units)
     languages = [lang for lang in args.languages.split(",") if lang] or [args.lang]
@@ -248,8 +294,10 @@ def cmd_page(args) -> None:
     write_atomically(args.output, result.html)
     for problem in result.problems:
         print(f"locbrief: warning: {problem}", file=sys.stderr)
-    print(f"{args.lang}: page {args.output} ({result.counts.get('units', 0)} units, "
-          f"{result.counts.get('reviewed', 0)} reviewed)")
+    print(
+        f"{args.lang}: page {args.output} ({result.counts.get('units', 0)} units, "
+        f"{result.counts.get('reviewed', 0)} reviewed)"
+    )
 
 
 def cmd_check(args) -> int:
@@ -257,14 +305,18 @@ def cmd_check(args) -> int:
     from .check import check_catalog, report
     from .memory import Memory
     from .termbase import load_termbase
+
     po = read_po(args.po)
     memory = Memory(args.memory)
-    findings = check_catalog(po, args.po, load_units(args.units), load_termbase(args.termbase), memory)
+    findings = check_catalog(
+        po, args.po, load_units(args.units), load_termbase(args.termbase), memory
+    )
     data = report(findings, args.lang, dict(count_status(po, memory)))
     _write_json(args.output, data)
     if args.html:
         from .check import render_report
         from .files import write_atomically
+
         write_atomically(args.html, render_report(data, f"QA: {args.po} ({args.lang})"))
     for finding in findings:
         if finding.severity == "error":
@@ -274,8 +326,16 @@ def cmd_check(args) -> int:
 
 
 def cmd_diff(args) -> None:
-    from .diff import diff_revisions, load_revision, render_html, render_markdown, render_text, resolve_specs
+    from .diff import (
+        diff_revisions,
+        load_revision,
+        render_html,
+        render_markdown,
+        render_text,
+        resolve_specs,
+    )
     from .files import write_atomically
+
     old, new = resolve_specs(args.revisions)
     diff = diff_revisions(load_revision(old), load_revision(new))
     if args.format == "html":
@@ -295,6 +355,7 @@ def cmd_textconv(args) -> None:
     """git runs this on both sides of a diff; a PO it cannot parse (conflict markers) is shown as is."""
     from .catalog import read_po
     from .diff import textconv
+
     data = Path(args.file).read_bytes()
     try:
         text = textconv(read_po(args.file, data))
@@ -311,6 +372,7 @@ def cmd_review(args) -> None:
     from .memory import Memory
     from .review import render_review, review_rows
     from .termbase import load_termbase
+
     doc = Document.from_json(_read_json(args.document))
     units = load_units(args.units)
     po = read_po(args.po)
@@ -322,12 +384,15 @@ def cmd_review(args) -> None:
         findings = check_catalog(po, args.po, units, termbase, memory)
     rows = review_rows(doc, units, po, lambda entry: status(entry, memory), findings)
     write_atomically(args.output, render_review(doc, rows, args.lang, termbase))
-    print(f"{args.lang}: review page {args.output} ({sum(r.needs_look for r in rows)} of {len(rows)} units "
-          "need a look)")
+    print(
+        f"{args.lang}: review page {args.output} ({sum(r.needs_look for r in rows)} of {len(rows)} units "
+        "need a look)"
+    )
 
 
 def cmd_check_config(args) -> None:
     from .config import check_engines, load_config, source_path
+
     config = load_config(args.config)
     for brief in config["briefs"]:
         source_path(brief, args.source_dir, args.config)
@@ -337,9 +402,12 @@ def cmd_check_config(args) -> None:
 
 def cmd_install_argos(args) -> None:
     from .engines.argos import install_from_index, install_model, package_name
+
     if bool(args.package) == bool(args.from_index):
         raise LocbriefError("give either a .argosmodel file or --from-index SOURCE TARGET")
-    packages = install_from_index(*args.from_index) if args.from_index else [install_model(args.package)]
+    packages = (
+        install_from_index(*args.from_index) if args.from_index else [install_model(args.package)]
+    )
     for package in packages:
         print(f"installed {package_name(package)}")
 
@@ -347,6 +415,7 @@ def cmd_install_argos(args) -> None:
 def cmd_system_packages(args) -> None:
     from .config import load_config
     from .engines.apertium import ApertiumEngine
+
     config = load_config(args.config)
     packages = {"gettext"}
     for lang, settings in config["languages"].items():
@@ -359,6 +428,7 @@ def cmd_init_po(args) -> None:
     from .catalog import new_catalog
     from .config import load_config
     from .files import write_atomically
+
     config = load_config(args.config)
     for brief in config["briefs"]:
         for lang in config["languages"]:

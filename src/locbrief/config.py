@@ -1,4 +1,5 @@
 """The workflow's configuration: ``config/config.yaml``, validated with one clear line per problem."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,18 +19,25 @@ def load_config(path: Path | str) -> dict:
     try:
         config = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise LocbriefError("config file not found; copy the example from README.md", str(path)) from None
+        raise LocbriefError(
+            "config file not found; copy the example from README.md", str(path)
+        ) from None
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        raise LocbriefError(f"not valid YAML ({getattr(exc, 'problem', exc)})", str(path),
-                            line + 1 if line is not None else None) from None
+        raise LocbriefError(
+            f"not valid YAML ({getattr(exc, 'problem', exc)})",
+            str(path),
+            line + 1 if line is not None else None,
+        ) from None
     return check_config(config or {}, str(path))
 
 
 def check_config(config: dict, path: str = "config/config.yaml") -> dict:
     """Validate against the JSON schema and Babel's locale data; fill defaults."""
     schema = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(config))
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(schema).iter_errors(config)
+    )
     if error is not None:
         raise LocbriefError(_schema_message(error), path)
     config.setdefault("source_language", "en")
@@ -54,27 +62,43 @@ def _check_locale(lang: str, path: str, setting: str) -> None:
     try:
         canonical = str(Locale.parse(lang))
     except (UnknownLocaleError, ValueError, TypeError):
-        raise LocbriefError(f"setting {setting}: unknown locale {lang!r}; use a CLDR name such as "
-                            "en, es_MX, pt_BR, fr or ca", path) from None
+        raise LocbriefError(
+            f"setting {setting}: unknown locale {lang!r}; use a CLDR name such as "
+            "en, es_MX, pt_BR, fr or ca",
+            path,
+        ) from None
     if canonical != lang:
-        folder = f" (it names the folder locales/{canonical}/)" if setting.startswith("languages.") else ""
-        raise LocbriefError(f"setting {setting}: write the locale as {canonical!r}, not {lang!r}{folder}", path)
+        folder = (
+            f" (it names the folder locales/{canonical}/)"
+            if setting.startswith("languages.")
+            else ""
+        )
+        raise LocbriefError(
+            f"setting {setting}: write the locale as {canonical!r}, not {lang!r}{folder}", path
+        )
 
 
-def source_path(brief: str, source_dir: Path | str = "source", config_path: str = "config/config.yaml") -> Path:
+def source_path(
+    brief: str, source_dir: Path | str = "source", config_path: str = "config/config.yaml"
+) -> Path:
     """The source file of a brief; a brief listed but missing is an error that names both."""
     from .read import SOURCE_SUFFIXES
+
     for suffix in SOURCE_SUFFIXES:
         candidate = Path(source_dir) / f"{brief}{suffix}"
         if candidate.exists():
             return candidate
-    raise LocbriefError(f"brief {brief!r} is listed under 'briefs' but there is no "
-                        f"{source_dir}/{brief}.txt or .html; add the file or remove the brief", config_path)
+    raise LocbriefError(
+        f"brief {brief!r} is listed under 'briefs' but there is no "
+        f"{source_dir}/{brief}.txt or .html; add the file or remove the brief",
+        config_path,
+    )
 
 
 def check_engines(config: dict, path: str = "config/config.yaml") -> dict[str, str]:
     """The engine each language will use ("apertium eng-spa 0.8.1-2"); a missing one names what to install."""
     from .engines import choose_engine
+
     chosen = {}
     for lang, settings in config["languages"].items():
         try:

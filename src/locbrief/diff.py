@@ -10,6 +10,7 @@ removed + added. Unchanged units are never listed.
 :func:`textconv` is the same idea for ``git diff``: a PO rendered one unit per
 block, unwrapped, so git's own hunks are unit-level.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -30,24 +31,26 @@ from .model import LocbriefError
 
 PO_SUFFIXES = {".po", ".pot"}
 BRIEF_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml"}
-NEARBY_CUTOFF = 0.45    # word similarity that pairs a reworded unit in the same block or gap
-ANYWHERE_CUTOFF = 0.6   # … and anywhere else in the document
-RELATED_SHARE = 0.2     # below this share of paired units, two files are different briefs
+NEARBY_CUTOFF = 0.45  # word similarity that pairs a reworded unit in the same block or gap
+ANYWHERE_CUTOFF = 0.6  # … and anywhere else in the document
+RELATED_SHARE = 0.2  # below this share of paired units, two files are different briefs
 _WORD = re.compile(r"<[^<>\s]+>|\{\d+\}|\s+|\w+|[^\w\s]")
 
 
 # ---------------------------------------------------------------- model
 
+
 @dataclass(frozen=True)
 class Item:
     """One unit as one revision has it; ``translation`` is None for a source brief."""
+
     context: str | None
     source: str
     translation: str | None
-    status: str              # reviewed, fuzzy, machine, untranslated; "" for a source brief
+    status: str  # reviewed, fuzzy, machine, untranslated; "" for a source brief
     block: str
     position: int
-    previous: str | None = None   # ``#| msgid`` of a fuzzy entry: the source it was translated from
+    previous: str | None = None  # ``#| msgid`` of a fuzzy entry: the source it was translated from
 
     @property
     def key(self) -> tuple[str | None, str]:
@@ -57,18 +60,19 @@ class Item:
 @dataclass
 class Revision:
     """One side of a diff: what the user named, what kind of file it is, its units."""
+
     label: str
-    kind: str                # "po" or "brief"
+    kind: str  # "po" or "brief"
     items: list[Item]
     lang: str = ""
 
 
 @dataclass(frozen=True)
 class Change:
-    kind: str                # added, removed, changed, moved
+    kind: str  # added, removed, changed, moved
     old: Item | None
     new: Item | None
-    moved: bool = False      # a changed unit can also have moved
+    moved: bool = False  # a changed unit can also have moved
 
     @property
     def source_changed(self) -> bool:
@@ -102,6 +106,7 @@ class Diff:
 
 # ---------------------------------------------------------------- reading revisions
 
+
 def resolve_specs(specs: list[str]) -> tuple[str, str]:
     """The command line's revisions → two specs, each a path or ``REV:PATH``.
 
@@ -110,8 +115,10 @@ def resolve_specs(specs: list[str]) -> tuple[str, str]:
     """
     options = [s for s in specs if s.startswith("-")]
     if options:
-        raise LocbriefError(f"{options[0]} came after '--'; put options before it, as in git: "
-                            "locbrief diff --format html -o report.html REV -- PATH")
+        raise LocbriefError(
+            f"{options[0]} came after '--'; put options before it, as in git: "
+            "locbrief diff --format html -o report.html REV -- PATH"
+        )
     if len(specs) == 3:
         rev1, rev2, path = specs
         return f"{rev1}:./{path}", f"{rev2}:./{path}"
@@ -120,8 +127,10 @@ def resolve_specs(specs: list[str]) -> tuple[str, str]:
         if not Path(first).exists() and ":" not in first and Path(second).is_file():
             return f"{first}:./{second}", second
         return first, second
-    raise LocbriefError(f"expected two revisions to compare, got {len(specs)}; use 'locbrief diff OLD NEW' "
-                        "(files or REV:PATH) or 'locbrief diff REV1 REV2 -- PATH'")
+    raise LocbriefError(
+        f"expected two revisions to compare, got {len(specs)}; use 'locbrief diff OLD NEW' "
+        "(files or REV:PATH) or 'locbrief diff REV1 REV2 -- PATH'"
+    )
 
 
 def load_revision(spec: str) -> Revision:
@@ -132,7 +141,9 @@ def load_revision(spec: str) -> Revision:
     if path.exists():
         return parse_revision(spec, path.name, path.read_bytes(), path)
     if ":" not in spec:
-        raise LocbriefError("no such file (for a file in git, write REV:PATH, e.g. HEAD~1:locales/…)", spec)
+        raise LocbriefError(
+            "no such file (for a file in git, write REV:PATH, e.g. HEAD~1:locales/…)", spec
+        )
     rev, name = spec.split(":", 1)
     return parse_revision(spec, Path(name).name, git_show(rev, name, spec))
 
@@ -143,13 +154,18 @@ def git_show(rev: str, path: str, spec: str) -> bytes:
     if check.returncode != 0:
         reason = check.stderr.decode(errors="replace").strip().splitlines()
         if reason and "not a git repository" in reason[-1]:
-            raise LocbriefError("not inside a git repository, so REV:PATH cannot be read; "
-                                "give two files instead", spec)
+            raise LocbriefError(
+                "not inside a git repository, so REV:PATH cannot be read; give two files instead",
+                spec,
+            )
         raise LocbriefError(f"no such git revision {rev!r}; 'git log --oneline' lists them", spec)
     shown = _git("show", f"{rev}:{path}")
     if shown.returncode != 0:
-        raise LocbriefError(f"revision {rev} has no file {path.removeprefix('./')!r}; "
-                            f"'git ls-tree -r --name-only {rev}' lists its files", spec)
+        raise LocbriefError(
+            f"revision {rev} has no file {path.removeprefix('./')!r}; "
+            f"'git ls-tree -r --name-only {rev}' lists its files",
+            spec,
+        )
     return shown.stdout
 
 
@@ -163,17 +179,23 @@ def _git(*args: str) -> subprocess.CompletedProcess:
 def parse_revision(label: str, name: str, data: bytes, path: Path | None = None) -> Revision:
     """Bytes of a PO (by suffix, or by content) or of a brief (.txt, .html) → a revision."""
     suffix = Path(name).suffix.lower()
-    if suffix in PO_SUFFIXES or (suffix not in BRIEF_SUFFIXES and re.search(rb'^msgid\s+"', data, re.M)):
+    if suffix in PO_SUFFIXES or (
+        suffix not in BRIEF_SUFFIXES and re.search(rb'^msgid\s+"', data, re.M)
+    ):
         return _po_revision(label, read_po(label, data))
     if suffix in BRIEF_SUFFIXES:
         return _brief_revision(label, name, data, path)
-    raise LocbriefError("neither a PO file nor a source brief; compare .po/.pot files or .txt/.html briefs", label)
+    raise LocbriefError(
+        "neither a PO file nor a source brief; compare .po/.pot files or .txt/.html briefs", label
+    )
 
 
 def _po_revision(label: str, po: polib.POFile) -> Revision:
     entries = [e for e in po if not e.obsolete]
-    items = [Item(e.msgctxt, e.msgid, e.msgstr, po_status(e), _block_of(e), i, e.previous_msgid)
-             for i, e in enumerate(entries)]
+    items = [
+        Item(e.msgctxt, e.msgid, e.msgstr, po_status(e), _block_of(e), i, e.previous_msgid)
+        for i, e in enumerate(entries)
+    ]
     return Revision(label, "po", items, po.metadata.get("Language", ""))
 
 
@@ -194,12 +216,15 @@ def _block_of(entry: polib.POEntry) -> str:
 
 
 def _references(entry: polib.POEntry) -> list[str]:
-    return [(f"{name}:{line}" if line else name).rsplit(":", 1)[-1] for name, line in entry.occurrences]
+    return [
+        (f"{name}:{line}" if line else name).rsplit(":", 1)[-1] for name, line in entry.occurrences
+    ]
 
 
 def _brief_revision(label: str, name: str, data: bytes, path: Path | None) -> Revision:
     from .read import read_source
     from .segment import segment
+
     try:
         if path is not None:
             doc = read_source(path)
@@ -220,11 +245,14 @@ def _brief_revision(label: str, name: str, data: bytes, path: Path | None) -> Re
 
 # ---------------------------------------------------------------- comparing
 
+
 def diff_revisions(old: Revision, new: Revision) -> Diff:
     """Every unit that was added, removed, changed or moved between ``old`` and ``new``."""
     if old.kind != new.kind:
-        raise LocbriefError(f"{old.label} is a {_kind_name(old)} but {new.label} is a {_kind_name(new)}; "
-                            "compare two PO files or two briefs")
+        raise LocbriefError(
+            f"{old.label} is a {_kind_name(old)} but {new.label} is a {_kind_name(new)}; "
+            "compare two PO files or two briefs"
+        )
     pairs = _pair(old.items, new.items)
     _check_related(old, new, pairs)
     moved = _moved(pairs)
@@ -263,7 +291,9 @@ def _pair(old: list[Item], new: list[Item]) -> list[tuple[Item, Item]]:
     return pairs + _pair_similar(left_old, left_new, pairs)
 
 
-def _pair_similar(old: list[Item], new: list[Item], anchors: list[tuple[Item, Item]]) -> list[tuple[Item, Item]]:
+def _pair_similar(
+    old: list[Item], new: list[Item], anchors: list[tuple[Item, Item]]
+) -> list[tuple[Item, Item]]:
     """Greedy best-first pairing of reworded units by word similarity; nearby ones preferred."""
     old_anchor = sorted(o.position for o, _ in anchors)
     new_anchor = sorted(n.position for _, n in anchors)
@@ -272,7 +302,7 @@ def _pair_similar(old: list[Item], new: list[Item], anchors: list[tuple[Item, It
     candidates = []
     matcher = difflib.SequenceMatcher(None, autojunk=False)
     for j, n in enumerate(new):
-        matcher.set_seq2(_words(n.source))          # difflib caches what it learns about seq2
+        matcher.set_seq2(_words(n.source))  # difflib caches what it learns about seq2
         gap = bisect_left(new_anchor, n.position)
         for i, o in enumerate(old):
             nearby = o.block == n.block or gap == bisect_left(old_anchor, o.position)
@@ -301,20 +331,24 @@ def _words(text: str) -> list[str]:
 def _check_related(old: Revision, new: Revision, pairs: list) -> None:
     smaller = min(len(old.items), len(new.items))
     if smaller and len(pairs) < RELATED_SHARE * smaller:
-        raise LocbriefError(f"{old.label} and {new.label} share {len(pairs)} of {smaller} units; they look like "
-                            "two different briefs — compare two revisions of the same brief")
+        raise LocbriefError(
+            f"{old.label} and {new.label} share {len(pairs)} of {smaller} units; they look like "
+            "two different briefs — compare two revisions of the same brief"
+        )
 
 
 def _moved(pairs: list[tuple[Item, Item]]) -> set[int]:
     """Pairs outside the longest run kept in order (longest increasing subsequence) moved."""
     ordered = sorted(pairs, key=lambda p: p[1].position)
     olds = [o.position for o, _ in ordered]
-    tails: list[int] = []          # tails[k]: index into ordered of the smallest tail of a run of length k+1
+    tails: list[
+        int
+    ] = []  # tails[k]: index into ordered of the smallest tail of a run of length k+1
     back = [-1] * len(ordered)
     for i, value in enumerate(olds):
         k = bisect_left([olds[t] for t in tails], value)
         back[i] = tails[k - 1] if k else -1
-        tails[k:k + 1] = [i]
+        tails[k : k + 1] = [i]
     keep, i = set(), tails[-1] if tails else -1
     while i >= 0:
         keep.add(i)
@@ -332,10 +366,12 @@ def _order_key(pairs: list[tuple[Item, Item]]):
             return (change.new.position, 1)
         before = bisect_left(old_positions, change.old.position)
         return (old_to_new[before - 1][1] if before else -1, 2, change.old.position)
+
     return key
 
 
 # ---------------------------------------------------------------- words
+
 
 def word_diff(old: str, new: str) -> tuple[list[tuple[bool, str]], list[tuple[bool, str]]]:
     """Both texts as (changed?, text) runs, split at words, placeholders and tags."""
@@ -390,7 +426,11 @@ def render_text(diff: Diff, colour: bool = False) -> str:
         lines += ["", f"{BOLD}{head}{RESET}" if colour else head]
         for field, label in (("source", "source"), ("translation", diff.new.lang or "translation")):
             old, new = _sides(change, field)
-            if change.kind == "changed" and old == new == [] or (field == "translation" and diff.new.kind == "brief"):
+            if (
+                change.kind == "changed"
+                and old == new == []
+                or (field == "translation" and diff.new.kind == "brief")
+            ):
                 continue
             lines += _text_lines(label, old, new, change, colour)
     return "\n".join(lines) + "\n"
@@ -402,8 +442,11 @@ def _text_lines(label: str, old: list, new: list, change: Change, colour: bool) 
         return [f"  {label:>11}: {DIM + text + RESET if colour else text}"]
     if change.kind != "changed":
         return [f"  {label:>11}: {''.join(t for _, t in old or new)}"]
-    mark = (lambda t: f"{RED}{t}{RESET}", lambda t: f"{GREEN}{t}{RESET}") if colour else \
-        (lambda t: f"[-{t}-]", lambda t: f"{{+{t}+}}")
+    mark = (
+        (lambda t: f"{RED}{t}{RESET}", lambda t: f"{GREEN}{t}{RESET}")
+        if colour
+        else (lambda t: f"[-{t}-]", lambda t: f"{{+{t}+}}")
+    )
     before = "".join(mark[0](t) if c else t for c, t in old)
     after = "".join(mark[1](t) if c else t for c, t in new)
     return [f"  {label:>11}: - {before}", f"  {'':>11}  + {after}"]
@@ -416,12 +459,20 @@ _MD_SPECIAL = re.compile(r"([\\`*_~\[\]|#])")
 
 def render_markdown(diff: Diff) -> str:
     """For a pull request: a table, ~~removed~~ and **added** words; tags shown as text."""
-    lines = [f"### locbrief diff: `{diff.old.label}` → `{diff.new.label}`", "", f"**{_summary(diff)}**"]
+    lines = [
+        f"### locbrief diff: `{diff.old.label}` → `{diff.new.label}`",
+        "",
+        f"**{_summary(diff)}**",
+    ]
     if not diff.changes:
         return "\n".join(lines) + "\n"
     po = diff.new.kind == "po"
-    lines += ["", "| change | unit | source |" + (f" {diff.new.lang or 'translation'} | status |" if po else ""),
-              "| --- | --- | --- |" + (" --- | --- |" if po else "")]
+    lines += [
+        "",
+        "| change | unit | source |"
+        + (f" {diff.new.lang or 'translation'} | status |" if po else ""),
+        "| --- | --- | --- |" + (" --- | --- |" if po else ""),
+    ]
     for change in diff.changes:
         kind = change.kind + (" + moved" if change.moved and change.kind == "changed" else "")
         cells = [kind, f"`{change.block}`", _md_cell(*_sides(change, "source"))]
@@ -438,8 +489,13 @@ def _md_cell(old: list, new: list) -> str:
     for ops in _unified(old, new):
         kind, text = ops
         text = _md_escape(text)
-        out.append(text if kind == "equal" or not text.strip() else
-                   f"~~{text.strip()}~~" if kind == "delete" else f"**{text.strip()}**")
+        out.append(
+            text
+            if kind == "equal" or not text.strip()
+            else f"~~{text.strip()}~~"
+            if kind == "delete"
+            else f"**{text.strip()}**"
+        )
     return " ".join(" ".join(out).split())
 
 
@@ -448,11 +504,15 @@ def _unified(old: list, new: list) -> list[tuple[str, str]]:
     out, i, j = [], 0, 0
     while i < len(old) or j < len(new):
         if i < len(old) and old[i][0]:
-            out.append(("delete", old[i][1])); i += 1
+            out.append(("delete", old[i][1]))
+            i += 1
         elif j < len(new) and new[j][0]:
-            out.append(("insert", new[j][1])); j += 1
+            out.append(("insert", new[j][1]))
+            j += 1
         else:
-            out.append(("equal", old[i][1] if i < len(old) else new[j][1])); i += 1; j += 1
+            out.append(("equal", old[i][1] if i < len(old) else new[j][1]))
+            i += 1
+            j += 1
     return out
 
 
@@ -463,12 +523,19 @@ def _md_escape(text: str) -> str:
 
 # ---------------------------------------------------------------- HTML
 
+
 def render_html(diff: Diff) -> str:
     """A self-contained side-by-side report: before | after, words marked with <del>/<ins>."""
     title = f"locbrief diff: {diff.old.label} → {diff.new.label}"
     po = diff.new.kind == "po"
-    rows = [E.TR(E.TH("change"), E.TH("unit"), E.TH(f"before ({diff.old.label})"),
-                 E.TH(f"after ({diff.new.label})"))]
+    rows = [
+        E.TR(
+            E.TH("change"),
+            E.TH("unit"),
+            E.TH(f"before ({diff.old.label})"),
+            E.TH(f"after ({diff.new.label})"),
+        )
+    ]
     for change in diff.changes:
         kind = change.kind + (" + moved" if change.moved and change.kind == "changed" else "")
         before, after = E.TD(), E.TD()
@@ -477,11 +544,22 @@ def render_html(diff: Diff) -> str:
             before.append(_html_runs(old, "del", field))
             after.append(_html_runs(new, "ins", field))
         status = _status_text(change)
-        rows.append(E.TR(E.TD(kind, *([E.BR(), E.SMALL(status)] if status else [])), E.TD(E.CODE(change.block)),
-                         before, after, **{"class": change.kind}))
+        rows.append(
+            E.TR(
+                E.TD(kind, *([E.BR(), E.SMALL(status)] if status else [])),
+                E.TD(E.CODE(change.block)),
+                before,
+                after,
+                **{"class": change.kind},
+            )
+        )
     body = E.BODY(E.H1(title), E.P(_summary(diff)), *([E.TABLE(*rows)] if diff.changes else []))
-    page = E.HTML(E.HEAD(E.META(charset="utf-8"), E.TITLE(title), E.STYLE(DIFF_STYLE)), body, lang="en")
-    return "<!DOCTYPE html>\n" + etree.tostring(page, encoding="unicode", method="html", pretty_print=True)
+    page = E.HTML(
+        E.HEAD(E.META(charset="utf-8"), E.TITLE(title), E.STYLE(DIFF_STYLE)), body, lang="en"
+    )
+    return "<!DOCTYPE html>\n" + etree.tostring(
+        page, encoding="unicode", method="html", pretty_print=True
+    )
 
 
 def _html_runs(runs: list, tag: str, field: str):
@@ -511,6 +589,7 @@ tr.moved td:first-child { color: #0b5394; }
 
 
 # ---------------------------------------------------------------- git textconv
+
 
 def textconv(po: polib.POFile) -> str:
     """A PO as git should diff it: one block per unit (status, references, msgid, msgstr), unwrapped.

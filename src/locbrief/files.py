@@ -1,4 +1,5 @@
 """File writing that never leaves half a file behind and never clobbers a newer edit."""
+
 from __future__ import annotations
 
 import os
@@ -24,8 +25,11 @@ def write_atomically(path: Path | str, text: str, expected: bytes | None = None)
             handle.flush()
             os.fsync(handle.fileno())
         if expected is not None and read_bytes(path) != expected:
-            raise LocbriefError("changed on disk while locbrief was running; nothing was written — "
-                                "rerun to merge your latest edits", str(path))
+            raise LocbriefError(
+                "changed on disk while locbrief was running; nothing was written — "
+                "rerun to merge your latest edits",
+                str(path),
+            )
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -8,6 +8,7 @@ text: a msgstr equal to one of the suggestions made for its msgid is machine.
 Stored as JSON lines in ``locales/<lang>/memory.jsonl`` (text, so it diffs
 and can be committed beside the PO files), written atomically.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,12 @@ class Memory:
                 record = json.loads(line)
                 self._index(record)
             except (ValueError, KeyError, TypeError):
-                raise LocbriefError("not a translation-memory record; delete the line "
-                                    "(the unit will be machine-translated again)", str(self.path), number) from None
+                raise LocbriefError(
+                    "not a translation-memory record; delete the line "
+                    "(the unit will be machine-translated again)",
+                    str(self.path),
+                    number,
+                ) from None
 
     def _index(self, record: dict) -> None:
         key = (record["engine"], record["model"], record["masked"])
@@ -55,9 +60,19 @@ class Memory:
         """The engine's raw output for this protected text, if it was asked before."""
         return self._outputs.get((engine, model, masked))
 
-    def remember(self, engine: str, model: str, masked: str, output: str, msgid: str, text: str) -> None:
-        self._index({"engine": engine, "model": model, "masked": masked, "output": output,
-                     "msgid": msgid, "text": text})
+    def remember(
+        self, engine: str, model: str, masked: str, output: str, msgid: str, text: str
+    ) -> None:
+        self._index(
+            {
+                "engine": engine,
+                "model": model,
+                "masked": masked,
+                "output": output,
+                "msgid": msgid,
+                "text": text,
+            }
+        )
         self._dirty = True
 
     def is_machine(self, msgid: str, msgstr: str) -> bool:
@@ -67,6 +82,9 @@ class Memory:
     def save(self) -> None:
         if not self._dirty or self.path is None:
             return
-        lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) for _, r in sorted(self.records.items())]
+        lines = [
+            json.dumps(r, ensure_ascii=False, sort_keys=True)
+            for _, r in sorted(self.records.items())
+        ]
         write_atomically(self.path, "\n".join(lines) + "\n")
         self._dirty = False

@@ -5,10 +5,10 @@ catalog → build), the way Babel's ``Message``/``Catalog`` are its only words.
 Everything here is plain data with JSON round trips, so Snakemake rules can
 hand documents and units to each other through files.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Union
 
 
 class LocbriefError(Exception):
@@ -30,9 +30,11 @@ class LocbriefError(Exception):
 
 # ---------------------------------------------------------------- document
 
+
 @dataclass(frozen=True)
 class NoteRef:
     """A numbered endnote marker standing in running text."""
+
     number: int
 
 
@@ -43,12 +45,13 @@ class Span:
     Only the tag and the attributes from the *source* ever become markup in a
     page; translations refer to spans by position, never bring their own.
     """
+
     tag: str
     attrs: dict[str, str] = field(default_factory=dict)
-    children: list["Inline"] = field(default_factory=list)
+    children: list[Inline] = field(default_factory=list)
 
 
-Inline = Union[str, NoteRef, Span]
+Inline = str | NoteRef | Span
 
 
 @dataclass
@@ -58,28 +61,44 @@ class Block:
     ``kind`` is one of BLOCK_KINDS; ``id`` is stable within the document
     ("p12", "h2-3", "note-17") and ends up in PO references and page anchors.
     """
+
     kind: str
     id: str
     content: list[Inline]
-    level: int = 0          # heading level, list nesting
+    level: int = 0  # heading level, list nesting
     number: int | None = None  # endnote number, list item number
-    line: int = 0           # where it starts in the source file (1-based)
+    line: int = 0  # where it starts in the source file (1-based)
     translate: bool = True  # False for text shown as-is (e.g. a bare URL line)
     attrs: dict[str, str] = field(default_factory=dict)  # e.g. img src/alt of a figure
 
 
 BLOCK_KINDS = (
-    "topic", "date", "title", "dek", "byline", "heading", "paragraph", "key_point",
-    "list_item", "quote", "caption", "table_cell", "endnote", "author_name",
-    "author_role", "author_org", "meta_description",
+    "topic",
+    "date",
+    "title",
+    "dek",
+    "byline",
+    "heading",
+    "paragraph",
+    "key_point",
+    "list_item",
+    "quote",
+    "caption",
+    "table_cell",
+    "endnote",
+    "author_name",
+    "author_role",
+    "author_org",
+    "meta_description",
 )
 
 
 @dataclass
 class Document:
     """A brief as a sequence of blocks plus what the page needs around them."""
-    source: str                 # path of the source file, for messages and PO references
-    name: str                   # the brief's name (file stem), e.g. "no-gwot-narco"
+
+    source: str  # path of the source file, for messages and PO references
+    name: str  # the brief's name (file stem), e.g. "no-gwot-narco"
     blocks: list[Block]
     lang: str = "en"
     meta: dict[str, str] = field(default_factory=dict)  # date (ISO), site name, …
@@ -88,15 +107,27 @@ class Document:
         return {b.number: b for b in self.blocks if b.kind == "endnote" and b.number is not None}
 
     def to_json(self) -> dict:
-        return {"source": self.source, "name": self.name, "lang": self.lang,
-                "meta": self.meta, "blocks": [_block_to_json(b) for b in self.blocks]}
+        return {
+            "source": self.source,
+            "name": self.name,
+            "lang": self.lang,
+            "meta": self.meta,
+            "blocks": [_block_to_json(b) for b in self.blocks],
+        }
 
     @classmethod
-    def from_json(cls, data: dict) -> "Document":
-        blocks = [Block(**{**b, "content": [_inline_from_json(i) for i in b["content"]]})
-                  for b in data["blocks"]]
-        return cls(source=data["source"], name=data["name"], blocks=blocks,
-                   lang=data.get("lang", "en"), meta=data.get("meta", {}))
+    def from_json(cls, data: dict) -> Document:
+        blocks = [
+            Block(**{**b, "content": [_inline_from_json(i) for i in b["content"]]})
+            for b in data["blocks"]
+        ]
+        return cls(
+            source=data["source"],
+            name=data["name"],
+            blocks=blocks,
+            lang=data.get("lang", "en"),
+            meta=data.get("meta", {}),
+        )
 
 
 def _block_to_json(block: Block) -> dict:
@@ -110,7 +141,11 @@ def _inline_to_json(item: Inline):
         return item
     if isinstance(item, NoteRef):
         return {"note": item.number}
-    return {"tag": item.tag, "attrs": item.attrs, "children": [_inline_to_json(c) for c in item.children]}
+    return {
+        "tag": item.tag,
+        "attrs": item.attrs,
+        "children": [_inline_to_json(c) for c in item.children],
+    }
 
 
 def _inline_from_json(data) -> Inline:
@@ -134,11 +169,13 @@ def plain_text(content: list[Inline]) -> str:
 
 # ---------------------------------------------------------------- units
 
+
 @dataclass(frozen=True)
 class Placeholder:
     """What a ``{n}`` in a msgid stands for: a note marker, or data rendered per locale."""
-    kind: str      # "note" | "number" | "date"
-    value: str     # note number, or the source text of the figure/date
+
+    kind: str  # "note" | "number" | "date"
+    value: str  # note number, or the source text of the figure/date
 
     def to_json(self) -> dict:
         return {"kind": self.kind, "value": self.value}
@@ -147,8 +184,9 @@ class Placeholder:
 @dataclass(frozen=True)
 class TermHit:
     """A termbase entry found in a unit: what translators must do with it."""
+
     source: str
-    target: str | None   # None: do not translate
+    target: str | None  # None: do not translate
     note: str = ""
 
     def comment(self) -> str:
@@ -165,10 +203,11 @@ class Unit:
     never changes a msgid. ``tags`` holds the source attributes of each inline
     tag ``<em1>`` … ``</em1>`` by its number.
     """
+
     msgid: str
-    block: str                    # block id
-    kind: str                     # block kind
-    index: int                    # sentence index within the block
+    block: str  # block id
+    kind: str  # block kind
+    index: int  # sentence index within the block
     placeholders: tuple[Placeholder, ...] = ()
     tags: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (tag, attrs) per number-1
     context: str | None = None
@@ -184,22 +223,35 @@ class Unit:
         return tuple(int(p.value) for p in self.placeholders if p.kind == "note")
 
     def to_json(self) -> dict:
-        return {"msgid": self.msgid, "block": self.block, "kind": self.kind, "index": self.index,
-                "placeholders": [p.to_json() for p in self.placeholders],
-                "tags": [[t, [list(a) for a in attrs]] for t, attrs in self.tags],
-                "context": self.context, "line": self.line,
-                "terms": [[t.source, t.target, t.note] for t in self.terms]}
+        return {
+            "msgid": self.msgid,
+            "block": self.block,
+            "kind": self.kind,
+            "index": self.index,
+            "placeholders": [p.to_json() for p in self.placeholders],
+            "tags": [[t, [list(a) for a in attrs]] for t, attrs in self.tags],
+            "context": self.context,
+            "line": self.line,
+            "terms": [[t.source, t.target, t.note] for t in self.terms],
+        }
 
     @classmethod
-    def from_json(cls, d: dict) -> "Unit":
-        return cls(msgid=d["msgid"], block=d["block"], kind=d["kind"], index=d["index"],
-                   placeholders=tuple(Placeholder(**p) for p in d["placeholders"]),
-                   tags=tuple((t, tuple(tuple(a) for a in attrs)) for t, attrs in d["tags"]),
-                   context=d.get("context"), line=d.get("line", 0),
-                   terms=tuple(TermHit(*t) for t in d.get("terms", [])))
+    def from_json(cls, d: dict) -> Unit:
+        return cls(
+            msgid=d["msgid"],
+            block=d["block"],
+            kind=d["kind"],
+            index=d["index"],
+            placeholders=tuple(Placeholder(**p) for p in d["placeholders"]),
+            tags=tuple((t, tuple(tuple(a) for a in attrs)) for t, attrs in d["tags"]),
+            context=d.get("context"),
+            line=d.get("line", 0),
+            terms=tuple(TermHit(*t) for t in d.get("terms", [])),
+        )
 
 
 # ---------------------------------------------------------------- suggestions
+
 
 @dataclass(frozen=True)
 class Suggestion:
@@ -208,10 +260,11 @@ class Suggestion:
     ``problems`` lists protected tokens the engine lost or mangled; a unit
     with problems goes to the PO fuzzy with a QA note, never silently.
     """
+
     msgid: str
     text: str
-    engine: str          # "apertium", "argos", "identity", "pseudo"
-    model: str           # e.g. "eng-spa 0.8.1"
+    engine: str  # "apertium", "argos", "identity", "pseudo"
+    model: str  # e.g. "eng-spa 0.8.1"
     problems: tuple[str, ...] = ()
 
     @property
@@ -219,9 +272,14 @@ class Suggestion:
         return f"{self.engine} {self.model}".strip()
 
     def to_json(self) -> dict:
-        return {"msgid": self.msgid, "text": self.text, "engine": self.engine,
-                "model": self.model, "problems": list(self.problems)}
+        return {
+            "msgid": self.msgid,
+            "text": self.text,
+            "engine": self.engine,
+            "model": self.model,
+            "problems": list(self.problems),
+        }
 
     @classmethod
-    def from_json(cls, d: dict) -> "Suggestion":
+    def from_json(cls, d: dict) -> Suggestion:
         return cls(d["msgid"], d["text"], d["engine"], d["model"], tuple(d.get("problems", ())))

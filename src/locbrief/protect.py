@@ -10,6 +10,7 @@ Termbase terms the engine already renders as the termbase wants ("cartels" →
 "cárteles") are left in the text: a token has no gender or number, so
 "the ZX0QZ" would come back as "el cárteles". Those terms are checked instead.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,18 +24,29 @@ PLACEHOLDER = r"\{\d+\}"
 TAG = r"</?[a-z]+\d+/?>"
 NUMBER = r"(?<![\w.])[$€£]?\d[\d,.]*\d(?:\s?%)?(?![\w])|(?<![\w.$])\d(?![\w,.]\d)"
 QUOTED_TITLE = r"[“\"][^”\"]{3,}[”\"]"
-_PROTECTED = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in [
-    ("placeholder", PLACEHOLDER), ("tag", TAG), ("url", URL), ("email", EMAIL), ("number", NUMBER)]))
+_PROTECTED = re.compile(
+    "|".join(
+        f"(?P<{name}>{pattern})"
+        for name, pattern in [
+            ("placeholder", PLACEHOLDER),
+            ("tag", TAG),
+            ("url", URL),
+            ("email", EMAIL),
+            ("number", NUMBER),
+        ]
+    )
+)
 
 
 @dataclass(frozen=True)
 class Protected:
     """One item taken out of the text: its token and what goes back in its place."""
+
     token: str
     restore: str
-    kind: str           # placeholder, tag, url, email, number, title, term
+    kind: str  # placeholder, tag, url, email, number, title, term
     original: str
-    pad: tuple[bool, bool] = (False, False)   # spaces added before/after the token
+    pad: tuple[bool, bool] = (False, False)  # spaces added before/after the token
 
 
 @dataclass(frozen=True)
@@ -45,8 +57,13 @@ class Masked:
     checked_terms: tuple[tuple[str, str], ...] = ()
 
 
-def mask(msgid: str, termbase: Termbase, make_token, quoted_titles: bool = False,
-         engine_terms: frozenset[str] = frozenset()) -> Masked:
+def mask(
+    msgid: str,
+    termbase: Termbase,
+    make_token,
+    quoted_titles: bool = False,
+    engine_terms: frozenset[str] = frozenset(),
+) -> Masked:
     """``msgid`` with protected items swapped for ``make_token(i)`` tokens.
 
     ``engine_terms``: sources of terms the engine translates right by itself
@@ -62,9 +79,14 @@ def mask(msgid: str, termbase: Termbase, make_token, quoted_titles: bool = False
         items.append(Protected(token, restore, kind, msgid[start:end], pad))
         pos = end
     out.append(msgid[pos:])
-    checked = tuple(dict.fromkeys((m.text, m.term.render(m.text)) for m in termbase.find(msgid)
-                                  if m.term.source in engine_terms
-                                  and all(m.end <= a or m.start >= b for a, b, _, _ in spans)))
+    checked = tuple(
+        dict.fromkeys(
+            (m.text, m.term.render(m.text))
+            for m in termbase.find(msgid)
+            if m.term.source in engine_terms
+            and all(m.end <= a or m.start >= b for a, b, _, _ in spans)
+        )
+    )
     return Masked("".join(out), tuple(items), checked)
 
 
@@ -73,16 +95,25 @@ def enforced_terms(msgid: str, termbase: Termbase, quoted_titles: bool = False):
     shields = [m.span() for m in re.finditer(f"{URL}|{EMAIL}", msgid)]
     if quoted_titles:
         shields += [m.span() for m in re.finditer(QUOTED_TITLE, msgid)]
-    return [m for m in termbase.find(msgid) if not any(a <= m.start and m.end <= b for a, b in shields)]
+    return [
+        m for m in termbase.find(msgid) if not any(a <= m.start and m.end <= b for a, b in shields)
+    ]
 
 
-def _protected_spans(msgid: str, termbase: Termbase, quoted_titles: bool, engine_terms: frozenset[str]):
+def _protected_spans(
+    msgid: str, termbase: Termbase, quoted_titles: bool, engine_terms: frozenset[str]
+):
     """Non-overlapping (start, end, kind, restore) spans, left to right; earlier kinds win."""
     spans = [(m.start(), m.end(), m.lastgroup, m.group(0)) for m in _PROTECTED.finditer(msgid)]
     if quoted_titles:
-        spans += [(m.start(), m.end(), "title", m.group(0)) for m in re.finditer(QUOTED_TITLE, msgid)]
-    spans += [(m.start, m.end, "term", m.term.render(m.text)) for m in termbase.find(msgid)
-              if m.term.source not in engine_terms]
+        spans += [
+            (m.start(), m.end(), "title", m.group(0)) for m in re.finditer(QUOTED_TITLE, msgid)
+        ]
+    spans += [
+        (m.start, m.end, "term", m.term.render(m.text))
+        for m in termbase.find(msgid)
+        if m.term.source not in engine_terms
+    ]
     chosen, taken = [], []
     for span in sorted(spans, key=lambda s: (_priority(s[2]), s[0])):
         if all(span[1] <= a or span[0] >= b for a, b in taken):
@@ -102,11 +133,13 @@ def _padding(text: str, start: int, end: int, kind: str) -> tuple[bool, bool]:
     tags get a space on their inner side, and on the outer side when a word is
     glued to them ("CO<sub1>2</sub1>").
     """
-    before, after = text[start - 1:start], text[end:end + 1]
+    before, after = text[start - 1 : start], text[end : end + 1]
     if kind == "tag":
         opening = not text[start:end].startswith("</") and not text[start:end].endswith("/>")
-        return (bool(before) and not before.isspace() and (not opening or before.isalnum()),
-                bool(after) and not after.isspace() and (opening or after.isalnum()))
+        return (
+            bool(before) and not before.isspace() and (not opening or before.isalnum()),
+            bool(after) and not after.isspace() and (opening or after.isalnum()),
+        )
     glued_before = bool(before) and (before.isalnum() or before in ".!?;:,”’\"')]")
     glued_after = bool(after) and after.isalnum()
     return glued_before, glued_after
@@ -123,13 +156,16 @@ def unmask(text: str, masked: Masked) -> tuple[str, list[str]]:
             continue
         if len(found) > 1:
             problems.append(f"engine repeated {item.kind} {item.original!r}")
-        text = pattern.sub(lambda m: item.restore, text, count=1)
+        text = pattern.sub(lambda _m, restore=item.restore: restore, text, count=1)
         text = pattern.sub("", text)
     leftovers = re.findall(r"ZX\s?\d+\s?QZ", text, re.IGNORECASE)
     if leftovers:
         problems.append("engine mangled tokens: " + ", ".join(leftovers))
-    problems += [f"term {source!r} should be {target!r}" for source, target in masked.checked_terms
-                 if target.casefold() not in text.casefold()]
+    problems += [
+        f"term {source!r} should be {target!r}"
+        for source, target in masked.checked_terms
+        if target.casefold() not in text.casefold()
+    ]
     return text, problems
 
 

@@ -14,6 +14,7 @@ the ``locbrief.read`` logger and, if the caller passes a list, appended to it.
 The small helpers every reader shares (ids, slugs, dates) live here too, so
 both readers give the same kind of block the same kind of id.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -41,13 +42,18 @@ _MAGIC = (
     (b"GIF8", "a GIF image"),
     (b"\x1f\x8b", "a gzip archive"),
 )
-_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|article|main|\?xml)\b",
-                         re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(
+    rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|article|main|\?xml)\b",
+    re.IGNORECASE | re.DOTALL,
+)
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.IGNORECASE)
-_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.-]+)""", re.IGNORECASE)
+_XML_ENCODING = re.compile(
+    rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.-]+)""", re.IGNORECASE
+)
 
 
 # ---------------------------------------------------------------- entry point
+
 
 def read_source(path: str | Path, warnings: list[str] | None = None) -> Document:
     """Read one brief: a ``.txt`` capture or an ``.html``/``.htm`` article.
@@ -63,8 +69,10 @@ def read_source(path: str | Path, warnings: list[str] | None = None) -> Document
     if looks_like_html(path_text, data):
         # Imported here: the readers import the helpers below from this module.
         from locbrief.read_html import parse_html
+
         return parse_html(decode_html(data, path_text), path_text, name, warn)
     from locbrief.read_capture import parse_capture
+
     return parse_capture(decode_utf8(data, path_text), path_text, name, warn)
 
 
@@ -88,34 +96,48 @@ class Warner:
 
 # ---------------------------------------------------------------- byte checks
 
+
 def _read_bytes(path: str) -> bytes:
     """The file's bytes, or an error a user can act on (never a traceback)."""
     p = Path(path)
     if p.is_dir():
-        raise LocbriefError("is a folder, not a source file; name the .txt or .html file of the brief", path)
+        raise LocbriefError(
+            "is a folder, not a source file; name the .txt or .html file of the brief", path
+        )
     try:
         return p.read_bytes()
     except FileNotFoundError:
         raise LocbriefError("no such file; check the path (briefs live in source/)", path) from None
     except OSError as exc:
-        raise LocbriefError(f"cannot read the file ({exc.strerror}); check its permissions", path) from None
+        raise LocbriefError(
+            f"cannot read the file ({exc.strerror}); check its permissions", path
+        ) from None
 
 
 def check_bytes(data: bytes, path: str) -> None:
     """Refuse empty and binary files before any reader sees them."""
     if not data.lstrip(b"\xef\xbb\xbf").strip():
-        raise LocbriefError("empty file; expected a plain-text capture or an HTML page of the brief", path)
+        raise LocbriefError(
+            "empty file; expected a plain-text capture or an HTML page of the brief", path
+        )
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise LocbriefError("UTF-16 text; save the file as UTF-8", path)
     for magic, what in _MAGIC:
         if data.startswith(magic):
-            raise LocbriefError(f"binary file ({what}), not text; save the web page as HTML "
-                                "or copy its text into a UTF-8 .txt file", path)
+            raise LocbriefError(
+                f"binary file ({what}), not text; save the web page as HTML "
+                "or copy its text into a UTF-8 .txt file",
+                path,
+            )
     nul = data.find(b"\x00", 0, 65536)
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
-        raise LocbriefError(f"binary file (NUL byte at byte offset {nul}), not text; save the page "
-                            "as HTML or copy its text into a UTF-8 .txt file", path, line)
+        raise LocbriefError(
+            f"binary file (NUL byte at byte offset {nul}), not text; save the page "
+            "as HTML or copy its text into a UTF-8 .txt file",
+            path,
+            line,
+        )
 
 
 def looks_like_html(path: str, data: bytes) -> bool:
@@ -140,45 +162,59 @@ def decode_html(data: bytes, path: str) -> str:
     head = data[:2048]
     declared = _XML_ENCODING.match(head) or _CHARSET.search(head)
     if data.startswith(codecs.BOM_UTF8) or not declared:
-        return decode_utf8(data, path, "save the file as UTF-8 or declare its encoding "
-                                       "with <meta charset=\"…\">")
+        return decode_utf8(
+            data, path, 'save the file as UTF-8 or declare its encoding with <meta charset="…">'
+        )
     name = declared.group(1).decode("ascii", "replace")
     try:
         codec = codecs.lookup(name).name
     except LookupError:
-        raise LocbriefError(f"unknown encoding “{name}” declared in the page; "
-                            "save it as UTF-8 with <meta charset=\"utf-8\">", path) from None
+        raise LocbriefError(
+            f"unknown encoding “{name}” declared in the page; "
+            'save it as UTF-8 with <meta charset="utf-8">',
+            path,
+        ) from None
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise bad_encoding_error(data, exc, name, path,
-                                 f"save the file as {name}, or as UTF-8 and fix <meta charset>") from None
+        raise bad_encoding_error(
+            data, exc, name, path, f"save the file as {name}, or as UTF-8 and fix <meta charset>"
+        ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def bad_encoding_error(data: bytes, exc: UnicodeDecodeError, expected: str, path: str,
-                       hint: str) -> LocbriefError:
+def bad_encoding_error(
+    data: bytes, exc: UnicodeDecodeError, expected: str, path: str, hint: str
+) -> LocbriefError:
     """Name the first bad byte by line and column, so the user can find it in an editor."""
     pos = exc.start
     line = data.count(b"\n", 0, pos) + 1
     line_start = data.rfind(b"\n", 0, pos) + 1
     column = len(data[line_start:pos].decode("utf-8", "replace")) + 1
     guess = " (it looks like Latin-1/Windows-1252)" if _is_latin1_like(data) else ""
-    return LocbriefError(f"not {expected} (byte 0x{data[pos]:02x} at column {column}, "
-                         f"byte offset {pos}){guess}; {hint}", path, line)
+    return LocbriefError(
+        f"not {expected} (byte 0x{data[pos]:02x} at column {column}, "
+        f"byte offset {pos}){guess}; {hint}",
+        path,
+        line,
+    )
 
 
 def _is_latin1_like(data: bytes) -> bool:
     """Bytes ≥ 0x80 that are mostly lone Western letters suggest a Latin-1 save."""
     high = [b for b in data if b >= 0x80]
-    return bool(high) and sum(0xc0 <= b <= 0xff for b in high) >= len(high) / 2
+    return bool(high) and sum(0xC0 <= b <= 0xFF for b in high) >= len(high) / 2
 
 
 # ---------------------------------------------------------------- ids, slugs, dates
 
 # A list right under such a heading holds the brief's key points (both readers).
-KEY_POINTS_HEADING = re.compile(r"^(key (points|takeaways|findings|judgments|judgements)|"
-                                r"summary|highlights|at a glance)$", re.IGNORECASE)
+KEY_POINTS_HEADING = re.compile(
+    r"^(key (points|takeaways|findings|judgments|judgements)|"
+    r"summary|highlights|at a glance)$",
+    re.IGNORECASE,
+)
+
 
 def slugify(text: str, max_length: int = 50) -> str:
     """ASCII slug for readable ids: "Mexico’s failed war" → "mexicos-failed-war"."""
@@ -222,9 +258,26 @@ class BlockIds:
         return self.unique(f"h-{slug}") if slug else self.next("h")
 
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august",
-     "september", "october", "november", "december"], start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 _MONTHS.update({name[:3]: n for name, n in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 _DATE_MDY = re.compile(r"^([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$")

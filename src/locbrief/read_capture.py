@@ -16,6 +16,7 @@ endnote n from the Endnotes list, so digits that belong to the text ("2024.",
 "18–44.", "$13 billion") are never taken for markers; the copy is removed and
 a NoteRef(n) stays where the marker stood.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -28,16 +29,30 @@ from locbrief.read import KEY_POINTS_HEADING, BlockIds, Warner, parse_date
 
 # Site UI words that are never part of a brief (exact lines).
 CHROME_LINES = {
-    "select page", "download pdf", "download", "top", "back to top", "print", "share",
-    "skip to content", "menu", "search", "jump to section", "in this article",
-    "table of contents", "contents", "on this page",
+    "select page",
+    "download pdf",
+    "download",
+    "top",
+    "back to top",
+    "print",
+    "share",
+    "skip to content",
+    "menu",
+    "search",
+    "jump to section",
+    "in this article",
+    "table of contents",
+    "contents",
+    "on this page",
 }
 TOC_TITLES = {"jump to section", "in this article", "table of contents", "contents", "on this page"}
 BREADCRUMB = re.compile(r"^Home\s*/\s*\S")
 PHOTO = re.compile(r"^(Photo|Image|Headshot|Portrait) of\s+\S")
 FOOTER_START = re.compile(
     r"^(More on\b|More from\b|Related( articles| posts| content| research| reading)?$|Read more$|"
-    r"Recommended( reading)?$|You may also like|Receive\b|Subscribe\b|Sign up\b|©)", re.IGNORECASE)
+    r"Recommended( reading)?$|You may also like|Receive\b|Subscribe\b|Sign up\b|©)",
+    re.IGNORECASE,
+)
 NOTES_HEADING = re.compile(r"^(end ?notes|foot ?notes|notes|references|sources)$", re.IGNORECASE)
 AUTHORS_HEADING = re.compile(r"^(about the )?authors?$|^contributors?$", re.IGNORECASE)
 NUMBERED_ITEM = re.compile(r"^\s*(\d{1,3})[.)]\s+(\S.*)$")
@@ -57,16 +72,18 @@ NOTE_PREFIX_CHARS = 20
 @dataclass
 class Line:
     """One source line: its 1-based number, its text and what it is."""
+
     no: int
     text: str
-    kind: str = "text"   # text | blank | figure | photo
+    kind: str = "text"  # text | blank | figure | photo
 
 
 @dataclass
 class Chunk:
     """Consecutive non-blank lines: one block, or one list, in the capture."""
+
     lines: list[Line]
-    kind: str = "text"   # text | figure | photo
+    kind: str = "text"  # text | figure | photo
 
     @property
     def no(self) -> int:
@@ -85,6 +102,7 @@ class Chunk:
 @dataclass
 class Endnote:
     """Canonical text of one note, from the Endnotes list."""
+
     number: int
     text: str
     line: int
@@ -95,6 +113,7 @@ class Endnote:
 
 
 # ---------------------------------------------------------------- entry point
+
 
 def parse_capture(text: str, source: str, name: str, warn: Warner | None = None) -> Document:
     """Turn a capture's text into a Document (see the module docstring)."""
@@ -112,20 +131,25 @@ class CaptureReader:
         self.meta: dict[str, str] = {}
         self.toc: list[str] = []
         self.title_hint: str | None = None
-        self.finder: NoteFinder          # set once the endnotes are known
+        self.finder: NoteFinder  # set once the endnotes are known
 
     def read(self, name: str) -> Document:
         start, end = self._article_bounds()
         region = self._classify_lines(self.lines[start:end])
         notes, note_span = self._find_endnotes(region)
         self.finder = NoteFinder(notes, self.source, self.warn)
-        chunks = _chunks([Line(l.no, l.text, "notes") if _within(l.no, note_span) else l for l in region])
+        chunks = _chunks(
+            [Line(l.no, l.text, "notes") if _within(l.no, note_span) else l for l in region]
+        )
         body = self._read_header(chunks)
         self._read_body(body, notes, note_span)
         self.finder.finish(self.blocks)
         if not any(b.kind != "endnote" for b in self.blocks):
-            raise LocbriefError("no article text found; the capture holds only site menus "
-                                "and chrome — copy the whole article page", self.source)
+            raise LocbriefError(
+                "no article text found; the capture holds only site menus "
+                "and chrome — copy the whole article page",
+                self.source,
+            )
         return Document(source=self.source, name=name, blocks=self.blocks, meta=self.meta)
 
     # ------------------------------------------------------------ regions
@@ -136,10 +160,14 @@ class CaptureReader:
         start = next((i + 1 for i, t in enumerate(texts) if t.lower() == "select page"), None)
         if start is None:
             start = _leading_menu_end(self.lines)
-        notes_at = max((i for i, t in enumerate(texts) if NOTE_NUMBER_LINE.match(t) or NOTES_HEADING.match(t)),
-                       default=start)
-        footer = next((i for i in range(max(start, notes_at), len(texts))
-                       if _is_footer_line(texts[i])), len(texts))
+        notes_at = max(
+            (i for i, t in enumerate(texts) if NOTE_NUMBER_LINE.match(t) or NOTES_HEADING.match(t)),
+            default=start,
+        )
+        footer = next(
+            (i for i in range(max(start, notes_at), len(texts)) if _is_footer_line(texts[i])),
+            len(texts),
+        )
         return start, footer
 
     def _classify_lines(self, lines: list[Line]) -> list[Line]:
@@ -166,11 +194,24 @@ class CaptureReader:
 
     def _find_endnotes(self, lines: list[Line]) -> tuple[dict[int, Endnote], tuple[int, int]]:
         """The Endnotes list (canonical note texts) and the line span it covers."""
-        heading = max((i for i, l in enumerate(lines) if NOTES_HEADING.match(l.text.strip())), default=None)
-        first = next((i for i, l in enumerate(lines) if l.kind == "text" and NOTE_NUMBER_LINE.match(l.text)
-                      and i + 1 < len(lines) and lines[i + 1].text.startswith(" ")), None)
+        heading = max(
+            (i for i, l in enumerate(lines) if NOTES_HEADING.match(l.text.strip())), default=None
+        )
+        first = next(
+            (
+                i
+                for i, l in enumerate(lines)
+                if l.kind == "text"
+                and NOTE_NUMBER_LINE.match(l.text)
+                and i + 1 < len(lines)
+                and lines[i + 1].text.startswith(" ")
+            ),
+            None,
+        )
         if heading is not None and (first is None or first < heading):
-            first = next((i for i in range(heading + 1, len(lines)) if lines[i].kind == "text"), None)
+            first = next(
+                (i for i in range(heading + 1, len(lines)) if lines[i].kind == "text"), None
+            )
         if first is None:
             return {}, (0, 0)
         notes, last = _parse_note_list(lines, first, self.warn)
@@ -195,7 +236,9 @@ class CaptureReader:
             elif kind == "byline":
                 self._add("byline", "byline", [" ".join(chunk.text.split())], chunk.no)
             elif kind == "title":
-                self._add("title", "title", self.finder.split(chunk.text, chunk.no), chunk.no, level=1)
+                self._add(
+                    "title", "title", self.finder.split(chunk.text, chunk.no), chunk.no, level=1
+                )
             elif kind == "topic":
                 self._add("topic", "topic", [chunk.text], chunk.no)
             elif kind == "dek":
@@ -226,8 +269,14 @@ class CaptureReader:
         toc = {_norm(t) for t in self.toc}
         for i, chunk in enumerate(chunks):
             text = chunk.text
-            if (_norm(text) in toc or not chunk.single or len(text) > 200 or i >= 8
-                    or chunk.kind != "text" or _list_shape(chunk)):
+            if (
+                _norm(text) in toc
+                or not chunk.single
+                or len(text) > 200
+                or i >= 8
+                or chunk.kind != "text"
+                or _list_shape(chunk)
+            ):
                 return i
             if BYLINE.match(text):
                 return i + 1
@@ -240,13 +289,16 @@ class CaptureReader:
             hit = next((c for c in others if _norm(c.text) == _norm(self.title_hint)), None)
             if hit:
                 return hit
-        candidates = [c for c in others
-                      if not (date is not None and c.no < date.no and _topic_shape(c.text))]
+        candidates = [
+            c for c in others if not (date is not None and c.no < date.no and _topic_shape(c.text))
+        ]
         return (candidates or others or [None])[0]
 
     # ------------------------------------------------------------ body
 
-    def _read_body(self, chunks: list[Chunk], notes: dict[int, Endnote], note_span: tuple[int, int]) -> None:
+    def _read_body(
+        self, chunks: list[Chunk], notes: dict[int, Endnote], note_span: tuple[int, int]
+    ) -> None:
         """Headings, lists, captions, paragraphs, endnotes and authors, in reading order."""
         toc = {_norm(t) for t in self.toc}
         numbers = itertools.count(1)
@@ -270,7 +322,12 @@ class CaptureReader:
             elif section == "authors":
                 self._author_field(chunk, author)
             elif nxt is not None and nxt.kind == "figure" and chunk.single:
-                self._add("caption", self.ids.next("cap"), self.finder.split(chunk.text, chunk.no), chunk.no)
+                self._add(
+                    "caption",
+                    self.ids.next("cap"),
+                    self.finder.split(chunk.text, chunk.no),
+                    chunk.no,
+                )
             elif _list_shape(chunk):
                 self._list(chunk, key_points=(section == "key_points"))
             else:
@@ -288,15 +345,28 @@ class CaptureReader:
         text = chunk.text
         if _norm(text) in toc:
             return 2
-        if section == "authors" or (nxt is not None and nxt.kind == "figure") or not _heading_shape(text):
+        if (
+            section == "authors"
+            or (nxt is not None and nxt.kind == "figure")
+            or not _heading_shape(text)
+        ):
             return 0
-        if AUTHORS_HEADING.match(text) or NOTES_HEADING.match(text) or KEY_POINTS_HEADING.match(text):
+        if (
+            AUTHORS_HEADING.match(text)
+            or NOTES_HEADING.match(text)
+            or KEY_POINTS_HEADING.match(text)
+        ):
             return 2
         return 3 if toc else 2
 
     def _heading(self, chunk: Chunk, level: int) -> None:
-        self._add("heading", self.ids.heading(chunk.text), self.finder.split(chunk.text, chunk.no),
-                  chunk.no, level=level)
+        self._add(
+            "heading",
+            self.ids.heading(chunk.text),
+            self.finder.split(chunk.text, chunk.no),
+            chunk.no,
+            level=level,
+        )
 
     def _list(self, chunk: Chunk, key_points: bool) -> None:
         """Numbered or bulleted items; under "Key points" they are key points."""
@@ -310,23 +380,33 @@ class CaptureReader:
     def _paragraph(self, chunk: Chunk) -> None:
         text = chunk.text
         bare_url = chunk.single and bool(URL_ONLY.match(text))
-        self._add("paragraph", self.ids.next("p"), self.finder.split(text, chunk.no), chunk.no,
-                  translate=not bare_url)
+        self._add(
+            "paragraph",
+            self.ids.next("p"),
+            self.finder.split(text, chunk.no),
+            chunk.no,
+            translate=not bare_url,
+        )
 
     def _endnotes(self, notes: dict[int, Endnote]) -> None:
         for n in sorted(notes):
             note = notes[n]
             self._add("endnote", self.ids.unique(f"note-{n}"), [note.text], note.line, number=n)
 
-    def _author_field(self, chunk: Chunk, author: "_AuthorState") -> None:
+    def _author_field(self, chunk: Chunk, author: _AuthorState) -> None:
         """Name, role, organisation of one author (the name may wrap over lines)."""
         text = " ".join(chunk.text.split())
         kind = author.next_kind(text)
         if kind is None:
             self._paragraph(chunk)
             return
-        self._add(kind, f"author-{author.number}-{kind.split('_')[1]}", [text], chunk.no,
-                  translate=(kind == "author_role"))
+        self._add(
+            kind,
+            f"author-{author.number}-{kind.split('_')[1]}",
+            [text],
+            chunk.no,
+            translate=(kind == "author_role"),
+        )
 
     def _add(self, kind: str, block_id: str, content: list[Inline], line: int, **extra) -> None:
         if block_id in {"title", "dek", "date", "topic", "byline"}:
@@ -338,7 +418,7 @@ class _AuthorState:
     """Which field of which author comes next in the Authors section."""
 
     def __init__(self, numbers: Iterator[int]):
-        self.numbers = numbers          # shared by the whole read: author-1, author-2, …
+        self.numbers = numbers  # shared by the whole read: author-1, author-2, …
         self.number, self.fields, self.started = 0, 0, False
 
     def new(self) -> None:
@@ -358,6 +438,7 @@ class _AuthorState:
 
 # ---------------------------------------------------------------- notes
 
+
 class NoteFinder:
     """Finds note markers and their inline copies, confirmed against the endnotes.
 
@@ -370,7 +451,7 @@ class NoteFinder:
         self.notes, self.source, self.warn = notes, source, warn
         self.prefixes = {n: _words_regex(_prefix_words(note.words)) for n, note in notes.items()}
         self.full = {n: _words_regex(note.words) for n, note in notes.items()}
-        self.seen: dict[int, int] = {}     # note number → line of its marker
+        self.seen: dict[int, int] = {}  # note number → line of its marker
         self.last: tuple[int, int] | None = None
 
     def split(self, text: str, line: int) -> list[Inline]:
@@ -390,7 +471,9 @@ class NoteFinder:
         out.append(text[done:])
         return _tidy(out)
 
-    def _marker_at(self, text: str, run_start: int, run_end: int, line: int) -> tuple[int, int, int] | None:
+    def _marker_at(
+        self, text: str, run_start: int, run_end: int, line: int
+    ) -> tuple[int, int, int] | None:
         """(n, marker start, copy end) if some split of this digit run is marker n + copy of note n.
 
         The marker may be the whole run ("2024.1“…") or its tail ("in 20241“…"), never a
@@ -419,16 +502,24 @@ class NoteFinder:
         raise LocbriefError(
             f"inline copy of note {n} does not match endnote {n} (line {note.line}): "
             f"the text has “{_excerpt(src)}” where the endnote has “{_excerpt(exp)}”; "
-            "make the two copies agree", self.source, where)
+            "make the two copies agree",
+            self.source,
+            where,
+        )
 
     def _record(self, n: int, line: int) -> None:
         """Remember the marker; warn about repeats and numbers out of order."""
         if n in self.seen:
-            self.warn(f"note {n} is referenced again (first at line {self.seen[n]}); "
-                      "kept both markers", line)
+            self.warn(
+                f"note {n} is referenced again (first at line {self.seen[n]}); kept both markers",
+                line,
+            )
         elif self.last and n < self.last[0]:
-            self.warn(f"note markers out of order: note {n} comes after note {self.last[0]} "
-                      f"(line {self.last[1]}); kept them as written", line)
+            self.warn(
+                f"note markers out of order: note {n} comes after note {self.last[0]} "
+                f"(line {self.last[1]}); kept them as written",
+                line,
+            )
         self.seen.setdefault(n, line)
         self.last = (n, line)
 
@@ -440,7 +531,10 @@ class NoteFinder:
             self._suspects(block)
         for n, note in sorted(self.notes.items()):
             if n not in self.seen:
-                self.warn(f"endnote {n} is never referenced in the text; kept it in the endnotes", note.line)
+                self.warn(
+                    f"endnote {n} is never referenced in the text; kept it in the endnotes",
+                    note.line,
+                )
 
     def _suspects(self, block: Block) -> None:
         """Numbers glued like markers but left as text: a broken copy or a missing endnote."""
@@ -449,18 +543,24 @@ class NoteFinder:
                 continue
             for m in SUSPECT_MARKER.finditer(piece):
                 n = int(m.group(1))
-                context = piece[max(0, m.start() - 20):m.end() + 20].strip()
+                context = piece[max(0, m.start() - 20) : m.end() + 20].strip()
                 if n in self.notes and n not in self.seen:
                     raise LocbriefError(
                         f"“…{context}…” looks like the marker of note {n}, but the text after it "
                         f"does not match endnote {n} (line {self.notes[n].line}); make the two copies agree",
-                        self.source, block.line)
+                        self.source,
+                        block.line,
+                    )
                 if n not in self.notes and self.notes:
-                    self.warn(f"“…{context}…” looks like a note marker {n}, but there is no endnote {n}; "
-                              "left it as text", block.line)
+                    self.warn(
+                        f"“…{context}…” looks like a note marker {n}, but there is no endnote {n}; "
+                        "left it as text",
+                        block.line,
+                    )
 
 
 # ---------------------------------------------------------------- helpers
+
 
 def _leading_menu_end(lines: list[Line]) -> int:
     """Without "Select Page": skip a site name plus the bullet menu that opens the page."""
@@ -476,7 +576,9 @@ def _leading_menu_end(lines: list[Line]) -> int:
 
 def _is_footer_line(text: str) -> bool:
     """Start of related articles, newsletter box or footer: a short UI line."""
-    return bool(text) and len(text) < 80 and not text.endswith(".") and bool(FOOTER_START.match(text))
+    return (
+        bool(text) and len(text) < 80 and not text.endswith(".") and bool(FOOTER_START.match(text))
+    )
 
 
 def _chunks(lines: list[Line]) -> list[Chunk]:
@@ -518,7 +620,9 @@ def _parse_note_list(lines: list[Line], first: int, warn: Warner) -> tuple[dict[
         if m := NOTE_NUMBER_LINE.match(line.text):
             current = _next_note(notes, current, warn, int(m.group(1)), None, line.no)
         elif m := NOTE_INLINE_LINE.match(line.text):
-            current = _next_note(notes, current, warn, int(m.group(1) or m.group(2)), m.group(3), line.no)
+            current = _next_note(
+                notes, current, warn, int(m.group(1) or m.group(2)), m.group(3), line.no
+            )
         elif current is not None and line.text.startswith(" "):
             current.add(line)
         else:
@@ -532,18 +636,25 @@ def _parse_note_list(lines: list[Line], first: int, warn: Warner) -> tuple[dict[
 @dataclass
 class _PendingNote:
     """An endnote being collected line by line."""
+
     number: int
     line: int
     parts: list[str] = field(default_factory=list)
 
     def add(self, line: Line) -> None:
         if not self.parts:
-            self.line = line.no       # the note's text starts here
+            self.line = line.no  # the note's text starts here
         self.parts.append(line.text.strip())
 
 
-def _next_note(notes: dict[int, Endnote], current: _PendingNote | None, warn: Warner,
-               number: int, text: str | None, line: int) -> _PendingNote:
+def _next_note(
+    notes: dict[int, Endnote],
+    current: _PendingNote | None,
+    warn: Warner,
+    number: int,
+    text: str | None,
+    line: int,
+) -> _PendingNote:
     """Store the note being collected and start note ``number``."""
     if current:
         _store_note(notes, current, warn)
@@ -555,8 +666,10 @@ def _next_note(notes: dict[int, Endnote], current: _PendingNote | None, warn: Wa
 
 def _note_list_goes_on(lines: list[Line], i: int) -> bool:
     """After a blank line, the list continues only if the next text line is another note."""
-    nxt = next((l for l in lines[i + 1:] if l.kind == "text"), None)
-    return nxt is not None and bool(NOTE_NUMBER_LINE.match(nxt.text) or NOTE_INLINE_LINE.match(nxt.text))
+    nxt = next((l for l in lines[i + 1 :] if l.kind == "text"), None)
+    return nxt is not None and bool(
+        NOTE_NUMBER_LINE.match(nxt.text) or NOTE_INLINE_LINE.match(nxt.text)
+    )
 
 
 def _store_note(notes: dict[int, Endnote], pending: _PendingNote, warn: Warner) -> None:
@@ -566,8 +679,11 @@ def _store_note(notes: dict[int, Endnote], pending: _PendingNote, warn: Warner) 
         warn(f"endnote {number} has no text; skipped it", line)
         return
     if number in notes:
-        warn(f"endnote {number} appears twice in the endnotes list (lines {notes[number].line} "
-             f"and {line}); kept the first", line)
+        warn(
+            f"endnote {number} appears twice in the endnotes list (lines {notes[number].line} "
+            f"and {line}); kept the first",
+            line,
+        )
         return
     if notes and number != max(notes) + 1:
         warn(f"endnotes list out of order: note {number} follows note {max(notes)}", line)
@@ -577,8 +693,11 @@ def _store_note(notes: dict[int, Endnote], pending: _PendingNote, warn: Warner) 
 def _list_shape(chunk: Chunk) -> bool:
     """True when a chunk is a list: its first line is an indented "1." or "•" item."""
     first = chunk.lines[0].text
-    return chunk.kind == "text" and first.startswith(" ") and bool(
-        NUMBERED_ITEM.match(first) or BULLET_ITEM.match(first))
+    return (
+        chunk.kind == "text"
+        and first.startswith(" ")
+        and bool(NUMBERED_ITEM.match(first) or BULLET_ITEM.match(first))
+    )
 
 
 def _list_items(chunk: Chunk) -> list[tuple[int, int | None, str]]:
@@ -603,15 +722,24 @@ def _item_text(text: str) -> str:
 def _topic_shape(text: str) -> bool:
     """A comma list of short subject names ("Americas, Air power, Counterterrorism")."""
     items = [item.strip() for item in text.split(",")]
-    return (not text.endswith(FINAL_PUNCT) and all(0 < len(item.split()) <= 4 for item in items)
-            and all(item[0].isupper() for item in items))
+    return (
+        not text.endswith(FINAL_PUNCT)
+        and all(0 < len(item.split()) <= 4 for item in items)
+        and all(item[0].isupper() for item in items)
+    )
 
 
 def _heading_shape(text: str) -> bool:
     """Short line without final punctuation, starting like a title: a heading."""
     words = text.split()
-    return (0 < len(words) <= 14 and len(text) <= 100 and not text.endswith(FINAL_PUNCT)
-            and not URL_ONLY.match(text) and not text[0].islower() and not text.startswith(" "))
+    return (
+        0 < len(words) <= 14
+        and len(text) <= 100
+        and not text.endswith(FINAL_PUNCT)
+        and not URL_ONLY.match(text)
+        and not text[0].islower()
+        and not text.startswith(" ")
+    )
 
 
 def _section_of(heading: str) -> str:
@@ -635,7 +763,7 @@ def _prefix_words(words: list[str]) -> list[str]:
     out, total = [], 0
     for word in words:
         if total + len(word) >= NOTE_PREFIX_CHARS:
-            out.append(word[:max(1, NOTE_PREFIX_CHARS - total)])
+            out.append(word[: max(1, NOTE_PREFIX_CHARS - total)])
             break
         out.append(word)
         total += len(word) + 1
@@ -661,7 +789,7 @@ def _first_difference(text: str, expected: str) -> tuple[str, str]:
             break
         i += 1
         j += 1
-    while i > 0 and j > 0 and not expected[j - 1].isspace():   # back to the word's start
+    while i > 0 and j > 0 and not expected[j - 1].isspace():  # back to the word's start
         i, j = i - 1, j - 1
     return text[i:], expected[j:]
 

@@ -12,6 +12,7 @@ Span; note references (``<sup><a href="#fn1">``, ``role="doc-noteref"``,
 ``section.footnotes``, an ``ol`` of ``li id="fn…"``) become endnote blocks
 with their back-links ("↩") removed.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,34 +24,136 @@ from locbrief.model import Block, Document, Inline, LocbriefError, NoteRef, Span
 from locbrief.read import KEY_POINTS_HEADING, BlockIds, Warner, parse_date
 
 # Inline tags kept as Span, and the attributes kept on them (never class/style/on*).
-INLINE_TAGS = {"em", "strong", "b", "i", "a", "abbr", "br", "sub", "sup", "code", "q", "cite",
-               "small", "mark", "s", "u", "dfn", "kbd", "var", "samp", "time", "img"}
+INLINE_TAGS = {
+    "em",
+    "strong",
+    "b",
+    "i",
+    "a",
+    "abbr",
+    "br",
+    "sub",
+    "sup",
+    "code",
+    "q",
+    "cite",
+    "small",
+    "mark",
+    "s",
+    "u",
+    "dfn",
+    "kbd",
+    "var",
+    "samp",
+    "time",
+    "img",
+}
 KEPT_ATTRS = {"href", "title", "lang", "datetime", "src", "alt", "cite"}
-BLOCK_TAGS = {"p", "div", "section", "article", "main", "header", "footer", "aside", "nav",
-              "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote",
-              "figure", "figcaption", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption",
-              "hr", "pre", "address", "details", "summary", "hgroup", "center", "fieldset", "form"}
-NEVER_TEXT = {"head", "script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
-              "canvas", "form", "button", "input", "select", "textarea", "nav", "link", "meta",
-              "dialog", "video", "audio", "source", "map"}
+BLOCK_TAGS = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "aside",
+    "nav",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "hr",
+    "pre",
+    "address",
+    "details",
+    "summary",
+    "hgroup",
+    "center",
+    "fieldset",
+    "form",
+}
+NEVER_TEXT = {
+    "head",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "canvas",
+    "form",
+    "button",
+    "input",
+    "select",
+    "textarea",
+    "nav",
+    "link",
+    "meta",
+    "dialog",
+    "video",
+    "audio",
+    "source",
+    "map",
+}
 CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "menu"}
 CHROME_TOKEN = re.compile(
     r"^(share|sharing|sharedaddy|social|related|jp-relatedposts|newsletter|subscribe|breadcrumbs?|"
     r"comments?|comment-respond|sidebar|widget|widget-area|skip-link|menu|site-header|site-footer|"
     r"masthead|cookie|advert|ads?|post-navigation|nav-links|navigation|pagination|print-link|"
-    r"screen-reader-text|entry-footer|author-box|tags?-links)([-_].*)?$", re.IGNORECASE)
+    r"screen-reader-text|entry-footer|author-box|tags?-links)([-_].*)?$",
+    re.IGNORECASE,
+)
 NOTE_ID = re.compile(r"(?:fn|footnote|note|endnote|en)\D{0,3}?(\d+)$", re.IGNORECASE)
-MARKER_TEXT = re.compile(r"[\[(]?\d{1,3}[\])]?")     # "7", "[7]", "(7)": how a marker reads
-NOTES_CONTAINER_CLASS = re.compile(r"^(footnotes|endnotes|wp-block-footnotes|notes)$", re.IGNORECASE)
+MARKER_TEXT = re.compile(r"[\[(]?\d{1,3}[\])]?")  # "7", "[7]", "(7)": how a marker reads
+NOTES_CONTAINER_CLASS = re.compile(
+    r"^(footnotes|endnotes|wp-block-footnotes|notes)$", re.IGNORECASE
+)
 BACKLINK_TEXT = {"↩", "↩︎", "^", "↑", "⏎", "[return]", "back"}
 HINT_CLASSES = (
-    ("date", re.compile(r"^(date|entry-date|published|posted-on|pubdate|post-date|dateline|"
-                        r"wp-block-post-date)$", re.I)),
-    ("byline", re.compile(r"^(byline|author|authors|entry-author|post-author|wp-block-post-author(-name)?)$",
-                          re.I)),
+    (
+        "date",
+        re.compile(
+            r"^(date|entry-date|published|posted-on|pubdate|post-date|dateline|"
+            r"wp-block-post-date)$",
+            re.I,
+        ),
+    ),
+    (
+        "byline",
+        re.compile(
+            r"^(byline|author|authors|entry-author|post-author|wp-block-post-author(-name)?)$", re.I
+        ),
+    ),
     ("dek", re.compile(r"^(dek|deck|subtitle|standfirst|subhead|strapline|entry-subtitle)$", re.I)),
-    ("topic", re.compile(r"^(topic|topics|kicker|eyebrow|cat-links|categories|category|wp-block-post-terms)$",
-                         re.I)),
+    (
+        "topic",
+        re.compile(
+            r"^(topic|topics|kicker|eyebrow|cat-links|categories|category|wp-block-post-terms)$",
+            re.I,
+        ),
+    ),
 )
 SINGLETONS = {"title", "dek", "date", "topic", "byline"}
 _SPACE = re.compile(r"[ \t\n\r\f]+")
@@ -69,16 +172,18 @@ class HtmlReader:
         self.ids = BlockIds()
         self.blocks: list[Block] = []
         self.meta: dict[str, str] = {}
-        self.note_ids: dict[str, int] = {}      # element id of an endnote → its number
+        self.note_ids: dict[str, int] = {}  # element id of an endnote → its number
         self.note_items: dict[int, lxml.html.HtmlElement] = {}
         self.note_containers: list = []
-        self.refs: dict[int, int] = {}          # note number → line of its first marker
-        self.emitted: set[int] = set()          # id() of note containers already read
+        self.refs: dict[int, int] = {}  # note number → line of its first marker
+        self.emitted: set[int] = set()  # id() of note containers already read
         self.table_count = 0
 
     def read(self, text: str, name: str) -> Document:
         root = self._parse(text)
-        lang = (root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "en").strip()
+        lang = (
+            root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "en"
+        ).strip()
         self._read_head(root)
         self._find_endnotes(root)
         article = self._article(root)
@@ -88,11 +193,21 @@ class HtmlReader:
         self._walk(article)
         self._endnotes_outside()
         self._check_notes()
-        if not any(plain_text(b.content).strip() for b in self.blocks if b.kind != "meta_description"):
-            raise LocbriefError("no article text found; the page has no headings or paragraphs in its "
-                                "<article>, <main> or <body> — save the article page itself", self.source)
-        return Document(source=self.source, name=name, blocks=self.blocks, lang=lang.split("-")[0] or "en",
-                        meta=self.meta)
+        if not any(
+            plain_text(b.content).strip() for b in self.blocks if b.kind != "meta_description"
+        ):
+            raise LocbriefError(
+                "no article text found; the page has no headings or paragraphs in its "
+                "<article>, <main> or <body> — save the article page itself",
+                self.source,
+            )
+        return Document(
+            source=self.source,
+            name=name,
+            blocks=self.blocks,
+            lang=lang.split("-")[0] or "en",
+            meta=self.meta,
+        )
 
     # ------------------------------------------------------------ tree
 
@@ -102,7 +217,9 @@ class HtmlReader:
         try:
             root = lxml.html.document_fromstring(text)
         except (lxml.etree.ParserError, ValueError):
-            raise LocbriefError("no article text found; the file holds no HTML elements", self.source) from None
+            raise LocbriefError(
+                "no article text found; the file holds no HTML elements", self.source
+            ) from None
         for node in root.xpath("//comment() | //processing-instruction()"):
             _remove_keep_tail(node)
         return root
@@ -110,10 +227,16 @@ class HtmlReader:
     def _read_head(self, root) -> None:
         """<meta name="description"> becomes a block (readers see it in search results);
         the publication date goes to meta["date"]."""
-        for meta in root.xpath("//meta[translate(@name,'DESCRIPTION','description')='description']")[:1]:
+        for meta in root.xpath(
+            "//meta[translate(@name,'DESCRIPTION','description')='description']"
+        )[:1]:
             if (meta.get("content") or "").strip():
-                self._add("meta_description", "meta-description", [" ".join(meta.get("content").split())],
-                          meta.sourceline or 0)
+                self._add(
+                    "meta_description",
+                    "meta-description",
+                    [" ".join(meta.get("content").split())],
+                    meta.sourceline or 0,
+                )
         published = root.xpath("//meta[@property='article:published_time']/@content")
         if published and parse_date(published[0][:10]):
             self.meta["date"] = parse_date(published[0][:10]) or ""
@@ -131,8 +254,11 @@ class HtmlReader:
             return main[0]
         body = root.find("body")
         if body is None:
-            raise LocbriefError("no article text found; the page has no <body> — save the article page "
-                                "itself, not only its head", self.source)
+            raise LocbriefError(
+                "no article text found; the page has no <body> — save the article page "
+                "itself, not only its head",
+                self.source,
+            )
         return body
 
     def _drop_chrome(self, article) -> None:
@@ -184,7 +310,9 @@ class HtmlReader:
         m = NOTE_ID.search(note_id)
         number = int(m.group(1)) if m else position
         if number in self.note_items:
-            self.warn(f"endnote {number} appears twice in the endnotes; kept the first", item.sourceline)
+            self.warn(
+                f"endnote {number} appears twice in the endnotes; kept the first", item.sourceline
+            )
             return
         self.note_items[number] = item
         if note_id:
@@ -210,16 +338,23 @@ class HtmlReader:
         target = href[1:] if href.startswith("#") else ""
         if not target:
             return None
-        marked = (link.get("role") == "doc-noteref" or "footnote-ref" in _classes(link) | _classes(el)
-                  or el.tag == "sup" or link.find("sup") is not None)
+        marked = (
+            link.get("role") == "doc-noteref"
+            or "footnote-ref" in _classes(link) | _classes(el)
+            or el.tag == "sup"
+            or link.find("sup") is not None
+        )
         text = link.text_content().strip()
         if target in self.note_ids and (marked or MARKER_TEXT.fullmatch(text)):
             return self.note_ids[target]
         digits = re.sub(r"\D", "", text)
         if marked and NOTE_ID.search(target) and digits:
             number = int(digits)
-            self.warn(f"note marker {number} points to #{target}, which is not in the endnotes; "
-                      "kept the marker", el.sourceline)
+            self.warn(
+                f"note marker {number} points to #{target}, which is not in the endnotes; "
+                "kept the marker",
+                el.sourceline,
+            )
             return number
         return None
 
@@ -241,15 +376,22 @@ class HtmlReader:
             if not _is_ancestor(container, item) or f"note-{number}" in self.ids.used:
                 continue
             content = self._inline(item, drop_backlinks=True)
-            self._add("endnote", self.ids.unique(f"note-{number}"), content, item.sourceline or 0,
-                      number=number)
+            self._add(
+                "endnote",
+                self.ids.unique(f"note-{number}"),
+                content,
+                item.sourceline or 0,
+                number=number,
+            )
 
     def _check_notes(self) -> None:
         """Warn about endnotes never referenced (kept) — silently unreferenced notes hide mistakes."""
         for number, item in sorted(self.note_items.items()):
             if number not in self.refs:
-                self.warn(f"endnote {number} is never referenced in the text; kept it in the endnotes",
-                          item.sourceline)
+                self.warn(
+                    f"endnote {number} is never referenced in the text; kept it in the endnotes",
+                    item.sourceline,
+                )
 
     # ------------------------------------------------------------ blocks
 
@@ -335,10 +477,19 @@ class HtmlReader:
         for li in el.iterchildren("li"):
             content = self._inline(li, skip=("ul", "ol"))
             if _has_words(content) and key_points:
-                self._add("key_point", self.ids.next("kp"), content, li.sourceline or 0, number=number)
+                self._add(
+                    "key_point", self.ids.next("kp"), content, li.sourceline or 0, number=number
+                )
             elif _has_words(content):
-                self._add("list_item", self.ids.next("li"), content, li.sourceline or 0, level=level,
-                          number=number if el.tag == "ol" else None, attrs={"list": el.tag})
+                self._add(
+                    "list_item",
+                    self.ids.next("li"),
+                    content,
+                    li.sourceline or 0,
+                    level=level,
+                    number=number if el.tag == "ol" else None,
+                    attrs={"list": el.tag},
+                )
             number += 1
             for sub in li.iter("ul", "ol"):
                 if sub.getparent() is not None and _nearest_list_item(sub) is li:
@@ -346,8 +497,11 @@ class HtmlReader:
 
     def _after_key_points_heading(self) -> bool:
         last = self.blocks[-1] if self.blocks else None
-        return (last is not None and last.kind == "heading"
-                and bool(KEY_POINTS_HEADING.match(plain_text(last.content).strip())))
+        return (
+            last is not None
+            and last.kind == "heading"
+            and bool(KEY_POINTS_HEADING.match(plain_text(last.content).strip()))
+        )
 
     def _quote(self, el) -> None:
         """A blockquote: one quote block per paragraph; a loose <cite> or attribution is its own."""
@@ -360,17 +514,23 @@ class HtmlReader:
     def _figure(self, el) -> None:
         """Images (alt and src in attrs) with the figcaption as caption; tables and quotes inside read as such."""
         caption = el.find(".//figcaption")
-        images = [img for img in el.iter("img") if caption is None or not _is_ancestor(caption, img)]
+        images = [
+            img for img in el.iter("img") if caption is None or not _is_ancestor(caption, img)
+        ]
         for child in el:
-            if not isinstance(child.tag, str) or child is caption or child.tag in ("img", "picture"):
+            if (
+                not isinstance(child.tag, str)
+                or child is caption
+                or child.tag in ("img", "picture")
+            ):
                 continue
             if child.find(".//img") is not None and not child.text_content().strip():
-                continue                     # an image wrapper (<a>, <div>) with no words of its own
+                continue  # an image wrapper (<a>, <div>) with no words of its own
             if _is_block(child):
                 self._block(child)
         content = self._inline(caption) if caption is not None else []
         line = (caption if caption is not None else el).sourceline
-        for extra in images[1:]:            # a gallery: every described image keeps its alt
+        for extra in images[1:]:  # a gallery: every described image keeps its alt
             self._image(extra, [], extra.sourceline)
         self._image(images[0] if images else None, content, line)
 
@@ -388,8 +548,13 @@ class HtmlReader:
         t = self.table_count
         caption = el.find("caption")
         if caption is not None:
-            self._add("caption", self.ids.next("cap"), self._inline(caption), caption.sourceline or 0,
-                      attrs={"table": str(t)})
+            self._add(
+                "caption",
+                self.ids.next("cap"),
+                self._inline(caption),
+                caption.sourceline or 0,
+                attrs={"table": str(t)},
+            )
         for r, row in enumerate(el.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"), start=1):
             for c, cell in enumerate(row.xpath("./td | ./th"), start=1):
                 attrs = {"table": str(t), "row": str(r), "col": str(c)}
@@ -399,8 +564,14 @@ class HtmlReader:
                     if cell.get(span):
                         attrs[span] = cell.get(span)
                 content = self._inline(cell)
-                self._add("table_cell", self.ids.unique(f"table-{t}-r{r}-c{c}"), content, cell.sourceline or 0,
-                          translate=bool(plain_text(content).strip()), attrs=attrs)
+                self._add(
+                    "table_cell",
+                    self.ids.unique(f"table-{t}-r{r}-c{c}"),
+                    content,
+                    cell.sourceline or 0,
+                    translate=bool(plain_text(content).strip()),
+                    attrs=attrs,
+                )
 
     # ------------------------------------------------------------ inline
 
@@ -414,8 +585,13 @@ class HtmlReader:
                 nodes_with_tails.append(node.tail)
         return self._inline_nodes(nodes_with_tails, skip, drop_backlinks, top=True)
 
-    def _inline_nodes(self, nodes: list, skip: tuple[str, ...] = (), drop_backlinks: bool = False,
-                      top: bool = True) -> list[Inline]:
+    def _inline_nodes(
+        self,
+        nodes: list,
+        skip: tuple[str, ...] = (),
+        drop_backlinks: bool = False,
+        top: bool = True,
+    ) -> list[Inline]:
         out: list[Inline] = []
         for node in nodes:
             if isinstance(node, str):
@@ -435,7 +611,9 @@ class HtmlReader:
         if number is not None:
             self.refs.setdefault(number, el.sourceline or 0)
             if number not in self.note_items:
-                self.warn(f"note marker {number} has no endnote {number}; kept the marker", el.sourceline)
+                self.warn(
+                    f"note marker {number} has no endnote {number}; kept the marker", el.sourceline
+                )
             return [NoteRef(number)]
         children = self._children(el, skip, drop_backlinks)
         if tag == "br":
@@ -446,9 +624,11 @@ class HtmlReader:
         if tag in INLINE_TAGS:
             return [Span(tag, _kept_attrs(el), children)]
         if el.get("title"):
-            return [Span(tag if tag not in BLOCK_TAGS else "span", {"title": el.get("title")}, children)]
+            return [
+                Span(tag if tag not in BLOCK_TAGS else "span", {"title": el.get("title")}, children)
+            ]
         if _is_block(el):
-            return [" ", *children, " "]   # a p inside an li or td: keep words apart
+            return [" ", *children, " "]  # a p inside an li or td: keep words apart
         return children
 
     def _children(self, el, skip, drop_backlinks) -> list[Inline]:
@@ -468,6 +648,7 @@ class HtmlReader:
 
 # ---------------------------------------------------------------- tree helpers
 
+
 def _has_words(content: list[Inline]) -> bool:
     """Worth a block: some text, or at least a note marker."""
     return bool(plain_text(content).strip()) or any(isinstance(i, NoteRef) for i in content)
@@ -479,7 +660,9 @@ def _hidden(el) -> bool:
     Not aria-hidden: Pandoc marks visible figcaptions aria-hidden="true" (the
     alt already says it to screen readers), and sighted readers still see them.
     """
-    return el.get("hidden") is not None or "display:none" in (el.get("style") or "").replace(" ", "")
+    return el.get("hidden") is not None or "display:none" in (el.get("style") or "").replace(
+        " ", ""
+    )
 
 
 def _groups(el) -> list:
@@ -527,8 +710,9 @@ def _is_chrome(el, article) -> bool:
         return True
     if el.tag == "footer" and el.getparent() is not None and el.getparent().tag != "blockquote":
         return True
-    if el.tag == "header" and (el.find(".//nav") is not None or el.find(".//h1") is None
-                               and article.tag == "body"):
+    if el.tag == "header" and (
+        el.find(".//nav") is not None or el.find(".//h1") is None and article.tag == "body"
+    ):
         return True
     tokens = _classes(el) | ({el.get("id")} if el.get("id") else set())
     return any(CHROME_TOKEN.match(t) for t in tokens)
@@ -539,7 +723,8 @@ def _is_notes_container(el) -> bool:
     if el.get("role") in ("doc-endnotes", "doc-footnotes"):
         return True
     if el.tag in ("section", "div", "aside", "footer", "ol") and any(
-            NOTES_CONTAINER_CLASS.match(c) for c in _classes(el) | {el.get("id") or ""}):
+        NOTES_CONTAINER_CLASS.match(c) for c in _classes(el) | {el.get("id") or ""}
+    ):
         return el.find(".//li") is not None or el.xpath(".//*[@role='doc-endnote']") != []
     if el.tag == "ol":
         items = list(el.iterchildren("li"))
@@ -562,10 +747,19 @@ def _is_backlink(el) -> bool:
         return False
     href = el.get("href") or ""
     text = el.text_content().strip()
-    return (el.get("role") == "doc-backlink"
-            or bool(_classes(el) & {"footnote-back", "footnote-backref", "fn-back", "backlink", "reversefootnote"})
-            or text in BACKLINK_TEXT
-            or (href.startswith("#") and re.search(r"(fnref|ref|backref)", href) is not None and len(text) <= 3))
+    return (
+        el.get("role") == "doc-backlink"
+        or bool(
+            _classes(el)
+            & {"footnote-back", "footnote-backref", "fn-back", "backlink", "reversefootnote"}
+        )
+        or text in BACKLINK_TEXT
+        or (
+            href.startswith("#")
+            and re.search(r"(fnref|ref|backref)", href) is not None
+            and len(text) <= 3
+        )
+    )
 
 
 def _only_link(el):
@@ -625,8 +819,12 @@ def _hinted_kind(el) -> str | None:
         if any(pattern.match(t) for t in tokens):
             return kind
     children = [c for c in el if isinstance(c.tag, str)]
-    if len(children) == 1 and children[0].tag == "time" and not (el.text or "").strip() \
-            and not (children[0].tail or "").strip():
+    if (
+        len(children) == 1
+        and children[0].tag == "time"
+        and not (el.text or "").strip()
+        and not (children[0].tail or "").strip()
+    ):
         return "date"
     return None
 
@@ -666,7 +864,7 @@ def _collapse(content: list[Inline], state: dict) -> list[Inline]:
                     out[-1] = out[-1].rstrip(" ")
                 state["space"] = True
             children = _collapse(item.children, state)
-            if children or item.tag in ("br", "img"):   # empty <a id="…"></a> anchors go
+            if children or item.tag in ("br", "img"):  # empty <a id="…"></a> anchors go
                 out.append(Span(item.tag, item.attrs, children))
         else:
             state["space"] = False

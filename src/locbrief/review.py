@@ -7,6 +7,7 @@ unit's place in the localized page (``<brief>.html#<block anchor>``, beside
 this page in ``out/<lang>/``). One self-contained HTML file; no script: a
 checkbox hides what needs no look, through CSS alone.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -23,14 +24,25 @@ from .segment import DecodeError, decode
 from .termbase import Termbase
 
 #: Kinds whose page element carries ``id=block.id`` (see build.py's ``_block_node``).
-ANCHORED_KINDS = {"heading", "key_point", "list_item", "paragraph", "topic", "dek", "byline",
-                  "author_name", "author_role", "author_org"}
+ANCHORED_KINDS = {
+    "heading",
+    "key_point",
+    "list_item",
+    "paragraph",
+    "topic",
+    "dek",
+    "byline",
+    "author_name",
+    "author_role",
+    "author_org",
+}
 STATUS_ORDER = ("untranslated", "machine", "fuzzy", "reviewed")
 
 
 @dataclass(frozen=True)
 class ReviewRow:
     """One unit as the reviewer sees it."""
+
     unit: Unit
     translation: str
     status: str
@@ -49,8 +61,9 @@ def block_anchor(block: Block) -> str | None:
     return block.id if block.kind in ANCHORED_KINDS else None
 
 
-def review_rows(doc: Document, units: list[Unit], po: polib.POFile, status_of,
-                findings: list[Finding]) -> list[ReviewRow]:
+def review_rows(
+    doc: Document, units: list[Unit], po: polib.POFile, status_of, findings: list[Finding]
+) -> list[ReviewRow]:
     """The rows in document order; ``status_of(entry)`` is catalog.status with the language's memory."""
     entries = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
     blocks = {b.id: b for b in doc.blocks}
@@ -63,8 +76,15 @@ def review_rows(doc: Document, units: list[Unit], po: polib.POFile, status_of,
         text = entry.msgstr if entry is not None else ""
         state = status_of(entry) if entry is not None else "untranslated"
         block = blocks.get(unit.block)
-        rows.append(ReviewRow(unit, text, state, tuple(by_msgid.get(unit.msgid, ())),
-                              block_anchor(block) if block else None))
+        rows.append(
+            ReviewRow(
+                unit,
+                text,
+                state,
+                tuple(by_msgid.get(unit.msgid, ())),
+                block_anchor(block) if block else None,
+            )
+        )
     return rows
 
 
@@ -74,33 +94,66 @@ def render_review(doc: Document, rows: list[ReviewRow], lang: str, termbase: Ter
     statuses = Counter(r.status for r in rows)
     errors = sum(f.severity == "error" for r in rows for f in r.findings)
     warnings = sum(f.severity == "warning" for r in rows for f in r.findings)
-    summary = E.P(f"{len(rows)} units — "
-                  + ", ".join(f"{statuses[s]} {s}" for s in STATUS_ORDER if statuses[s])
-                  + f"; QA: {errors} errors, {warnings} warnings. ",
-                  E.A("Open the page", href=f"{doc.name}.html"), " · ",
-                  E.A("QA report", href=f"{doc.name}.qa.html"))
-    toggle = E.P(E.LABEL(E.INPUT(type="checkbox", id="open"),
-                         " show only units that need a look (not reviewed, or with QA findings)"))
-    header = E.TR(E.TH("#"), E.TH("unit"), E.TH(f"source ({doc.lang})"), E.TH(f"translation ({lang})"),
-                  E.TH("status"), E.TH("QA"), E.TH("terms"))
+    summary = E.P(
+        f"{len(rows)} units — "
+        + ", ".join(f"{statuses[s]} {s}" for s in STATUS_ORDER if statuses[s])
+        + f"; QA: {errors} errors, {warnings} warnings. ",
+        E.A("Open the page", href=f"{doc.name}.html"),
+        " · ",
+        E.A("QA report", href=f"{doc.name}.qa.html"),
+    )
+    toggle = E.P(
+        E.LABEL(
+            E.INPUT(type="checkbox", id="open"),
+            " show only units that need a look (not reviewed, or with QA findings)",
+        )
+    )
+    header = E.TR(
+        E.TH("#"),
+        E.TH("unit"),
+        E.TH(f"source ({doc.lang})"),
+        E.TH(f"translation ({lang})"),
+        E.TH("status"),
+        E.TH("QA"),
+        E.TH("terms"),
+    )
     table = E.TABLE(header, *[_row(i, row, doc, lang, termbase) for i, row in enumerate(rows, 1)])
-    page = E.HTML(E.HEAD(E.META(charset="utf-8"), E.TITLE(title), E.STYLE(REVIEW_STYLE)),
-                  E.BODY(E.H1(title), summary, toggle, table), lang="en")
-    return "<!DOCTYPE html>\n" + etree.tostring(page, encoding="unicode", method="html", pretty_print=True)
+    page = E.HTML(
+        E.HEAD(E.META(charset="utf-8"), E.TITLE(title), E.STYLE(REVIEW_STYLE)),
+        E.BODY(E.H1(title), summary, toggle, table),
+        lang="en",
+    )
+    return "<!DOCTYPE html>\n" + etree.tostring(
+        page, encoding="unicode", method="html", pretty_print=True
+    )
 
 
 def _row(number: int, row: ReviewRow, doc: Document, lang: str, termbase: Termbase):
     unit = row.unit
-    where = E.A(unit.block, href=f"{doc.name}.html#{row.anchor}") if row.anchor else E.SPAN(unit.block)
-    qa = E.UL(*[E.LI(f"{f.severity}: [{f.check}] {f.message}", **{"class": f.severity}) for f in row.findings])
+    where = (
+        E.A(unit.block, href=f"{doc.name}.html#{row.anchor}") if row.anchor else E.SPAN(unit.block)
+    )
+    qa = E.UL(
+        *[
+            E.LI(f"{f.severity}: [{f.check}] {f.message}", **{"class": f.severity})
+            for f in row.findings
+        ]
+    )
     terms = E.UL(*[E.LI(hit.comment().removeprefix("term: ")) for hit in termbase.hits(unit.msgid)])
     classes = f"{row.status} {'open' if row.needs_look else 'done'}"
     if any(f.severity == "error" for f in row.findings):
         classes += " has-error"
-    return E.TR(E.TD(str(number)), E.TD(where, E.BR(), E.SMALL(unit.kind.replace("_", " "))),
-                E.TD(*_rendered(unit, unit.msgid), lang=doc.lang.replace("_", "-")),
-                E.TD(*_rendered(unit, row.translation), lang=lang.replace("_", "-")),
-                E.TD(row.status), E.TD(qa), E.TD(terms), id=f"u{number}", **{"class": classes})
+    return E.TR(
+        E.TD(str(number)),
+        E.TD(where, E.BR(), E.SMALL(unit.kind.replace("_", " "))),
+        E.TD(*_rendered(unit, unit.msgid), lang=doc.lang.replace("_", "-")),
+        E.TD(*_rendered(unit, row.translation), lang=lang.replace("_", "-")),
+        E.TD(row.status),
+        E.TD(qa),
+        E.TD(terms),
+        id=f"u{number}",
+        **{"class": classes},
+    )
 
 
 def _rendered(unit: Unit, text: str) -> list:
@@ -110,7 +163,11 @@ def _rendered(unit: Unit, text: str) -> list:
     try:
         return _nodes(decode(unit, text))
     except DecodeError as exc:
-        return [E.CODE(text), E.BR(), E.SMALL(f"does not fit the source: {exc}", **{"class": "error"})]
+        return [
+            E.CODE(text),
+            E.BR(),
+            E.SMALL(f"does not fit the source: {exc}", **{"class": "error"}),
+        ]
 
 
 def _nodes(items: list[Inline]) -> list:
@@ -126,7 +183,11 @@ def _nodes(items: list[Inline]) -> list:
 
 
 def _span(span: Span):
-    tag = span.tag if span.tag in ("em", "strong", "b", "i", "sub", "sup", "code", "q", "cite", "abbr") else "span"
+    tag = (
+        span.tag
+        if span.tag in ("em", "strong", "b", "i", "sub", "sup", "code", "q", "cite", "abbr")
+        else "span"
+    )
     node = etree.Element(tag, **({"title": span.attrs["href"]} if "href" in span.attrs else {}))
     append_children(node, _nodes(span.children))
     return node

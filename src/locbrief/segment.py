@@ -8,6 +8,7 @@ title's own "?" and a link's "?" or "." never end a unit. :func:`decode` is the 
 is put back into the page: only tags and placeholders of the *source* unit
 are recognised, so a translator's text never becomes markup.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,24 +18,144 @@ from .model import Block, Document, Inline, NoteRef, Placeholder, Span, Unit
 
 #: Abbreviations that end with a period but do not end a sentence when more follows.
 NON_FINAL_ABBREVIATIONS = (
-    "Sen.", "Rep.", "Gen.", "Lt.", "Col.", "Maj.", "Capt.", "Sgt.", "Adm.", "Gov.", "Pres.",
-    "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "St.", "Jr.", "Sr.", "No.", "Nos.", "Vol.", "Vols.",
-    "v.", "vs.", "pp.", "p.", "ch.", "ed.", "eds.", "Ibid.", "cf.", "e.g.", "i.e.", "Jan.",
-    "Feb.", "Mar.", "Apr.", "Aug.", "Sept.", "Sep.", "Oct.", "Nov.", "Dec.", "Inc.", "Corp.",
-    "Co.", "Ltd.", "approx.", "ca.", "Fig.", "Art.", "Sec.",
+    "Sen.",
+    "Rep.",
+    "Gen.",
+    "Lt.",
+    "Col.",
+    "Maj.",
+    "Capt.",
+    "Sgt.",
+    "Adm.",
+    "Gov.",
+    "Pres.",
+    "Dr.",
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Prof.",
+    "St.",
+    "Jr.",
+    "Sr.",
+    "No.",
+    "Nos.",
+    "Vol.",
+    "Vols.",
+    "v.",
+    "vs.",
+    "pp.",
+    "p.",
+    "ch.",
+    "ed.",
+    "eds.",
+    "Ibid.",
+    "cf.",
+    "e.g.",
+    "i.e.",
+    "Jan.",
+    "Feb.",
+    "Mar.",
+    "Apr.",
+    "Aug.",
+    "Sept.",
+    "Sep.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+    "Inc.",
+    "Corp.",
+    "Co.",
+    "Ltd.",
+    "approx.",
+    "ca.",
+    "Fig.",
+    "Art.",
+    "Sec.",
 )
 #: Words that start a new sentence after an abbreviation that can also end one ("U.S.").
-SENTENCE_STARTERS = frozenset("""
-A An And As At But By During Even For From He Her His However If In Instead It Its Many
-Meanwhile Most Moreover Nor Now On Once Other Our She Since So Some Still Such That The Their
-Then There These They This Those Thus To Under Unlike Until We What When Where While Who Why
-With Within Yet Although After Before Because Both Each Given Over Despite Unfortunately
-""".split())
+SENTENCE_STARTERS = frozenset(
+    [
+        "A",
+        "An",
+        "And",
+        "As",
+        "At",
+        "But",
+        "By",
+        "During",
+        "Even",
+        "For",
+        "From",
+        "He",
+        "Her",
+        "His",
+        "However",
+        "If",
+        "In",
+        "Instead",
+        "It",
+        "Its",
+        "Many",
+        "Meanwhile",
+        "Most",
+        "Moreover",
+        "Nor",
+        "Now",
+        "On",
+        "Once",
+        "Other",
+        "Our",
+        "She",
+        "Since",
+        "So",
+        "Some",
+        "Still",
+        "Such",
+        "That",
+        "The",
+        "Their",
+        "Then",
+        "There",
+        "These",
+        "They",
+        "This",
+        "Those",
+        "Thus",
+        "To",
+        "Under",
+        "Unlike",
+        "Until",
+        "We",
+        "What",
+        "When",
+        "Where",
+        "While",
+        "Who",
+        "Why",
+        "With",
+        "Within",
+        "Yet",
+        "Although",
+        "After",
+        "Before",
+        "Because",
+        "Both",
+        "Each",
+        "Given",
+        "Over",
+        "Despite",
+        "Unfortunately",
+    ]
+)
 #: Titles and citation abbreviations that never end a sentence, whatever follows.
-_NEVER_FINAL = re.compile(r"(?<![\w.])(?:Sen|Rep|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Gov|Pres|Dr|Mr|Mrs|Ms|Prof|St"
-                          r"|Vol|Vols|No|Nos|v|vs|eds?|trans|pp?|ch|cf|Fig|Art|Sec)\.$")
-_LINK = re.compile(r"(?:https?://|www\.)[^\s<>“”\"{}]*[^\s<>“”\"{}.,;:!?)\]’]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_INITIALISM = re.compile(r"(?:\b[A-Z]\.){2,}$")          # U.S.  D.C.  J.D.
+_NEVER_FINAL = re.compile(
+    r"(?<![\w.])(?:Sen|Rep|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Gov|Pres|Dr|Mr|Mrs|Ms|Prof|St"
+    r"|Vol|Vols|No|Nos|v|vs|eds?|trans|pp?|ch|cf|Fig|Art|Sec)\.$"
+)
+_LINK = re.compile(
+    r"(?:https?://|www\.)[^\s<>“”\"{}]*[^\s<>“”\"{}.,;:!?)\]’]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
+_INITIALISM = re.compile(r"(?:\b[A-Z]\.){2,}$")  # U.S.  D.C.  J.D.
 _ET_AL = re.compile(r"\bet al\.$")
 _TAG = re.compile(r"<(/?)([a-z]+)(\d+)(/?)>")
 _TOKEN = re.compile(r"\{\d+\}|<\/?[a-z]+\d+\/?>")
@@ -48,6 +169,7 @@ class _Encoded:
 
 
 # ---------------------------------------------------------------- encode
+
 
 def encode(content: list[Inline]) -> _Encoded:
     """Inline content → one msgid-style string with placeholders and numbered tags."""
@@ -75,6 +197,7 @@ def _encode_items(items: list[Inline], enc: _Encoded):
 
 
 # ---------------------------------------------------------------- split
+
 
 def split_sentences(text: str, endnote: bool = False) -> list[str]:
     """Split encoded text into sentences, never inside a tag pair, markers kept with their sentence.
@@ -104,10 +227,12 @@ def _strip_tokens(text: str) -> tuple[str, list[int]]:
     clean, offsets, pos = [], [], 0
     for m in _TOKEN.finditer(text):
         for i in range(pos, m.start()):
-            clean.append(text[i]); offsets.append(i)
+            clean.append(text[i])
+            offsets.append(i)
         pos = m.end()
     for i in range(pos, len(text)):
-        clean.append(text[i]); offsets.append(i)
+        clean.append(text[i])
+        offsets.append(i)
     offsets.append(len(text))
     return _blank_links("".join(clean)), offsets
 
@@ -120,8 +245,8 @@ def _sentence_ends(clean: str, endnote: bool = False) -> list[int]:
     """Offsets in ``clean`` where a sentence ends: the segmenter's, less the brief's exceptions."""
     spans = _segmenter_spans(clean)
     ends, start = [], 0
-    for i, (s, e) in enumerate(spans):
-        if i + 1 < len(spans) and _joins_next(clean[start:e], clean[e:spans[i + 1][1]], endnote):
+    for i, (_s, e) in enumerate(spans):
+        if i + 1 < len(spans) and _joins_next(clean[start:e], clean[e : spans[i + 1][1]], endnote):
             continue
         ends.append(e)
         start = e
@@ -140,11 +265,12 @@ def _segmenter_spans(clean: str) -> list[tuple[int, int]]:
     matters because every ``suggest``/``catalog``/``check`` run segments again.
     """
     import sentencex
+
     spans, pos = [], 0
     for sentence in sentencex.segment("en", clean):
         sentence = sentence.strip()
         start = clean.find(sentence, pos) if sentence else -1
-        if start < 0:           # the segmenter changed the text; keep the block whole
+        if start < 0:  # the segmenter changed the text; keep the block whole
             return [(0, len(clean))]
         spans.append((start, start + len(sentence)))
         pos = start + len(sentence)
@@ -172,13 +298,12 @@ def _joins_next(current: str, following: str, endnote: bool = False) -> bool:
         return True
     if _INITIALISM.search(cur):
         return first not in SENTENCE_STARTERS
-    if re.search(r"\b[A-Z]\.$", cur) and len(cur) > 2:   # middle initial: "John W. Nicholson"
+    if re.search(r"\b[A-Z]\.$", cur) and len(cur) > 2:  # middle initial: "John W. Nicholson"
         return True
-    if re.search(r",[”’\"']+$", cur):                   # “…Afghanistan,’” Special Inspector …
+    if re.search(r",[”’\"']+$", cur):  # “…Afghanistan,’” Special Inspector …
         return True
-    if endnote and re.search(r"[?!][”’\"']+$", cur):     # a cited title's own question mark
-        return True
-    return False
+    # a cited title's own question mark
+    return bool(endnote and re.search(r"[?!][”’\"']+$", cur))
 
 
 def _splits_after_initialisms(clean: str, ends: list[int]) -> list[int]:
@@ -212,14 +337,24 @@ def _inside_tag_pair(text: str, cut: int) -> bool:
 
 # ---------------------------------------------------------------- units
 
+
 def segment_block(block: Block) -> list[Unit]:
     """The units of one block, placeholders renumbered from {0} in each sentence."""
     enc = encode(block.content)
     units = []
     for index, sentence in enumerate(split_sentences(enc.text, endnote=block.kind == "endnote")):
         msgid, placeholders, tags = _localize_numbers(sentence, enc)
-        units.append(Unit(msgid=msgid, block=block.id, kind=block.kind, index=index,
-                          placeholders=placeholders, tags=tags, line=block.line))
+        units.append(
+            Unit(
+                msgid=msgid,
+                block=block.id,
+                kind=block.kind,
+                index=index,
+                placeholders=placeholders,
+                tags=tags,
+                line=block.line,
+            )
+        )
     return units
 
 
@@ -257,6 +392,7 @@ def _translatable(block: Block, doc: Document) -> bool:
 
 # ---------------------------------------------------------------- decode
 
+
 class DecodeError(ValueError):
     """A translation whose placeholders or tags do not fit its source unit."""
 
@@ -281,7 +417,7 @@ def decode(unit: Unit, text: str) -> list[Inline]:
     seen: list[int] = []
     pos = 0
     for m in re.finditer(r"\{\{|\}\}|\{(\d+)\}|<(/?)([a-z]+)(\d+)(/?)>|[{}]", text):
-        _append_text(stack, root, text[pos:m.start()])
+        _append_text(stack, root, text[pos : m.start()])
         pos = m.end()
         token = m.group(0)
         if token in ("{{", "}}"):
@@ -292,10 +428,12 @@ def decode(unit: Unit, text: str) -> list[Inline]:
         elif m.group(3):
             _apply_tag(unit, stack, root, m)
         else:
-            typo = re.match(r"\{[^{}\s]{1,12}\}", text[m.start():]) if token == "{" else None
+            typo = re.match(r"\{[^{}\s]{1,12}\}", text[m.start() :]) if token == "{" else None
             if typo:
-                raise DecodeError(f"{typo.group(0)} is not a placeholder of the source sentence "
-                                  f"(those are {_placeholder_list(unit)})")
+                raise DecodeError(
+                    f"{typo.group(0)} is not a placeholder of the source sentence "
+                    f"(those are {_placeholder_list(unit)})"
+                )
             raise DecodeError(f"unpaired brace {token!r}: write {token * 2} for a literal brace")
     _append_text(stack, root, text[pos:])
     if stack:
@@ -304,7 +442,10 @@ def decode(unit: Unit, text: str) -> list[Inline]:
     if missing:
         raise DecodeError("missing placeholder " + ", ".join("{%d}" % i for i in missing))
     if len(seen) != len(set(seen)):
-        raise DecodeError("placeholder repeated: " + ", ".join(sorted({"{%d}" % i for i in seen if seen.count(i) > 1})))
+        raise DecodeError(
+            "placeholder repeated: "
+            + ", ".join(sorted({"{%d}" % i for i in seen if seen.count(i) > 1}))
+        )
     return root
 
 

@@ -1,4 +1,5 @@
 """Units → machine suggestions for one language: protect, translate in batches, restore, remember."""
+
 from __future__ import annotations
 
 import sys
@@ -14,15 +15,29 @@ from .termbase import Termbase
 BATCH_SIZE = 64
 
 
-def suggest(units: list[Unit], engine: Engine, source: str, target: str, termbase: Termbase,
-            memory: Memory, batch_size: int = BATCH_SIZE) -> dict[str, Suggestion]:
+def suggest(
+    units: list[Unit],
+    engine: Engine,
+    source: str,
+    target: str,
+    termbase: Termbase,
+    memory: Memory,
+    batch_size: int = BATCH_SIZE,
+) -> dict[str, Suggestion]:
     """A suggestion for every distinct msgid; only units the memory lacks reach the engine."""
     model = engine.model(source, target)
     known = terms_engine_knows(termbase, engine, source, target, memory)
-    masked = {u.msgid: mask(u.msgid, termbase, engine.token, quoted_titles=u.kind == "endnote",
-                            engine_terms=known) for u in units}
-    todo = [m for m in dict.fromkeys(x.text for x in masked.values())
-            if memory.lookup(engine.name, model, m) is None]
+    masked = {
+        u.msgid: mask(
+            u.msgid, termbase, engine.token, quoted_titles=u.kind == "endnote", engine_terms=known
+        )
+        for u in units
+    }
+    todo = [
+        m
+        for m in dict.fromkeys(x.text for x in masked.values())
+        if memory.lookup(engine.name, model, m) is None
+    ]
     outputs = _translate(todo, engine, source, target, batch_size)
     suggestions = {}
     for msgid, masked_unit in masked.items():
@@ -31,12 +46,15 @@ def suggest(units: list[Unit], engine: Engine, source: str, target: str, termbas
             output = memory.lookup(engine.name, model, masked_unit.text)
         suggestions[msgid] = _restore(msgid, masked_unit, output, engine, model)
         if masked_unit.text in outputs:
-            memory.remember(engine.name, model, masked_unit.text, output, msgid, suggestions[msgid].text)
+            memory.remember(
+                engine.name, model, masked_unit.text, output, msgid, suggestions[msgid].text
+            )
     return suggestions
 
 
-def terms_engine_knows(termbase: Termbase, engine: Engine, source: str, target: str,
-                       memory: Memory) -> frozenset[str]:
+def terms_engine_knows(
+    termbase: Termbase, engine: Engine, source: str, target: str, memory: Memory
+) -> frozenset[str]:
     """Sources of the terms the engine, asked about the term alone, renders as the termbase wants.
 
     Those stay words in the text, so the engine makes articles and verbs agree
@@ -47,23 +65,34 @@ def terms_engine_knows(termbase: Termbase, engine: Engine, source: str, target: 
     todo = [c for c in candidates if memory.lookup(engine.name, model, c) is None]
     for term, output in zip(todo, engine.checked_batch(todo, source, target)):
         memory.remember(engine.name, model, term, output, term, output)
-    return frozenset(t.source for t in termbase.terms if t.target is not None
-                     and _same_words(memory.lookup(engine.name, model, t.source), t.target))
+    return frozenset(
+        t.source
+        for t in termbase.terms
+        if t.target is not None
+        and _same_words(memory.lookup(engine.name, model, t.source), t.target)
+    )
 
 
 def _same_words(output: str | None, target: str) -> bool:
     return output is not None and output.strip(" .").casefold() == target.casefold()
 
 
-def _translate(texts: list[str], engine: Engine, source: str, target: str, batch_size: int) -> dict[str, str]:
+def _translate(
+    texts: list[str], engine: Engine, source: str, target: str, batch_size: int
+) -> dict[str, str]:
     """Engine outputs for ``texts``, one engine call per batch, with a progress bar."""
     outputs: dict[str, str] = {}
     if not texts:
         return outputs
-    with tqdm(total=len(texts), desc=f"{target}: {engine.name}", unit="unit", file=sys.stderr,
-              disable=None) as bar:
+    with tqdm(
+        total=len(texts),
+        desc=f"{target}: {engine.name}",
+        unit="unit",
+        file=sys.stderr,
+        disable=None,
+    ) as bar:
         for start in range(0, len(texts), batch_size):
-            batch = texts[start:start + batch_size]
+            batch = texts[start : start + batch_size]
             outputs.update(zip(batch, engine.checked_batch(batch, source, target)))
             bar.update(len(batch))
     return outputs
@@ -71,4 +100,6 @@ def _translate(texts: list[str], engine: Engine, source: str, target: str, batch
 
 def _restore(msgid: str, masked: Masked, output: str, engine: Engine, model: str) -> Suggestion:
     text, problems = unmask(output, masked)
-    return Suggestion(msgid=msgid, text=text, engine=engine.name, model=model, problems=tuple(problems))
+    return Suggestion(
+        msgid=msgid, text=text, engine=engine.name, model=model, problems=tuple(problems)
+    )

@@ -9,6 +9,7 @@
 a capitalised source word gets a capitalised target). Lines starting with
 ``#`` are comments.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,7 +26,7 @@ KEEP = "="
 @dataclass(frozen=True)
 class Term:
     source: str
-    target: str | None      # None: do not translate
+    target: str | None  # None: do not translate
     exact_case: bool
     note: str = ""
     line: int = 0
@@ -67,8 +68,10 @@ class Termbase:
 
     @cached_property
     def _by_key(self) -> dict[str, Term]:
-        return {**{t.source.lower(): t for t in self.terms if not t.exact_case},
-                **{t.source: t for t in self.terms if t.exact_case}}
+        return {
+            **{t.source.lower(): t for t in self.terms if not t.exact_case},
+            **{t.source: t for t in self.terms if t.exact_case},
+        }
 
     def find(self, text: str) -> list[Match]:
         """Non-overlapping term occurrences in ``text``, left to right, longest first."""
@@ -111,24 +114,39 @@ def load_termbase(path: Path | str | None) -> Termbase:
             raise LocbriefError(
                 f"term {term.source!r} is listed twice with different targets "
                 f"(line {terms[key].line}: {terms[key].target or KEEP!r}, here: {term.target or KEEP!r}); "
-                "keep one row", str(path), number)
+                "keep one row",
+                str(path),
+                number,
+            )
         terms[key] = term
     return Termbase(list(terms.values()), str(path))
 
 
 def _check_header(cells: list[str], path: Path, number: int) -> None:
     if [c.strip().lower() for c in cells[:4]] != list(COLUMNS):
-        raise LocbriefError("the first row must be the header 'source<TAB>target<TAB>case<TAB>note'",
-                            str(path), number)
+        raise LocbriefError(
+            "the first row must be the header 'source<TAB>target<TAB>case<TAB>note'",
+            str(path),
+            number,
+        )
 
 
 def _parse_row(cells: list[str], path: Path, number: int) -> Term:
     if len(cells) < 3 or not cells[0].strip() or not cells[1].strip():
-        raise LocbriefError(f"expected 4 tab-separated columns ({', '.join(COLUMNS)}), found {len(cells)}; "
-                            "use '=' as target for do-not-translate", str(path), number)
+        raise LocbriefError(
+            f"expected 4 tab-separated columns ({', '.join(COLUMNS)}), found {len(cells)}; "
+            "use '=' as target for do-not-translate",
+            str(path),
+            number,
+        )
     case = cells[2].strip().lower()
     if case not in ("exact", "any"):
         raise LocbriefError(f"case must be 'exact' or 'any', not {cells[2]!r}", str(path), number)
     target = cells[1].strip()
-    return Term(cells[0].strip(), None if target == KEEP else target, case == "exact",
-                cells[3].strip() if len(cells) > 3 else "", number)
+    return Term(
+        cells[0].strip(),
+        None if target == KEEP else target,
+        case == "exact",
+        cells[3].strip() if len(cells) > 3 else "",
+        number,
+    )

@@ -6,6 +6,7 @@ Engines are chosen per language in the config; ``auto`` picks the best one
 installed (Argos, then Apertium). Each suggestion records the engine name and
 the model/version that produced it, so the translation memory can key on them.
 """
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -50,8 +51,10 @@ class Engine(ABC):
             return []
         out = self.translate_batch(texts, source, target)
         if len(out) != len(texts):
-            raise EngineError(f"{self.name} returned {len(out)} segments for {len(texts)} sent "
-                              f"({source}→{target}); first unit: {texts[0][:60]!r}")
+            raise EngineError(
+                f"{self.name} returned {len(out)} segments for {len(texts)} sent "
+                f"({source}→{target}); first unit: {texts[0][:60]!r}"
+            )
         return out
 
 
@@ -68,14 +71,19 @@ def get_engine(name: str) -> Engine:
     """The engine called ``name`` (one of :func:`engine_names`)."""
     if name == "apertium":
         from .apertium import ApertiumEngine
+
         return ApertiumEngine()
     if name == "argos":
         from .argos import ArgosEngine
+
         return ArgosEngine()
     if name in ("identity", "pseudo"):
         from .simple import IdentityEngine, PseudoEngine
+
         return IdentityEngine() if name == "identity" else PseudoEngine()
-    raise LocbriefError(f"unknown engine {name!r}; choose one of: auto, {', '.join(engine_names())}")
+    raise LocbriefError(
+        f"unknown engine {name!r}; choose one of: auto, {', '.join(engine_names())}"
+    )
 
 
 def choose_engine(name: str, source: str, target: str) -> Engine:
@@ -87,4 +95,3 @@ def choose_engine(name: str, source: str, target: str) -> Engine:
             return engine
     hints = "; or ".join(e.install_hint(source, target) for e in engines)
     raise EngineError(f"no {name} engine installed for {source}→{target}: {hints}")
-

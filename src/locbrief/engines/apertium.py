@@ -3,11 +3,12 @@
 One ``apertium`` process per batch (units separated by blank lines), never one
 per unit. Pairs Debian lacks are chained through Spanish (en→es→pt_BR, en→es→fr).
 """
+
 from __future__ import annotations
 
 import shutil
 import subprocess
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from . import Engine, EngineError, language_code
@@ -15,10 +16,16 @@ from . import Engine, EngineError, language_code
 MODES_DIR = Path("/usr/share/apertium/modes")
 #: Apertium language codes and the Debian package of each direct pair.
 CODES = {"en": "eng", "es": "spa", "ca": "cat", "pt": "por", "fr": "fra"}
-PACKAGES = {("en", "es"): "apertium-eng-spa", ("en", "ca"): "apertium-eng-cat",
-            ("es", "pt"): "apertium-es-pt", ("es", "fr"): "apertium-fr-es",
-            ("es", "en"): "apertium-eng-spa", ("ca", "en"): "apertium-eng-cat",
-            ("en", "gl"): "apertium-en-gl", ("gl", "en"): "apertium-en-gl"}
+PACKAGES = {
+    ("en", "es"): "apertium-eng-spa",
+    ("en", "ca"): "apertium-eng-cat",
+    ("es", "pt"): "apertium-es-pt",
+    ("es", "fr"): "apertium-fr-es",
+    ("es", "en"): "apertium-eng-spa",
+    ("ca", "en"): "apertium-eng-cat",
+    ("en", "gl"): "apertium-en-gl",
+    ("gl", "en"): "apertium-en-gl",
+}
 #: How to reach a target that no direct pair covers.
 PIVOTS = {("en", "pt"): "es", ("en", "fr"): "es"}
 
@@ -29,7 +36,8 @@ class ApertiumEngine(Engine):
 
     def available(self, source: str, target: str) -> bool:
         return shutil.which("apertium") is not None and all(
-            _mode_for(a, b) for a, b in self.chain(source, target))
+            _mode_for(a, b) for a, b in self.chain(source, target)
+        )
 
     def chain(self, source: str, target: str) -> list[tuple[str, str]]:
         """The locale hops source→target takes (one, or two through a pivot)."""
@@ -56,8 +64,12 @@ class ApertiumEngine(Engine):
     def install_hint(self, source: str, target: str) -> str:
         packages = self.debian_packages(source, target)
         if not packages:
-            missing = next(f"{a}→{b}" for a, b in self._hops(source, target) if (a, b) not in PACKAGES)
-            return f"Debian has no Apertium package for {missing} (choose another engine for {target})"
+            missing = next(
+                f"{a}→{b}" for a, b in self._hops(source, target) if (a, b) not in PACKAGES
+            )
+            return (
+                f"Debian has no Apertium package for {missing} (choose another engine for {target})"
+            )
         return "apt-get install " + " ".join(packages)
 
     def _hops(self, source: str, target: str) -> list[tuple[str, str]]:
@@ -81,19 +93,34 @@ class ApertiumEngine(Engine):
         if mode is None:
             raise EngineError("apertium has no mode for this pair")
         try:
-            done = subprocess.run(["apertium", "-u", mode], input="\n\n".join(lines) + "\n",
-                                  capture_output=True, text=True, timeout=self.timeout)
+            done = subprocess.run(
+                ["apertium", "-u", mode],
+                input="\n\n".join(lines) + "\n",
+                capture_output=True,
+                text=True,
+                timeout=self.timeout,
+            )
         except subprocess.TimeoutExpired:
-            raise EngineError(f"apertium {mode} hung for more than {self.timeout:g} s on a batch of "
-                              f"{len(lines)} units starting {lines[0][:60]!r}") from None
+            raise EngineError(
+                f"apertium {mode} hung for more than {self.timeout:g} s on a batch of "
+                f"{len(lines)} units starting {lines[0][:60]!r}"
+            ) from None
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-            raise EngineError(f"apertium {mode} failed (exit {done.returncode}) on a batch of {len(lines)} "
-                              f"units starting {lines[0][:60]!r}: {last}")
-        out = [seg.strip() for seg in done.stdout.strip("\n").split("\n\n")] if done.stdout.strip() else []
+            raise EngineError(
+                f"apertium {mode} failed (exit {done.returncode}) on a batch of {len(lines)} "
+                f"units starting {lines[0][:60]!r}: {last}"
+            )
+        out = (
+            [seg.strip() for seg in done.stdout.strip("\n").split("\n\n")]
+            if done.stdout.strip()
+            else []
+        )
         if len(out) != len(lines):
-            raise EngineError(f"apertium {mode} returned {len(out)} segments for {len(lines)} sent; "
-                              f"batch starts with {lines[0][:60]!r}")
+            raise EngineError(
+                f"apertium {mode} returned {len(out)} segments for {len(lines)} sent; "
+                f"batch starts with {lines[0][:60]!r}"
+            )
         return [" ".join(seg.split()) for seg in out]
 
 
@@ -110,10 +137,12 @@ def _mode_for(source: str, target: str) -> str | None:
     return next((n for n in names if (MODES_DIR / f"{n}.mode").exists()), None)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _package_version(src: str, tgt: str) -> str:
     package = PACKAGES.get((src, tgt))
     if not package:
         return ""
-    done = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", package], capture_output=True, text=True)
+    done = subprocess.run(
+        ["dpkg-query", "-W", "-f", "${Version}", package], capture_output=True, text=True
+    )
     return done.stdout.strip() if done.returncode == 0 else ""

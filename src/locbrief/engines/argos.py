@@ -13,6 +13,7 @@ URL, device) from the environment when it is imported; :func:`argos_settings`
 reloads them when that environment has changed, so ``ARGOS_PACKAGES_DIR`` is
 honoured at call time (tests point it at a temporary folder).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -45,10 +46,13 @@ _processors: dict[tuple, object] = {}
 
 # ---------------------------------------------------------------- argostranslate settings
 
+
 def _settings_environment() -> tuple:
     """The part of the environment argostranslate.settings is computed from."""
     keys = ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "SNAP", "SNAP_USER_DATA")
-    return tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("ARGOS_") or k in keys))
+    return tuple(
+        sorted((k, v) for k, v in os.environ.items() if k.startswith("ARGOS_") or k in keys)
+    )
 
 
 def argos_settings() -> ModuleType:
@@ -64,8 +68,9 @@ def argos_settings() -> ModuleType:
         try:
             import argostranslate.settings as settings
         except ImportError as error:
-            raise EngineError(f"argos: argostranslate is not installed ({error}); "
-                              f"pip install argos-translate-lt") from None
+            raise EngineError(
+                f"argos: argostranslate is not installed ({error}); pip install argos-translate-lt"
+            ) from None
         env = _settings_environment()
         if env != _settings_env and (_settings_env is not None or imported_elsewhere):
             settings = importlib.reload(settings)  # read under an environment we did not see
@@ -77,6 +82,7 @@ def _argos_package() -> ModuleType:
     """``argostranslate.package`` with settings in line with the environment."""
     argos_settings()
     import argostranslate.package as package
+
     return package
 
 
@@ -86,6 +92,7 @@ def packages_dir() -> Path:
 
 
 # ---------------------------------------------------------------- installed packages
+
 
 def installed_packages() -> list:
     """Installed Argos translation packages (``argostranslate.package.Package``).
@@ -127,6 +134,7 @@ def package_name(pkg) -> str:
 def _version_key(pkg) -> tuple:
     """Sort key for package versions ('1.9' < '1.10'); unparsable versions sort first."""
     import packaging.version
+
     try:
         return (1, packaging.version.parse(str(pkg.package_version)))
     except packaging.version.InvalidVersion:
@@ -160,9 +168,14 @@ def find_route(packages: list, source: str, target: str) -> list | None:
 
 # ---------------------------------------------------------------- installing
 
+
 def _pivot_note(source: str, target: str) -> str:
     """', not even through English' where a pivot was possible and also missing."""
-    return "" if PIVOT in (language_code(source), language_code(target)) else ", not even through English"
+    return (
+        ""
+        if PIVOT in (language_code(source), language_code(target))
+        else ", not even through English"
+    )
 
 
 def _hint(source: str, target: str) -> str:
@@ -179,19 +192,24 @@ def _package_folder(path: Path) -> str:
     if not path.is_file():
         raise EngineError("no such Argos package file", path=str(path))
     if not zipfile.is_zipfile(path):
-        raise EngineError("not an Argos package (an .argosmodel must be a zip archive)", path=str(path))
+        raise EngineError(
+            "not an Argos package (an .argosmodel must be a zip archive)", path=str(path)
+        )
     with zipfile.ZipFile(path) as archive:
         names = [n for n in archive.namelist() if n.strip("/")]
     tops = {n.split("/", 1)[0] for n in names}
     if len(tops) != 1 or not all("/" in n for n in names):
-        raise EngineError("not an Argos package: the zip must hold exactly one folder", path=str(path))
+        raise EngineError(
+            "not an Argos package: the zip must hold exactly one folder", path=str(path)
+        )
     top = tops.pop()
     for required in ("metadata.json", "model/model.bin"):
         if f"{top}/{required}" not in names:
             raise EngineError(f"not an Argos package: {top}/{required} is missing", path=str(path))
     if not any(f"{top}/{tok}" in names for tok in ("sentencepiece.model", "bpe.model")):
-        raise EngineError(f"not an Argos package: {top}/ has no sentencepiece.model or bpe.model",
-                          path=str(path))
+        raise EngineError(
+            f"not an Argos package: {top}/ has no sentencepiece.model or bpe.model", path=str(path)
+        )
     return top
 
 
@@ -210,17 +228,23 @@ def install_model(path: str | Path):
         if (target / "metadata.json").is_file():
             package.uninstall(package.Package(target))
         elif target.exists():
-            raise EngineError(f"cannot install: {target} exists and is not an Argos package", path=str(path))
+            raise EngineError(
+                f"cannot install: {target} exists and is not an Argos package", path=str(path)
+            )
         _forget(target)
         try:
             package.install_from_path(path)
             installed = package.Package(target)
         except (OSError, ValueError, zipfile.BadZipFile) as error:
-            raise EngineError(f"could not install Argos package: {_one_line(error)}", path=str(path)) from None
+            raise EngineError(
+                f"could not install Argos package: {_one_line(error)}", path=str(path)
+            ) from None
     if not installed.from_code or not installed.to_code:
         package.uninstall(installed)
-        raise EngineError("not an Argos translation package: metadata.json names no from_code/to_code",
-                          path=str(path))
+        raise EngineError(
+            "not an Argos translation package: metadata.json names no from_code/to_code",
+            path=str(path),
+        )
     return installed
 
 
@@ -262,13 +286,17 @@ def _update_index() -> list:
         package.update_package_index()
     if not index.exists() or (errors and index.stat().st_mtime_ns == before):
         reason = f" ({errors[-1]})" if errors else ""
-        raise EngineError(f"argos: cannot download the package index {settings.remote_package_index}"
-                          f"{reason}; fetch the .argosmodel file elsewhere and run: "
-                          f"locbrief install-argos FILE")
+        raise EngineError(
+            f"argos: cannot download the package index {settings.remote_package_index}"
+            f"{reason}; fetch the .argosmodel file elsewhere and run: "
+            f"locbrief install-argos FILE"
+        )
     try:
         available = package.get_available_packages()
     except (ValueError, OSError) as error:
-        raise EngineError(f"argos: unreadable package index: {_one_line(error)}", path=str(index)) from None
+        raise EngineError(
+            f"argos: unreadable package index: {_one_line(error)}", path=str(index)
+        ) from None
     return [p for p in available if (p.type or "translate") == "translate"]
 
 
@@ -280,8 +308,10 @@ def install_from_index(source: str, target: str) -> list:
     """
     route = find_route(_update_index(), source, target)
     if route is None:
-        raise EngineError(f"argos: the package index has nothing for {source}→{target}"
-                          f"{_pivot_note(source, target)}")
+        raise EngineError(
+            f"argos: the package index has nothing for {source}→{target}"
+            f"{_pivot_note(source, target)}"
+        )
     have = installed_packages()
     installed = []
     for wanted in route:
@@ -291,10 +321,14 @@ def install_from_index(source: str, target: str) -> list:
         with _networking() as errors:
             try:
                 download = wanted.download()
-            except Exception as error:  # argostranslate raises a bare Exception when a download fails
+            except (
+                Exception
+            ) as error:  # argostranslate raises a bare Exception when a download fails
                 reason = errors[-1] if errors else _one_line(error)
-                raise EngineError(f"argos: could not download {package_name(wanted)} ({reason}); "
-                                  f"fetch it elsewhere and run: locbrief install-argos FILE") from None
+                raise EngineError(
+                    f"argos: could not download {package_name(wanted)} ({reason}); "
+                    f"fetch it elsewhere and run: locbrief install-argos FILE"
+                ) from None
         try:
             installed.append(install_model(download))
         finally:
@@ -303,6 +337,7 @@ def install_from_index(source: str, target: str) -> list:
 
 
 # ---------------------------------------------------------------- running CTranslate2
+
 
 @dataclass(frozen=True)
 class _Threads:
@@ -343,15 +378,25 @@ def _forget(package_path: Path) -> None:
 def translator_for(pkg):
     """The cached ``ctranslate2.Translator`` for a package (loaded once per process)."""
     import ctranslate2
+
     settings, threads = argos_settings(), _threads()
     model_dir = Path(pkg.package_path) / "model"
-    key = (str(pkg.package_path), _stamp(model_dir / "model.bin"), settings.device,
-           settings.compute_type, threads)
+    key = (
+        str(pkg.package_path),
+        _stamp(model_dir / "model.bin"),
+        settings.device,
+        settings.compute_type,
+        threads,
+    )
     with _lock:
         if key not in _translators:
             _translators[key] = ctranslate2.Translator(
-                str(model_dir), device=settings.device, compute_type=settings.compute_type,
-                inter_threads=threads.inter, intra_threads=threads.intra)
+                str(model_dir),
+                device=settings.device,
+                compute_type=settings.compute_type,
+                inter_threads=threads.inter,
+                intra_threads=threads.intra,
+            )
         return _translators[key]
 
 
@@ -361,6 +406,7 @@ def _sentencepiece(pkg):
     if not path.is_file():
         return None
     import sentencepiece
+
     key = (str(pkg.package_path), _stamp(path))
     with _lock:
         if key not in _processors:
@@ -414,12 +460,13 @@ def translate_with(pkg, texts: list[str]) -> list[str]:
         if prefix and pieces and pieces[0] == prefix:
             pieces = pieces[1:]
         text = texts[i]
-        lead, trail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+        lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
         out[i] = lead + _decode(pkg, pieces) + trail
     return out
 
 
 # ---------------------------------------------------------------- the engine
+
 
 class ArgosEngine(Engine):
     """Argos Translate packages (CTranslate2 Transformer models), one batch per call."""
@@ -430,9 +477,11 @@ class ArgosEngine(Engine):
         """Installed packages for source→target (one, or two through English); EngineError if none."""
         route = find_route(installed_packages(), source, target)
         if route is None:
-            raise EngineError(f"argos: no package installed for {source}→{target}"
-                              f"{_pivot_note(source, target)}; "
-                              f"{self.install_hint(source, target)}")
+            raise EngineError(
+                f"argos: no package installed for {source}→{target}"
+                f"{_pivot_note(source, target)}; "
+                f"{self.install_hint(source, target)}"
+            )
         return route
 
     def available(self, source: str, target: str) -> bool:
@@ -465,7 +514,9 @@ class ArgosEngine(Engine):
             try:
                 out = translate_with(pkg, out)
             except (RuntimeError, ValueError, OSError, IndexError) as error:
-                raise EngineError(f"argos crashed on {source}→{target} with {package_name(pkg)} "
-                                  f"({Path(pkg.package_path).name}): {_one_line(error)}; "
-                                  f"reinstall it or {self.install_hint(source, target)}") from None
+                raise EngineError(
+                    f"argos crashed on {source}→{target} with {package_name(pkg)} "
+                    f"({Path(pkg.package_path).name}): {_one_line(error)}; "
+                    f"reinstall it or {self.install_hint(source, target)}"
+                ) from None
         return out

@@ -3,6 +3,7 @@
 Pseudo-translation makes any text that bypassed segmentation stand out on the
 page at a glance: everything that went through a unit reads ``[Ŧĥé …]``.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,5 +42,11 @@ class PseudoEngine(Engine):
 
 def _pseudo(text: str) -> str:
     """Accent letters of words, leaving protected tokens untouched."""
-    return _TOKEN_OR_WORD.sub(lambda m: m.group(0) if m.group(0).upper().startswith("ZX")
-                              and m.group(0).upper().endswith("QZ") else m.group(0).translate(_ACCENTS), text)
+    return _TOKEN_OR_WORD.sub(
+        lambda m: (
+            m.group(0)
+            if m.group(0).upper().startswith("ZX") and m.group(0).upper().endswith("QZ")
+            else m.group(0).translate(_ACCENTS)
+        ),
+        text,
+    )
