@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from locbrief.model import Block, Document, Inline, LocbriefError, NoteRef
-from locbrief.read import KEY_POINTS_HEADING, BlockIds, Warner, parse_date
+from locbrief.read.common import KEY_POINTS_HEADING, BlockIds, Warner, parse_date
 
 # Site UI words that are never part of a brief (exact lines).
 CHROME_LINES = {

@@ -21,7 +21,7 @@ import lxml.etree
 import lxml.html
 
 from locbrief.model import Block, Document, Inline, LocbriefError, NoteRef, Span, plain_text
-from locbrief.read import KEY_POINTS_HEADING, BlockIds, Warner, parse_date
+from locbrief.read.common import KEY_POINTS_HEADING, BlockIds, Warner, parse_date
 
 # Inline tags kept as Span, and the attributes kept on them (never class/style/on*).
 INLINE_TAGS = {
