@@ -18,21 +18,16 @@ import pytest
 from babel import Locale
 from babel.messages.plurals import get_plural
 
-from locbrief.catalog import (
-    assign_contexts,
-    build_template,
-    merge,
-    read_po,
-    status,
-    write_po,
-    write_template,
-)
 from locbrief.engines.simple import PseudoEngine
 from locbrief.files import read_bytes
 from locbrief.memory import Memory
+from locbrief.merge import merge
 from locbrief.model import Block, Document, LocbriefError, NoteRef, Unit
+from locbrief.pofile import read_po, write_po, write_template
 from locbrief.segment import segment
+from locbrief.status import unit_status
 from locbrief.suggest import suggest
+from locbrief.template import assign_contexts, build_template
 from locbrief.termbase import Termbase, load_termbase
 
 BRIEF = "brief"
@@ -96,7 +91,7 @@ class Project:
         return found[0]
 
     def status(self, msgid: str, msgctxt: str | None = None) -> str:
-        return status(self.entry(msgid, msgctxt), Memory(self.memory_path))
+        return unit_status(self.entry(msgid, msgctxt), Memory(self.memory_path))
 
     def edit(
         self,

@@ -18,9 +18,10 @@ import subprocess
 import polib
 import pytest
 
-from locbrief.catalog import read_po, status
 from locbrief.memory import Memory
 from locbrief.model import NoteRef
+from locbrief.pofile import read_po
+from locbrief.status import unit_status
 from test_catalog import Project, document, msgfmt_check
 
 pytestmark = pytest.mark.skipif(
@@ -51,9 +52,9 @@ V2 = document(
 def classify(po: polib.POFile, memory: Memory) -> dict[str, set]:
     active = [e for e in po if not e.obsolete]
     return {
-        "reviewed": {e.msgid for e in active if status(e, memory) == "reviewed"},
-        "fuzzy": {e.msgid for e in active if status(e, memory) == "fuzzy"},
-        "machine": {e.msgid for e in active if status(e, memory) == "machine"},
+        "reviewed": {e.msgid for e in active if unit_status(e, memory) == "reviewed"},
+        "fuzzy": {e.msgid for e in active if unit_status(e, memory) == "fuzzy"},
+        "machine": {e.msgid for e in active if unit_status(e, memory) == "machine"},
         "untranslated": {e.msgid for e in active if not e.msgstr},
         "obsolete": {e.msgid for e in po if e.obsolete},
     }

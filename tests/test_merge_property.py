@@ -22,8 +22,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from locbrief.catalog import is_human_work
 from locbrief.memory import Memory
+from locbrief.merge import is_human_work
 from locbrief.model import Block, Document, NoteRef
 from test_catalog import BRIEF, Project, msgfmt_check
 

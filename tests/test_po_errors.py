@@ -10,12 +10,13 @@ import sys
 
 import pytest
 
-from locbrief.catalog import assign_contexts, build_template, write_template
 from locbrief.engines.simple import PseudoEngine
 from locbrief.memory import Memory
 from locbrief.model import NoteRef, Span
+from locbrief.pofile import write_template
 from locbrief.segment import segment
 from locbrief.suggest import suggest
+from locbrief.template import assign_contexts, build_template
 from locbrief.termbase import Termbase
 from test_catalog import LANG, Project, document, msgfmt_check
 

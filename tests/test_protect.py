@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from locbrief.catalog import build_template, merge
 from locbrief.engines import Engine, choose_engine
 from locbrief.memory import Memory
+from locbrief.merge import merge
 from locbrief.model import Block, NoteRef
 from locbrief.protect import mask, unmask
 from locbrief.read import read_source
 from locbrief.segment import check_translation, segment, segment_block
 from locbrief.suggest import suggest
+from locbrief.template import build_template
 from locbrief.termbase import load_termbase
 
 ROOT = Path(__file__).resolve().parents[1]

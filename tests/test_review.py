@@ -13,11 +13,11 @@ import polib
 from lxml import html
 
 from locbrief.build import choose_translations, render_page
-from locbrief.catalog import status
 from locbrief.cli import main
 from locbrief.memory import Memory
 from locbrief.model import Block, Document, NoteRef, Span
 from locbrief.segment import segment
+from locbrief.status import unit_status
 
 DOC = Document(
     "brief.txt",
@@ -79,7 +79,7 @@ def build(tmp_path):
     (tmp_path / "document.json").write_text(json.dumps(DOC.to_json()))
     (tmp_path / "units.json").write_text(json.dumps([u.to_json() for u in units]))
     po.save(str(tmp_path / "brief.po"))
-    chosen = choose_translations(units, po, "brief.po", {}, lambda e: status(e, memory))
+    chosen = choose_translations(units, po, "brief.po", {}, lambda e: unit_status(e, memory))
     (tmp_path / "brief.html").write_text(
         render_page(DOC, units, chosen, "es_MX", ["en", "es_MX"]).html
     )

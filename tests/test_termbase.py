@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from locbrief.catalog import build_template, merge
 from locbrief.memory import Memory
+from locbrief.merge import merge
 from locbrief.model import LocbriefError
 from locbrief.read import read_source
 from locbrief.segment import segment
+from locbrief.template import build_template
 from locbrief.termbase import load_termbase
 
 ROOT = Path(__file__).resolve().parents[1]

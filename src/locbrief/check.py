@@ -19,7 +19,6 @@ from dataclasses import asdict, dataclass
 from functools import cache
 
 import polib
-from babel import Locale, UnknownLocaleError
 from babel.numbers import (
     NumberFormatError,
     format_decimal,
@@ -30,11 +29,13 @@ from babel.numbers import (
 from lxml import etree
 from lxml.html import builder as E
 
-from .catalog import status
+from .locales import find_locale
 from .memory import Memory
-from .model import Unit
+from .model import QA_PREFIX, Unit
+from .pofile import entry_key
 from .protect import NUMBER, URL, enforced_terms
 from .segment import check_translation
+from .status import Status, unit_status
 from .termbase import Termbase
 
 #: pofilter checks used as they are: (pofilter name, our check name, what the finding says).
@@ -70,11 +71,7 @@ def check_catalog(
     """All findings for the active entries of a PO, in file order (the PO's Language sets the locale)."""
     lang = po.metadata.get("Language", "") or "en"
     by_key = {u.key: u for u in units}
-    pairs = [
-        (e, by_key[(e.msgctxt, e.msgid)])
-        for e in po
-        if not e.obsolete and (e.msgctxt, e.msgid) in by_key
-    ]
+    pairs = [(e, by_key[entry_key(e)]) for e in po if not e.obsolete and entry_key(e) in by_key]
     outliers = length_outliers([e for e, _ in pairs])
     findings = []
     for entry, unit in pairs:
@@ -105,11 +102,11 @@ def _entry_findings(
     for line in entry.comment.split("\n"):
         # term problems are the termbase check's (a warning); lost tokens are errors
         if (
-            line.startswith("QA: ")
-            and not line.startswith("QA: term ")
-            and status(entry, memory) == "machine"
+            line.startswith(QA_PREFIX)
+            and not line.startswith(QA_PREFIX + "term ")
+            and unit_status(entry, memory) == Status.MACHINE
         ):
-            yield "engine", "error", line[4:]
+            yield "engine", "error", line.removeprefix(QA_PREFIX)
     source_tags = set(FOREIGN_MARKUP.findall(entry.msgid))
     foreign = [
         t for t in dict.fromkeys(FOREIGN_MARKUP.findall(entry.msgstr)) if t not in source_tags
@@ -217,9 +214,8 @@ def localized_numbers(number: str, lang: str) -> list[str]:
 
 @cache
 def _symbols(lang: str) -> tuple[str, str] | None:
-    try:
-        locale = Locale.parse(lang)
-    except (UnknownLocaleError, ValueError):
+    locale = find_locale(lang)
+    if locale is None:
         return None
     return get_group_symbol(locale), get_decimal_symbol(locale)
 

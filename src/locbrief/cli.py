@@ -210,8 +210,9 @@ def cmd_read(args) -> None:
 
 
 def cmd_segment(args) -> None:
-    from .catalog import assign_contexts, build_template, write_template
+    from .pofile import write_template
     from .segment import segment
+    from .template import assign_contexts, build_template
 
     doc = Document.from_json(_read_json(args.document))
     units = assign_contexts(segment(doc))
@@ -243,9 +244,10 @@ def cmd_suggest(args) -> None:
 
 
 def cmd_merge(args) -> None:
-    from .catalog import merge, read_po, write_po
     from .files import read_bytes
     from .memory import Memory
+    from .merge import merge
+    from .pofile import read_po, write_po
     from .termbase import load_termbase
 
     original = read_bytes(args.po)
@@ -272,9 +274,10 @@ def cmd_merge(args) -> None:
 
 def cmd_page(args) -> None:
     from .build import choose_translations, render_page, source_translations
-    from .catalog import read_po, status
     from .files import write_atomically
     from .memory import Memory
+    from .pofile import read_po
+    from .status import unit_status
 
     doc = Document.from_json(_read_json(args.document))
     units = load_units(args.units)
@@ -285,7 +288,7 @@ def cmd_page(args) -> None:
             read_po(args.po),
             args.po,
             load_suggestions(args.suggestions),
-            lambda entry: status(entry, memory),
+            lambda entry: unit_status(entry, memory),
         )
     else:
         chosen = source_translations(units)
@@ -301,9 +304,10 @@ def cmd_page(args) -> None:
 
 
 def cmd_check(args) -> int:
-    from .catalog import count_status, read_po
     from .check import check_catalog, report
     from .memory import Memory
+    from .pofile import read_po
+    from .status import count_status
     from .termbase import load_termbase
 
     po = read_po(args.po)
@@ -353,8 +357,8 @@ def cmd_diff(args) -> None:
 
 def cmd_textconv(args) -> None:
     """git runs this on both sides of a diff; a PO it cannot parse (conflict markers) is shown as is."""
-    from .catalog import read_po
     from .diff import textconv
+    from .pofile import read_po
 
     data = Path(args.file).read_bytes()
     try:
@@ -366,11 +370,12 @@ def cmd_textconv(args) -> None:
 
 
 def cmd_review(args) -> None:
-    from .catalog import read_po, status
     from .check import Finding, check_catalog
     from .files import write_atomically
     from .memory import Memory
+    from .pofile import read_po
     from .review import render_review, review_rows
+    from .status import unit_status
     from .termbase import load_termbase
 
     doc = Document.from_json(_read_json(args.document))
@@ -382,7 +387,7 @@ def cmd_review(args) -> None:
         findings = [Finding(**f) for f in _read_json(args.qa)["findings"]]
     else:
         findings = check_catalog(po, args.po, units, termbase, memory)
-    rows = review_rows(doc, units, po, lambda entry: status(entry, memory), findings)
+    rows = review_rows(doc, units, po, lambda entry: unit_status(entry, memory), findings)
     write_atomically(args.output, render_review(doc, rows, args.lang, termbase))
     print(
         f"{args.lang}: review page {args.output} ({sum(r.needs_look for r in rows)} of {len(rows)} units "
@@ -425,9 +430,9 @@ def cmd_system_packages(args) -> None:
 
 
 def cmd_init_po(args) -> None:
-    from .catalog import new_catalog
     from .config import load_config
     from .files import write_atomically
+    from .pofile import new_catalog
 
     config = load_config(args.config)
     for brief in config["briefs"]:

@@ -26,8 +26,9 @@ import polib
 from lxml import etree
 from lxml.html import builder as E
 
-from .catalog import MACHINE_PREFIX, read_po
 from .model import LocbriefError
+from .pofile import read_po
+from .status import unit_status
 
 PO_SUFFIXES = {".po", ".pot"}
 BRIEF_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml"}
@@ -193,21 +194,10 @@ def parse_revision(label: str, name: str, data: bytes, path: Path | None = None)
 def _po_revision(label: str, po: polib.POFile) -> Revision:
     entries = [e for e in po if not e.obsolete]
     items = [
-        Item(e.msgctxt, e.msgid, e.msgstr, po_status(e), _block_of(e), i, e.previous_msgid)
+        Item(e.msgctxt, e.msgid, e.msgstr, unit_status(e, None), _block_of(e), i, e.previous_msgid)
         for i, e in enumerate(entries)
     ]
     return Revision(label, "po", items, po.metadata.get("Language", ""))
-
-
-def po_status(entry: polib.POEntry) -> str:
-    """Status read from the PO alone (as in :func:`locbrief.catalog.status`, the merge's comment
-    standing in for the memory): reviewed, machine, fuzzy or untranslated."""
-    if not entry.msgstr:
-        return "untranslated"
-    if "fuzzy" not in entry.flags:
-        return "reviewed"
-    machine = any(line.startswith(MACHINE_PREFIX) for line in entry.comment.split("\n"))
-    return "machine" if machine else "fuzzy"
 
 
 def _block_of(entry: polib.POEntry) -> str:
@@ -599,7 +589,7 @@ def textconv(po: polib.POFile) -> str:
     names = [po.metadata.get(field, "") for field in ("Project-Id-Version", "Language")]
     out = ["# " + " · ".join(name for name in names if name)]
     for entry in po:
-        status = "obsolete" if entry.obsolete else po_status(entry)
+        status = "obsolete" if entry.obsolete else unit_status(entry, None)
         refs = " ".join(_references(entry))
         out += ["", f"== {status}" + (f" · {refs}" if refs else "")]
         if entry.msgctxt is not None:

@@ -28,6 +28,17 @@ class LocbriefError(Exception):
         return f"{where}{self.message}"
 
 
+# ---------------------------------------------------------------- PO comments
+
+# Prefixes of the ``#.`` lines locbrief writes into PO files (the merge writes
+# them, QA, review and diff read them). Lines with another prefix are the
+# template's or a translator's and are left alone.
+MACHINE_PREFIX = "machine translation: "
+QA_PREFIX = "QA: "
+TERM_PREFIX = "term: "
+GENERATED_COMMENT = (MACHINE_PREFIX, QA_PREFIX, TERM_PREFIX)
+
+
 # ---------------------------------------------------------------- document
 
 
@@ -191,7 +202,7 @@ class TermHit:
 
     def comment(self) -> str:
         rule = f"→ {self.target}" if self.target else "(do not translate)"
-        return f"term: {self.source} {rule}" + (f" — {self.note}" if self.note else "")
+        return f"{TERM_PREFIX}{self.source} {rule}" + (f" — {self.note}" if self.note else "")
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The bilingual review page: every unit of a brief, source beside translation, with what to look at.
 
 A reviewer reads it top to bottom like the brief itself: status (machine,
-fuzzy, reviewed, untranslated, from :func:`locbrief.catalog.status`), the QA
+fuzzy, reviewed, untranslated, from :func:`locbrief.status.unit_status`), the QA
 findings of :mod:`locbrief.check`, the termbase's rules, and a link to the
 unit's place in the localized page (``<brief>.html#<block anchor>``, beside
 this page in ``out/<lang>/``). One self-contained HTML file; no script: a
@@ -19,8 +19,10 @@ from lxml.html import builder as E
 
 from .build import append_children
 from .check import Finding
-from .model import Block, Document, Inline, NoteRef, Span, Unit
+from .model import TERM_PREFIX, Block, Document, Inline, NoteRef, Span, Unit
+from .pofile import entry_key
 from .segment import DecodeError, decode
+from .status import STATUS_ORDER, Status
 from .termbase import Termbase
 
 #: Kinds whose page element carries ``id=block.id`` (see build.py's ``_block_node``).
@@ -36,7 +38,6 @@ ANCHORED_KINDS = {
     "author_role",
     "author_org",
 }
-STATUS_ORDER = ("untranslated", "machine", "fuzzy", "reviewed")
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class ReviewRow:
 
     @property
     def needs_look(self) -> bool:
-        return self.status != "reviewed" or bool(self.findings)
+        return self.status != Status.REVIEWED or bool(self.findings)
 
 
 def block_anchor(block: Block) -> str | None:
@@ -64,8 +65,8 @@ def block_anchor(block: Block) -> str | None:
 def review_rows(
     doc: Document, units: list[Unit], po: polib.POFile, status_of, findings: list[Finding]
 ) -> list[ReviewRow]:
-    """The rows in document order; ``status_of(entry)`` is catalog.status with the language's memory."""
-    entries = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
+    """The rows in document order; ``status_of(entry)`` is :func:`locbrief.status.unit_status` with the language's memory."""
+    entries = {entry_key(e): e for e in po if not e.obsolete}
     blocks = {b.id: b for b in doc.blocks}
     by_msgid: dict[str, list[Finding]] = {}
     for finding in findings:
@@ -74,7 +75,7 @@ def review_rows(
     for unit in units:
         entry = entries.get(unit.key)
         text = entry.msgstr if entry is not None else ""
-        state = status_of(entry) if entry is not None else "untranslated"
+        state = status_of(entry) if entry is not None else Status.UNTRANSLATED
         block = blocks.get(unit.block)
         rows.append(
             ReviewRow(
@@ -139,7 +140,9 @@ def _row(number: int, row: ReviewRow, doc: Document, lang: str, termbase: Termba
             for f in row.findings
         ]
     )
-    terms = E.UL(*[E.LI(hit.comment().removeprefix("term: ")) for hit in termbase.hits(unit.msgid)])
+    terms = E.UL(
+        *[E.LI(hit.comment().removeprefix(TERM_PREFIX)) for hit in termbase.hits(unit.msgid)]
+    )
     classes = f"{row.status} {'open' if row.needs_look else 'done'}"
     if any(f.severity == "error" for f in row.findings):
         classes += " has-error"

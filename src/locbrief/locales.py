@@ -1,0 +1,31 @@
+"""Locale names → Babel locales, with one friendly error for a name CLDR does not know.
+
+Every stage that takes a language (config, merge, page, QA) parses it here, so
+an unknown or misspelt locale reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from babel import Locale, UnknownLocaleError
+
+from .model import LocbriefError
+
+
+def parse_locale(lang: str, where: str = "") -> Locale:
+    """Babel's locale for a CLDR name; an unknown one is an error, never a page in another language."""
+    try:
+        return Locale.parse(lang)
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise LocbriefError(
+            f"unknown locale {lang!r}: Babel has no CLDR data for it; use a CLDR "
+            "locale name such as es_MX, pt_BR, fr or ca",
+            where or None,
+        ) from None
+
+
+def find_locale(lang: str) -> Locale | None:
+    """Babel's locale for ``lang``, or None where a best effort does without one."""
+    try:
+        return parse_locale(lang)
+    except LocbriefError:
+        return None

@@ -1,0 +1,123 @@
+"""Units → the POT template: one entry per (msgctxt, msgid), with what translators are told.
+
+The rule for ``msgctxt`` (:func:`assign_contexts`): the same words are one entry,
+referenced from every block they stand in, because gettext keys on the words.
+The one exception is a *label* (heading, title, author role, caption, table
+cell, …) whose words also occur as running text or as a label of another kind:
+a label is translated as a title or noun phrase ("Fellow" as a job title is
+not "Fellow" in a sentence), so each such label gets ``msgctxt`` = its kind.
+Running text never gets a context. A context that appears or disappears later
+counts as a changed source: the translation is carried over, fuzzy, with
+``#| msgctxt``, as msgmerge does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import polib
+
+from .model import Unit
+from .pofile import WRAP, template_header
+
+#: Block kinds that are labels, not running text (see the msgctxt rule above).
+LABEL_KINDS = frozenset(
+    {
+        "topic",
+        "title",
+        "heading",
+        "byline",
+        "caption",
+        "table_cell",
+        "author_name",
+        "author_role",
+        "author_org",
+        "date",
+    }
+)
+#: The one format flag the template decides; every other flag belongs to the translator.
+FORMAT_FLAG = "python-brace-format"
+KIND_LABELS = {
+    "key_point": "key point",
+    "endnote": "endnote",
+    "heading": "heading",
+    "caption": "figure caption",
+    "list_item": "list item",
+    "table_cell": "table cell",
+    "author_name": "author name",
+    "author_role": "author role",
+    "author_org": "author organisation",
+    "meta_description": "page description (meta)",
+}
+
+
+def unit_comments(unit: Unit) -> list[str]:
+    """What translators are told about a unit: where it stands and what ``{n}`` means.
+
+    Note numbers are left out on purpose: adding a note renumbers all later
+    ones, and the comments of every later entry would change with them.
+    """
+    notes = [
+        f"{{{i}}} = note marker" if p.kind == "note" else f"{{{i}}} = {p.kind} {p.value}"
+        for i, p in enumerate(unit.placeholders)
+    ]
+    tags = [
+        f"<{tag}{i}> = {tag} " + " ".join(f'{k}="{v}"' for k, v in attrs)
+        for i, (tag, attrs) in enumerate(unit.tags, 1)
+        if attrs
+    ]
+    return [_kind_label(unit)] + notes + [t.strip() for t in tags]
+
+
+def _kind_label(unit: Unit) -> str:
+    """ "heading", "key point", "endnote 17": the block a sentence belongs to, in words."""
+    label = KIND_LABELS.get(unit.kind, unit.kind.replace("_", " ")).strip()
+    number = re.search(r"(\d+)$", unit.block)
+    return f"{label} {number.group(1)}" if unit.kind == "endnote" and number else label
+
+
+def assign_contexts(units: list[Unit]) -> list[Unit]:
+    """Give ``msgctxt`` = kind to labels whose words also stand elsewhere in another role.
+
+    See the module docstring for the rule; running text keeps ``context=None``.
+    The segment stage calls this before writing units and template, so the page
+    build and QA look entries up by the same (context, msgid) key.
+    """
+    roles: dict[str, set[str]] = {}
+    for unit in units:
+        roles.setdefault(unit.msgid, set()).add(_role(unit))
+    return [
+        replace(u, context=u.kind)
+        if u.context is None and u.kind in LABEL_KINDS and len(roles[u.msgid]) > 1
+        else u
+        for u in units
+    ]
+
+
+def _role(unit: Unit) -> str:
+    return unit.kind if unit.kind in LABEL_KINDS else "text"
+
+
+def build_template(units: list[Unit], brief: str) -> polib.POFile:
+    """One entry per distinct (msgctxt, msgid), in document order, referencing every block it stands in."""
+    pot = polib.POFile(wrapwidth=WRAP)
+    pot.header = f"Messages of the brief {brief}, for translation with locbrief."
+    pot.metadata = template_header(brief)
+    entries: dict[tuple, polib.POEntry] = {}
+    for unit in units:
+        entry = entries.get(unit.key)
+        if entry is None:
+            entry = polib.POEntry(
+                msgid=unit.msgid,
+                msgstr="",
+                msgctxt=unit.context,
+                flags=[FORMAT_FLAG] if "{" in unit.msgid else [],
+            )
+            entries[unit.key] = entry
+            pot.append(entry)
+        entry.occurrences.append((brief, unit.block))
+        for comment in unit_comments(unit):
+            if comment not in entry.comment.split("\n"):
+                entry.comment = f"{entry.comment}\n{comment}" if entry.comment else comment
+    return pot
