@@ -45,7 +45,7 @@ $(VNU_JAR): | $(INSTALLED)
 	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q default-jre-headless; }
 	npm install --prefix $(VENV)/npm --no-audit --no-fund --silent vnu-jar
 
-# The page's own strings: extract from build.py into the template, merge into each language's PO.
+# The page's own strings: extract from page.py into the template, merge into each language's PO.
 page-strings: $(INSTALLED)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k ngettext:1,2 --add-location=file --sort-by-file \
 	    --project=locbrief --version=0.1 --msgid-bugs-address="locbrief maintainers" \

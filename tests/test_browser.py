@@ -19,8 +19,8 @@ import polib
 import pytest
 import websocket
 
-from locbrief.build import choose_translations, render_page
 from locbrief.model import Block, Document, NoteRef
+from locbrief.page import choose_translations, render_page
 from locbrief.segment import segment
 from test_page_locale import BRIEF, REPO, real_pages
 

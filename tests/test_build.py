@@ -14,19 +14,13 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 from lxml import html
 
-from locbrief import build
-from locbrief.build import (
-    LOCALE_DIR,
-    DataValue,
-    Translation,
-    choose_translations,
-    data_values,
-    render_page,
-    render_value,
-    source_translations,
-)
+from locbrief import page as page_builder
+from locbrief import strings
+from locbrief.localize import DataValue, data_values, render_value
 from locbrief.model import Block, Document, LocbriefError, NoteRef
+from locbrief.page import Translation, choose_translations, render_page, source_translations
 from locbrief.segment import segment
+from locbrief.strings import LOCALE_DIR
 
 DOC = Document(
     "brief.txt",
@@ -270,12 +264,12 @@ def test_a_missing_page_string_falls_back_to_english_and_is_named(tmp_path, monk
     po = polib.pofile(str(LOCALE_DIR / "es" / "LC_MESSAGES" / "locbrief.po"))
     po.find("Back to text").msgstr = ""
     po.save(str(catalog))
-    monkeypatch.setattr(build, "LOCALE_DIR", tmp_path)
-    build._page_catalog.cache_clear()
+    monkeypatch.setattr(strings, "LOCALE_DIR", tmp_path)
+    strings._page_catalog.cache_clear()
     try:
         page, result = spanish_page("es_MX")
     finally:
-        build._page_catalog.cache_clear()
+        strings._page_catalog.cache_clear()
     assert page.xpath("//a[@role='doc-backlink']/@aria-label") == ["Back to text"]
     assert page.xpath("//nav/@aria-label") == ["Idiomas"]
     assert [
@@ -286,11 +280,11 @@ def test_a_missing_page_string_falls_back_to_english_and_is_named(tmp_path, monk
 # ---------------------------------------------------------------- the package catalogs
 
 
-def test_the_template_holds_every_page_string_of_build_py_and_every_language_translates_it():
+def test_the_template_holds_every_page_string_of_page_py_and_every_language_translates_it():
     extracted = {
         m[1] if isinstance(m[1], str) else m[1][0]
         for m in extract_from_file(
-            "python", build.__file__, keywords={"_": None, "ngettext": (1, 2)}
+            "python", page_builder.__file__, keywords={"_": None, "ngettext": (1, 2)}
         )
     }
     with open(LOCALE_DIR / "locbrief.pot", "rb") as handle:

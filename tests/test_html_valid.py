@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from locbrief.build import Translation, render_page
 from locbrief.model import Block, Document, NoteRef
+from locbrief.page import Translation, render_page
 from locbrief.segment import decode, segment
 from test_page_locale import BRIEF, LANGUAGES, REPO, real_pages
 

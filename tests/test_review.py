@@ -2,7 +2,7 @@
 
 A small brief with one unit in each state (reviewed, machine, human fuzzy,
 untranslated, broken placeholder); every link must land on an element of the
-localized page that build.py writes beside it.
+localized page that page.py writes beside it.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import json
 import polib
 from lxml import html
 
-from locbrief.build import choose_translations, render_page
 from locbrief.cli import main
 from locbrief.memory import Memory
 from locbrief.model import Block, Document, NoteRef, Span
+from locbrief.page import choose_translations, render_page
 from locbrief.segment import segment
 from locbrief.status import unit_status
 

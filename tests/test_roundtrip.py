@@ -16,10 +16,10 @@ from urllib.parse import unquote
 import pytest
 from lxml import html
 
-from locbrief.build import Translation, render_page
 from locbrief.engines.simple import IdentityEngine, PseudoEngine
 from locbrief.memory import Memory
 from locbrief.model import Document, NoteRef, Span, plain_text
+from locbrief.page import Translation, render_page
 from locbrief.read import read_source
 from locbrief.segment import decode, segment
 from locbrief.suggest import suggest

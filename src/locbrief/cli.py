@@ -273,9 +273,9 @@ def cmd_merge(args) -> None:
 
 
 def cmd_page(args) -> None:
-    from .build import choose_translations, render_page, source_translations
     from .files import write_atomically
     from .memory import Memory
+    from .page import choose_translations, render_page, source_translations
     from .pofile import read_po
     from .status import unit_status
 

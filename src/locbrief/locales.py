@@ -29,3 +29,13 @@ def find_locale(lang: str) -> Locale | None:
         return parse_locale(lang)
     except LocbriefError:
         return None
+
+
+def language_name(lang: str) -> str:
+    """The language's name in its own words ("español (México)"), from CLDR via Babel."""
+    return parse_locale(lang).display_name or lang
+
+
+def bcp47(lang: str) -> str:
+    """The tag HTML's ``lang`` and ``hreflang`` want: es-MX for the CLDR name es_MX."""
+    return lang.replace("_", "-")

@@ -17,15 +17,15 @@ import polib
 from lxml import etree
 from lxml.html import builder as E
 
-from .build import append_children
 from .check import Finding
 from .model import TERM_PREFIX, Block, Document, Inline, NoteRef, Span, Unit
+from .page import append_children
 from .pofile import entry_key
 from .segment import DecodeError, decode
 from .status import STATUS_ORDER, Status
 from .termbase import Termbase
 
-#: Kinds whose page element carries ``id=block.id`` (see build.py's ``_block_node``).
+#: Kinds whose page element carries ``id=block.id`` (see page.py's ``_block_node``).
 ANCHORED_KINDS = {
     "heading",
     "key_point",

@@ -1,0 +1,179 @@
+"""Dates and figures in a translation, re-rendered by Babel for the page's locale.
+
+Dates and figures are recognised at page-build time rather than made into
+``{n}`` placeholders: msgids stay readable for translators ("May 15, 2025",
+not "{1}"), existing PO files keep their msgids, and engines already pass
+figures through untouched (protect.py). The source unit says which values a
+sentence holds; in the translation each is found again — as in the source,
+as Babel renders it, or with the month translated in any order ("mayo 15,
+2025", "15 de mayo de 2025") — and replaced by Babel's rendering for the
+page's locale. A value the translator reworded beyond recognition is left as
+written. Cited titles (“…” in endnotes) and URLs are never touched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_decimal
+
+from .model import Inline, Span
+from .protect import QUOTED_TITLE, URL
+
+_EN_MONTHS = [Locale("en").months["format"]["wide"][m] for m in range(1, 13)]
+_SOURCE_DATE = re.compile(
+    r"\b(?P<month>%s)\.?(?:\s+(?P<day>\d{1,2}),)?\s+(?P<year>\d{4})\b" % "|".join(_EN_MONTHS)
+)
+_FIGURE = re.compile(r"(?<![\w.,/%-])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\w]|[.,]\d)")
+
+
+@dataclass(frozen=True)
+class DataValue:
+    """A date or figure in a source sentence: rendered per locale, never retyped by a translator."""
+
+    kind: str  # "date" (day month year), "month" (month year), "number"
+    source: str  # as written in the source ("May 15, 2025", "79,000")
+    value: date | Decimal
+
+    @property
+    def iso(self) -> str:
+        return self.value.isoformat()[:7] if self.kind == "month" else str(self.value)
+
+
+def data_values(msgid: str, endnote: bool = False) -> list[DataValue]:
+    """The dates and figures of a source sentence, in order (outside URLs and cited titles)."""
+    text = _blank(msgid, endnote)
+    values = []
+    for m in _SOURCE_DATE.finditer(text):
+        day = int(m.group("day") or 1)
+        try:
+            value = date(int(m.group("year")), _EN_MONTHS.index(m.group("month")) + 1, day)
+        except ValueError:
+            continue
+        values.append(
+            (m.start(), DataValue("date" if m.group("day") else "month", m.group(0), value))
+        )
+    for m in _FIGURE.finditer(text):
+        values.append(
+            (m.start(), DataValue("number", m.group(0), Decimal(m.group(0).replace(",", ""))))
+        )
+    return [v for _, v in sorted(values, key=lambda pair: pair[0])]
+
+
+def render_value(value: DataValue, locale: Locale) -> str:
+    """Babel's rendering of a date or figure for ``locale`` (CLDR long date, grouped figures)."""
+    if value.kind == "date":
+        return format_date(value.value, format="long", locale=locale)
+    if value.kind == "month":
+        return format_skeleton("yMMMM", value.value, locale=locale)
+    decimals = -value.value.as_tuple().exponent
+    pattern = locale.decimal_formats[None].pattern
+    pattern = re.sub(r"\.[0#]+", "." + "0" * decimals if decimals else "", pattern)
+    return format_decimal(value.value, format=pattern, locale=locale)
+
+
+def localize_data(
+    inline: list[Inline], values: list[DataValue], locale: Locale, endnote: bool = False
+) -> list[Inline]:
+    """A decoded translation with its dates and figures re-rendered by Babel for ``locale``."""
+    if not values:
+        return inline
+    remaining = list(values)
+    return _localize_items(inline, remaining, locale, endnote)
+
+
+def _localize_items(
+    items: list[Inline], remaining: list[DataValue], locale: Locale, endnote: bool
+) -> list[Inline]:
+    out: list[Inline] = []
+    for item in items:
+        if isinstance(item, str):
+            out.extend(_localize_text(item, remaining, locale, endnote))
+        elif isinstance(item, Span) and item.tag not in ("code", "time"):
+            out.append(
+                Span(
+                    item.tag, item.attrs, _localize_items(item.children, remaining, locale, endnote)
+                )
+            )
+        else:
+            out.append(item)
+    return out
+
+
+def _localize_text(
+    text: str, remaining: list[DataValue], locale: Locale, endnote: bool
+) -> list[Inline]:
+    """Each value found (once, left to right, never overlapping another) → Babel's rendering."""
+    blanked = _blank(text, endnote)
+    found: list[tuple[int, int, DataValue]] = []
+    for value in sorted(remaining, key=lambda v: ("date", "month", "number").index(v.kind)):
+        for m in _translated_pattern(value, locale).finditer(blanked):
+            if all(m.end() <= s or m.start() >= e for s, e, _ in found):
+                found.append((m.start(), m.end(), value))
+                remaining.remove(value)
+                break
+    out: list[Inline] = []
+    pos = 0
+    for start, end, value in sorted(found, key=lambda f: f[0]):
+        out.append(text[pos:start])
+        rendered = render_value(value, locale)
+        out.append(
+            Span("time", {"datetime": value.iso}, [rendered])
+            if value.kind != "number"
+            else rendered
+        )
+        pos = end
+    out.append(text[pos:])
+    return [piece for piece in out if piece != ""]
+
+
+def _blank(text: str, endnote: bool) -> str:
+    """``text`` with URLs (and, in endnotes, cited titles) blanked out, offsets kept."""
+    patterns = [URL] + ([QUOTED_TITLE] if endnote else [])
+    for pattern in patterns:
+        text = re.sub(pattern, lambda m: " " * len(m.group(0)), text)
+    return text
+
+
+@lru_cache(maxsize=4096)
+def _translated_pattern(value: DataValue, locale: Locale) -> re.Pattern:
+    """How ``value`` may stand in a translation: as in the source, as Babel renders it, or reworded."""
+    literal = "|".join(
+        re.escape(s) for s in dict.fromkeys([value.source, render_value(value, locale)])
+    )
+    if value.kind == "number":
+        digits = value.source.replace(",", "").split(".")
+        grouped = r"[,.\s\u00a0\u202f']?".join(re.findall(r"\d{1,3}(?=(?:\d{3})*$)", digits[0]))
+        loose = grouped + (r"[.,]" + digits[1] if len(digits) > 1 else "")
+        return re.compile(rf"(?<![\w.,]){'(?:' + literal + '|' + loose + ')'}(?![\w]|[.,]\d)")
+    months = _month_names(value.value.month, locale)
+    year = value.value.year
+    if value.kind == "month":
+        return re.compile(
+            rf"{literal}|\b(?:{months})\.?,?\s+(?:de\s+|del\s+)?{year}\b", re.IGNORECASE
+        )
+    day = rf"0?{value.value.day}"
+    # Last, the source's own shape with the month mistranslated as a word (Apertium: May → "Poder 15, 2025").
+    return re.compile(
+        rf"{literal}|\b{day}(?:º|°|er|\.)?\s+(?:de\s+|d[’'])?(?:{months})\.?,?\s+(?:de\s+|del\s+)?{year}\b"
+        rf"|\b(?:{months})\.?\s+{day}(?:º|°|er)?,?\s+(?:de\s+|del\s+)?{year}\b"
+        rf"|\b[^\W\d_]+\s+{value.value.day},\s+{year}\b",
+        re.IGNORECASE,
+    )
+
+
+def _month_names(month: int, locale: Locale) -> str:
+    """Every name of the month in English and in ``locale`` (wide and abbreviated), longest first."""
+    names = set()
+    for loc in (Locale("en"), locale):
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                name = loc.months[context][width][month]
+                names.add(re.sub(r"^(?:de\s+|d[’'])", "", name).rstrip("."))
+    return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
