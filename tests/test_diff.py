@@ -17,16 +17,8 @@ import pytest
 from lxml import html
 
 from locbrief.cli import main
-from locbrief.diff import (
-    diff_revisions,
-    load_revision,
-    parse_revision,
-    render_html,
-    render_markdown,
-    render_text,
-    resolve_specs,
-    word_diff,
-)
+from locbrief.diff import diff_revisions, load_revision, parse_revision, resolve_specs
+from locbrief.diff_render import render_html, render_markdown, render_text, word_diff
 from locbrief.model import LocbriefError
 
 REPO = Path(__file__).resolve().parents[1]

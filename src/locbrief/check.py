@@ -26,7 +26,6 @@ from babel.numbers import (
     get_group_symbol,
     parse_decimal,
 )
-from lxml import etree
 from lxml.html import builder as E
 
 from .locales import find_locale
@@ -34,6 +33,7 @@ from .memory import Memory
 from .model import QA_PREFIX, Unit
 from .pofile import entry_key
 from .protect import NUMBER, URL, enforced_terms
+from .reports import report_page
 from .segment import check_translation
 from .status import Status, unit_status
 from .termbase import Termbase
@@ -298,22 +298,16 @@ def render_report(data: dict, title: str) -> str:
             )
         )
     counts = ", ".join(f"{k}: {v}" for k, v in data.get("counts", {}).items())
-    body = E.BODY(
-        E.H1(title),
+    return report_page(
+        title,
+        REPORT_STYLE,
         E.P(summary),
         E.P(E.SMALL(counts)),
         E.TABLE(*rows) if data["findings"] else E.P("No findings."),
     )
-    page = E.HTML(
-        E.HEAD(E.META(charset="utf-8"), E.TITLE(title), E.STYLE(REPORT_STYLE)), body, lang="en"
-    )
-    return "<!DOCTYPE html>\n" + etree.tostring(
-        page, encoding="unicode", method="html", pretty_print=True
-    )
 
 
 REPORT_STYLE = """
-body { font: 15px/1.5 system-ui, sans-serif; margin: 1.5rem; color: #1d1d1f; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #ddd; padding: .35rem .55rem; vertical-align: top; text-align: left; }
 tr.error td:nth-child(2) { color: #b00020; font-weight: bold; }

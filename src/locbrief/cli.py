@@ -330,14 +330,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_diff(args) -> None:
-    from .diff import (
-        diff_revisions,
-        load_revision,
-        render_html,
-        render_markdown,
-        render_text,
-        resolve_specs,
-    )
+    from .diff import diff_revisions, load_revision, resolve_specs
+    from .diff_render import render_html, render_markdown, render_text
     from .files import write_atomically
 
     old, new = resolve_specs(args.revisions)
@@ -357,7 +351,7 @@ def cmd_diff(args) -> None:
 
 def cmd_textconv(args) -> None:
     """git runs this on both sides of a diff; a PO it cannot parse (conflict markers) is shown as is."""
-    from .diff import textconv
+    from .diff_render import textconv
     from .pofile import read_po
 
     data = Path(args.file).read_bytes()

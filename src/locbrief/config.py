@@ -6,8 +6,8 @@ from pathlib import Path
 
 import jsonschema
 import yaml
-from babel import Locale, UnknownLocaleError
 
+from .locales import parse_locale
 from .model import LocbriefError
 
 SCHEMA = Path(__file__).parent / "schemas" / "config.schema.yaml"
@@ -60,13 +60,9 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
 def _check_locale(lang: str, path: str, setting: str) -> None:
     """A CLDR locale in its canonical spelling: es_MX, not es_mx (it names locales/<lang>/)."""
     try:
-        canonical = str(Locale.parse(lang))
-    except (UnknownLocaleError, ValueError, TypeError):
-        raise LocbriefError(
-            f"setting {setting}: unknown locale {lang!r}; use a CLDR name such as "
-            "en, es_MX, pt_BR, fr or ca",
-            path,
-        ) from None
+        canonical = str(parse_locale(lang))
+    except LocbriefError as exc:
+        raise LocbriefError(f"setting {setting}: {exc.message}", path) from None
     if canonical != lang:
         folder = (
             f" (it names the folder locales/{canonical}/)"

@@ -21,6 +21,7 @@ from .check import Finding
 from .model import TERM_PREFIX, Block, Document, Inline, NoteRef, Span, Unit
 from .page import append_children
 from .pofile import entry_key
+from .reports import report_page
 from .segment import DecodeError, decode
 from .status import STATUS_ORDER, Status
 from .termbase import Termbase
@@ -119,14 +120,7 @@ def render_review(doc: Document, rows: list[ReviewRow], lang: str, termbase: Ter
         E.TH("terms"),
     )
     table = E.TABLE(header, *[_row(i, row, doc, lang, termbase) for i, row in enumerate(rows, 1)])
-    page = E.HTML(
-        E.HEAD(E.META(charset="utf-8"), E.TITLE(title), E.STYLE(REVIEW_STYLE)),
-        E.BODY(E.H1(title), summary, toggle, table),
-        lang="en",
-    )
-    return "<!DOCTYPE html>\n" + etree.tostring(
-        page, encoding="unicode", method="html", pretty_print=True
-    )
+    return report_page(title, REVIEW_STYLE, summary, toggle, table)
 
 
 def _row(number: int, row: ReviewRow, doc: Document, lang: str, termbase: Termbase):
@@ -197,7 +191,6 @@ def _span(span: Span):
 
 
 REVIEW_STYLE = """
-body { font: 15px/1.5 system-ui, sans-serif; margin: 1.5rem; color: #1d1d1f; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #ddd; padding: .35rem .55rem; vertical-align: top; text-align: left; }
 td:nth-child(3), td:nth-child(4) { width: 32%; font-family: Georgia, serif; }
