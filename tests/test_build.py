@@ -19,6 +19,7 @@ from locbrief import strings
 from locbrief.localize import DataValue, data_values, render_value
 from locbrief.model import Block, Document, LocbriefError, NoteRef
 from locbrief.page import Translation, choose_translations, render_page, source_translations
+from locbrief.read import read_source
 from locbrief.segment import segment
 from locbrief.strings import LOCALE_DIR
 
@@ -302,3 +303,34 @@ def test_the_template_holds_every_page_string_of_page_py_and_every_language_tran
             ["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True
         )
         assert check.returncode == 0, check.stderr
+
+
+def test_an_inline_image_keeps_its_alt_text_on_the_page(tmp_path):
+    # The HTML reader keeps an inline <img alt> (an icon or flag inside a sentence); the page
+    # shows no images, so it must show the alt text instead of an empty element.
+    source = tmp_path / "flag.html"
+    source.write_text(
+        "<html><body><article><h1>Flags</h1>"
+        '<p>The <img src="mx.png" alt="Mexican flag"> flies over the border.</p>'
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    doc = read_source(source)
+    units = segment(doc)
+    sentence = next(u for u in units if "flies" in u.msgid)
+    # The alt is an attribute of the source, not words of the msgid: translators see it in
+    # the template comment, and the page takes it from the source.
+    assert sentence.msgid == "The <img1/> flies over the border."
+    po = polib.POFile()
+    po.append(polib.POEntry(msgid=sentence.msgid, msgstr="La <img1/> ondea sobre la frontera."))
+    chosen = choose_translations(units, po, "es.po", {}, lambda e: "reviewed")
+    translated = render_page(doc, units, chosen, "es_MX", ["en", "es_MX"])
+    original = render_page(doc, units, source_translations(units), "en", ["en", "es_MX"])
+    for result, expected in (
+        (translated, "La Mexican flag ondea sobre la frontera."),
+        (original, "The Mexican flag flies over the border."),
+    ):
+        page = html.fromstring(result.html.encode("utf-8"))
+        paragraph = page.xpath("//main//p[not(@class='date')]")[-1]
+        assert " ".join(paragraph.text_content().split()) == expected
+        assert not [s for s in paragraph.iter("span") if not s.text_content().strip()]

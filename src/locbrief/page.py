@@ -26,37 +26,13 @@ from lxml.html import builder as E
 
 from .locales import bcp47, language_name, parse_locale
 from .localize import data_values, localize_data
+from .markup import INLINE_TAGS, PAGE_ATTRS, text_alternative
 from .model import Block, Document, Inline, LocbriefError, NoteRef, Span, Suggestion, Unit
 from .pofile import entry_key
 from .protect import URL
 from .segment import DecodeError, decode, join_sentences
 from .status import Status
 from .strings import page_strings, page_strings_problem
-
-SAFE_TAGS = {
-    "em",
-    "strong",
-    "b",
-    "i",
-    "a",
-    "abbr",
-    "br",
-    "sub",
-    "sup",
-    "code",
-    "q",
-    "cite",
-    "span",
-    "small",
-    "s",
-    "u",
-    "mark",
-    "dfn",
-    "time",
-    "bdi",
-    "wbr",
-}
-SAFE_ATTRS = {"href", "title", "lang", "datetime", "cite"}
 
 
 @dataclass
@@ -284,8 +260,11 @@ def _inline_nodes(items: list[Inline], block: Block, page: _Page) -> list:
 
 
 def _span_node(span: Span, block: Block, page: _Page):
-    tag = span.tag if span.tag in SAFE_TAGS else "span"
-    attrs = {k: v for k, v in span.attrs.items() if k in SAFE_ATTRS or k in ("class", "dir")}
+    """An inline element of the table in :mod:`locbrief.markup`; anything else becomes a ``<span>``."""
+    if span.tag == "img":
+        return text_alternative(span.attrs)
+    tag = span.tag if span.tag in INLINE_TAGS else "span"
+    attrs = {k: v for k, v in span.attrs.items() if k in PAGE_ATTRS or k in ("class", "dir")}
     if "href" in attrs and not re.match(
         r"(https?:|mailto:|#|/|\.\.?/|[\w.-]+(?:/|$))", attrs["href"]
     ):

@@ -18,6 +18,7 @@ from lxml import etree
 from lxml.html import builder as E
 
 from .check import Finding
+from .markup import INLINE_TAGS, text_alternative
 from .model import TERM_PREFIX, Block, Document, Inline, NoteRef, Span, Unit
 from .page import append_children
 from .pofile import entry_key
@@ -180,11 +181,10 @@ def _nodes(items: list[Inline]) -> list:
 
 
 def _span(span: Span):
-    tag = (
-        span.tag
-        if span.tag in ("em", "strong", "b", "i", "sub", "sup", "code", "q", "cite", "abbr")
-        else "span"
-    )
+    if span.tag == "img":
+        return text_alternative(span.attrs)
+    # Links are not followed from a review page: the target shows as the title.
+    tag = span.tag if span.tag in INLINE_TAGS and span.tag != "a" else "span"
     node = etree.Element(tag, **({"title": span.attrs["href"]} if "href" in span.attrs else {}))
     append_children(node, _nodes(span.children))
     return node

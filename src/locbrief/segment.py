@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .markup import VOID_TAGS
 from .model import Block, Document, Inline, NoteRef, Placeholder, Span, Unit
 
 #: Abbreviations that end with a period but do not end a sentence when more follows.
@@ -188,7 +189,7 @@ def _encode_items(items: list[Inline], enc: _Encoded):
         else:
             enc.tags.append((item.tag, tuple(sorted(item.attrs.items()))))
             name = f"{item.tag}{len(enc.tags)}"
-            if not item.children and item.tag in ("br", "img", "wbr"):
+            if not item.children and item.tag in VOID_TAGS:
                 yield f"<{name}/>"
             else:
                 yield f"<{name}>"

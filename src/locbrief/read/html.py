@@ -20,35 +20,10 @@ import re
 import lxml.etree
 import lxml.html
 
+from locbrief.markup import INLINE_TAGS, KEPT_ATTRS, VOID_TAGS
 from locbrief.model import Block, Document, Inline, LocbriefError, NoteRef, Span, plain_text
 from locbrief.read.common import KEY_POINTS_HEADING, BlockIds, Warner, parse_date
 
-# Inline tags kept as Span, and the attributes kept on them (never class/style/on*).
-INLINE_TAGS = {
-    "em",
-    "strong",
-    "b",
-    "i",
-    "a",
-    "abbr",
-    "br",
-    "sub",
-    "sup",
-    "code",
-    "q",
-    "cite",
-    "small",
-    "mark",
-    "s",
-    "u",
-    "dfn",
-    "kbd",
-    "var",
-    "samp",
-    "time",
-    "img",
-}
-KEPT_ATTRS = {"href", "title", "lang", "datetime", "src", "alt", "cite"}
 BLOCK_TAGS = {
     "p",
     "div",
@@ -864,8 +839,10 @@ def _collapse(content: list[Inline], state: dict) -> list[Inline]:
                     out[-1] = out[-1].rstrip(" ")
                 state["space"] = True
             children = _collapse(item.children, state)
-            if children or item.tag in ("br", "img"):  # empty <a id="…"></a> anchors go
+            if children or item.tag in VOID_TAGS:  # empty <a id="…"></a> anchors go
                 out.append(Span(item.tag, item.attrs, children))
+            if item.tag == "img":  # it stands for words (its alt): the space after it stays
+                state["space"] = False
         else:
             state["space"] = False
             out.append(item)
@@ -881,7 +858,7 @@ def _trim_end(content: list[Inline]) -> None:
             if content[-1]:
                 return
             content.pop()
-        elif isinstance(last, Span) and last.tag not in ("br", "img") and last.children:
+        elif isinstance(last, Span) and last.tag not in VOID_TAGS and last.children:
             _trim_end(last.children)
             return
         else:
