@@ -24,6 +24,24 @@ PLACEHOLDER = r"\{\d+\}"
 TAG = r"</?[a-z]+\d+/?>"
 NUMBER = r"(?<![\w.])[$€£]?\d[\d,.]*\d(?:\s?%)?(?![\w])|(?<![\w.$])\d(?![\w,.]\d)"
 QUOTED_TITLE = r"[“\"][^”\"]{3,}[”\"]"
+#: A token as an engine gives it back, sometimes with a space inside (match ignoring case).
+MANGLED_TOKEN = r"ZX\s?\d+\s?QZ"
+#: Any token (match ignoring case: engines lower-case words).
+TOKEN = r"ZX\d+QZ"
+
+
+def token(number: int) -> str:
+    """The stand-in for protected item ``number``: upper-case letters around the number, 'ZX3QZ'.
+
+    NMT models copy all-caps alphanumeric codes (like 'G20', 'COVID19')
+    verbatim, and SentencePiece splits this into a few plain pieces; no
+    punctuation, which models drop or translate ('<x1>', '[1]') and which
+    Argos' own decoding changes ('_' becomes a space). Letters on both sides
+    keep ZX1QZ from matching inside ZX12QZ or merging with a nearby number.
+    """
+    return f"ZX{number}QZ"
+
+
 _PROTECTED = re.compile(
     "|".join(
         f"(?P<{name}>{pattern})"
@@ -158,7 +176,7 @@ def unmask(text: str, masked: Masked) -> tuple[str, list[str]]:
             problems.append(f"engine repeated {item.kind} {item.original!r}")
         text = pattern.sub(lambda _m, restore=item.restore: restore, text, count=1)
         text = pattern.sub("", text)
-    leftovers = re.findall(r"ZX\s?\d+\s?QZ", text, re.IGNORECASE)
+    leftovers = re.findall(MANGLED_TOKEN, text, re.IGNORECASE)
     if leftovers:
         problems.append("engine mangled tokens: " + ", ".join(leftovers))
     problems += [

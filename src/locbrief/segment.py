@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .markup import VOID_TAGS
 from .model import Block, Document, Inline, NoteRef, Placeholder, Span, Unit
+from .protect import EMAIL, URL
 
 #: Abbreviations that end with a period but do not end a sentence when more follows.
 NON_FINAL_ABBREVIATIONS = (
@@ -153,9 +154,7 @@ _NEVER_FINAL = re.compile(
     r"(?<![\w.])(?:Sen|Rep|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Gov|Pres|Dr|Mr|Mrs|Ms|Prof|St"
     r"|Vol|Vols|No|Nos|v|vs|eds?|trans|pp?|ch|cf|Fig|Art|Sec)\.$"
 )
-_LINK = re.compile(
-    r"(?:https?://|www\.)[^\s<>“”\"{}]*[^\s<>“”\"{}.,;:!?)\]’]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-)
+_LINK = re.compile(f"{URL}|{EMAIL}")
 _INITIALISM = re.compile(r"(?:\b[A-Z]\.){2,}$")  # U.S.  D.C.  J.D.
 _ET_AL = re.compile(r"\bet al\.$")
 _TAG = re.compile(r"<(/?)([a-z]+)(\d+)(/?)>")

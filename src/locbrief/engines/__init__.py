@@ -12,6 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 
 from ..model import LocbriefError
+from ..protect import token
 
 
 class EngineError(LocbriefError):
@@ -43,7 +44,7 @@ class Engine(ABC):
 
     def token(self, number: int) -> str:
         """The stand-in for protected item ``number`` that this engine passes through."""
-        return f"ZX{number}QZ"
+        return token(number)
 
     def checked_batch(self, texts: list[str], source: str, target: str) -> list[str]:
         """``translate_batch`` that refuses answers with the wrong number of segments."""

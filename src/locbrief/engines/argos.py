@@ -496,18 +496,6 @@ class ArgosEngine(Engine):
     def install_hint(self, source: str, target: str) -> str:
         return _hint(source, target)
 
-    def token(self, number: int) -> str:
-        """Upper-case letters around the number: 'ZX3QZ'.
-
-        NMT models copy all-caps alphanumeric codes (like 'G20', 'COVID19')
-        verbatim, and SentencePiece splits this into a few plain pieces; no
-        punctuation, which models drop or translate ('<x1>', '[1]') and which
-        Argos' own decoding changes ('_' becomes a space). Letters on both sides
-        keep ZX1QZ from matching inside ZX12QZ or merging with a nearby number.
-        locbrief.protect looks for this shape when it reports mangled tokens.
-        """
-        return f"ZX{number}QZ"
-
     def translate_batch(self, texts: list[str], source: str, target: str) -> list[str]:
         out = list(texts)
         for pkg in self.route(source, target):

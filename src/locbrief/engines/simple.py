@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 
+from ..protect import TOKEN
 from . import Engine
 
 _ACCENTS = str.maketrans("aeiouAEIOUcnyTsSzZ", "áéíóúÁÉÍÓÚçñýŦšŠžŽ")
-_TOKEN_OR_WORD = re.compile(r"ZX\d+QZ|[^\W\d_]+", re.IGNORECASE)
+_TOKEN_OR_WORD = re.compile(rf"{TOKEN}|[^\W\d_]+", re.IGNORECASE)
 
 
 class IdentityEngine(Engine):
@@ -45,7 +46,7 @@ def _pseudo(text: str) -> str:
     return _TOKEN_OR_WORD.sub(
         lambda m: (
             m.group(0)
-            if m.group(0).upper().startswith("ZX") and m.group(0).upper().endswith("QZ")
+            if re.fullmatch(TOKEN, m.group(0), re.IGNORECASE)
             else m.group(0).translate(_ACCENTS)
         ),
         text,
