@@ -1,7 +1,7 @@
 """The vocabulary every stage shares: documents, units, suggestions, errors.
 
 Defined once here and passed from stage to stage (read → segment → suggest →
-catalog → build), the way Babel's ``Message``/``Catalog`` are its only words.
+merge → page), the way Babel's ``Message``/``Catalog`` are its only words.
 Everything here is plain data with JSON round trips, so Snakemake rules can
 hand documents and units to each other through files.
 """

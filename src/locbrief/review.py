@@ -18,6 +18,7 @@ from lxml import etree
 from lxml.html import builder as E
 
 from .check import Finding
+from .locales import bcp47
 from .markup import INLINE_TAGS, text_alternative
 from .model import TERM_PREFIX, Block, Document, Inline, NoteRef, Span, Unit
 from .page import append_children
@@ -144,8 +145,8 @@ def _row(number: int, row: ReviewRow, doc: Document, lang: str, termbase: Termba
     return E.TR(
         E.TD(str(number)),
         E.TD(where, E.BR(), E.SMALL(unit.kind.replace("_", " "))),
-        E.TD(*_rendered(unit, unit.msgid), lang=doc.lang.replace("_", "-")),
-        E.TD(*_rendered(unit, row.translation), lang=lang.replace("_", "-")),
+        E.TD(*_rendered(unit, unit.msgid), lang=bcp47(doc.lang)),
+        E.TD(*_rendered(unit, row.translation), lang=bcp47(lang)),
         E.TD(row.status),
         E.TD(qa),
         E.TD(terms),
