@@ -32,7 +32,7 @@ from .locales import find_locale
 from .memory import Memory
 from .model import QA_PREFIX, Unit
 from .pofile import entry_key
-from .protect import NUMBER, URL, enforced_terms
+from .protect import NUMBER, PLACEHOLDER, TAG, URL, enforced_terms
 from .reports import report_page
 from .segment import check_translation
 from .status import Status, unit_status
@@ -49,7 +49,7 @@ TOOLKIT_CHECKS = (
 DOUBLED_PUNCTUATION = re.compile(r"([,;:!?])\1|(?<!\.)\.\.(?!\.)|[,;:]\s*[.,;:]|\.\s*,")
 LENGTH_MIN_SOURCE = 40  # characters of source text before the length ratio means anything
 LENGTH_SPREAD = 2.0  # a unit whose length ratio is this far off the catalog's median is an outlier
-_MARKUP = re.compile(r"\{\d+\}|</?[a-z]+\d+/?>")
+_MARKUP = re.compile(f"{PLACEHOLDER}|{TAG}")
 
 
 @dataclass(frozen=True)
