@@ -2,6 +2,10 @@
 
 The Snakefile runs these same subcommands, so anything the workflow does can be
 run (and debugged) by hand. Errors are one line on stderr and exit status 1.
+What a command reports (summaries, warnings, errors) goes through the one
+``locbrief`` logger on stderr, so ``-q`` and ``-v`` govern all of it; standard
+output carries only a command's own output (diff and textconv text, the
+engine list of check-config, the package list of system-packages).
 """
 
 from __future__ import annotations
@@ -10,135 +14,310 @@ import argparse
 import json
 import logging
 import sys
+import time
+from importlib import metadata
 from pathlib import Path
 
+from .engines import engine_names
 from .model import Document, LocbriefError, Suggestion, Unit
+
+log = logging.getLogger("locbrief")
+
+#: where the Snakefile and a user's checkout keep the config
+DEFAULT_CONFIG = "config/config.yaml"
 
 
 def main(argv: list[str] | None = None) -> int:
-    _log_warnings_once()
-    parser = _parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
+    configure_logging(args.verbosity)
+    started = time.perf_counter()
     try:
-        return args.run(args) or 0
+        code = args.run(args) or 0
     except LocbriefError as exc:
-        print(f"locbrief: error: {exc}", file=sys.stderr)
+        log.error("%s", exc)
         return 1
     except OSError as exc:
-        print(f"locbrief: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        log.error("%s: %s", exc.filename or "", exc.strerror or exc)
         return 1
     except KeyboardInterrupt:
-        print("locbrief: interrupted; nothing half-written was kept", file=sys.stderr)
+        log.error("interrupted; nothing half-written was kept")
         return 130
+    log.debug("%s done in %.2f s", args.command, time.perf_counter() - started)
+    return code
 
 
-def _log_warnings_once() -> None:
-    """Stages report what they skipped on the ``locbrief`` logger: one line each on stderr."""
-    logger = logging.getLogger("locbrief")
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("locbrief: %(levelname)s: %(message)s"))
-        logger.addHandler(handler)
-        logger.propagate = False
-        logging.addLevelName(logging.WARNING, "warning")
+# ---------------------------------------------------------------- logging
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="locbrief", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+class _LevelPrefix(logging.Formatter):
+    """``locbrief: warning: …`` for problems, the bare line for a command's summary (INFO)."""
 
-    p = sub.add_parser("read", help="read a brief (text capture or HTML) into a document")
-    p.add_argument("source")
-    p.add_argument("-o", "--output", required=True, help="document JSON to write")
+    def format(self, record: logging.LogRecord) -> str:
+        message = super().format(record)
+        if record.levelno == logging.INFO:
+            return message
+        return f"locbrief: {record.levelname.lower()}: {message}"
+
+
+class _CurrentStderr(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time (pytest and Snakemake swap it)."""
+
+    def __init__(self):
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
+
+
+def configure_logging(verbosity: int = 0) -> None:
+    """One handler on the ``locbrief`` logger (its children included): -q warnings, -v debug."""
+    if not any(isinstance(h, _CurrentStderr) for h in log.handlers):
+        handler = _CurrentStderr()
+        handler.setFormatter(_LevelPrefix("%(message)s"))
+        log.addHandler(handler)
+        log.propagate = False
+    log.setLevel({-1: logging.WARNING, 0: logging.INFO}.get(verbosity, logging.DEBUG))
+
+
+# ---------------------------------------------------------------- options
+
+
+def version() -> str:
+    """The installed distribution's version (pyproject.toml is where it is set)."""
+    try:
+        return metadata.version("locbrief")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed; run make setup)"
+
+
+def _verbosity_options(parser: argparse.ArgumentParser, default=0) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "-v",
+        "--verbose",
+        dest="verbosity",
+        action="store_const",
+        const=1,
+        default=default,
+        help="also log each file read and written, and the time taken",
+    )
+    group.add_argument(
+        "-q",
+        "--quiet",
+        dest="verbosity",
+        action="store_const",
+        const=-1,
+        default=default,
+        help="only warnings and errors, no summary line",
+    )
+
+
+def _command(sub, name: str, summary: str, description: str | None = None):
+    """A subcommand whose --help opens with its summary."""
+    return sub.add_parser(name, help=summary, description=description or summary)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="locbrief",
+        description=__doc__.splitlines()[0].replace("``", ""),
+        epilog="'locbrief COMMAND --help' describes a command's arguments.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
+    _verbosity_options(parser)
+    sub = parser.add_subparsers(required=True, metavar="COMMAND", dest="command")
+
+    p = _command(sub, "read", "read a brief (text capture or HTML) into a document")
+    p.add_argument("source", help="the brief: source/<brief>.txt (a page capture) or .html")
+    p.add_argument("-o", "--output", required=True, metavar="JSON", help="document JSON to write")
     p.set_defaults(run=cmd_read)
 
-    p = sub.add_parser("segment", help="split a document into units; write the POT template")
-    p.add_argument("document")
-    p.add_argument("--pot", required=True)
-    p.add_argument("--units", required=True, help="units JSON to write")
+    p = _command(sub, "segment", "split a document into units; write the POT template")
+    p.add_argument("document", help="document JSON written by 'read'")
+    p.add_argument(
+        "--pot",
+        required=True,
+        metavar="POT",
+        help="template to write (locales/templates/<brief>.pot); rewritten only when an entry changed",
+    )
+    p.add_argument("--units", required=True, metavar="JSON", help="units JSON to write")
     p.set_defaults(run=cmd_segment)
 
-    p = sub.add_parser("suggest", help="machine-translate units (protected, remembered)")
-    p.add_argument("units")
-    p.add_argument("--lang", required=True)
-    p.add_argument("--source-lang", default="en")
-    p.add_argument("--engine", default="auto")
-    p.add_argument("--termbase", help="locales/<lang>/termbase.tsv")
-    p.add_argument("--memory", required=True, help="translation memory (JSON lines)")
-    p.add_argument("-o", "--output", required=True, help="suggestions JSON to write")
+    p = _command(sub, "suggest", "machine-translate units (protected, remembered)")
+    p.add_argument("units", help="units JSON written by 'segment'")
+    p.add_argument("--lang", required=True, metavar="LOCALE", help="target locale, e.g. es_MX")
+    p.add_argument(
+        "--source-lang",
+        default="en",
+        metavar="LOCALE",
+        help="the brief's language (default: %(default)s)",
+    )
+    p.add_argument(
+        "--engine",
+        default="auto",
+        choices=("auto", *engine_names()),
+        help="translation engine; auto picks an installed Argos model, else Apertium "
+        "(default: %(default)s)",
+    )
+    p.add_argument(
+        "--termbase", metavar="TSV", help="the language's termbase (locales/<lang>/termbase.tsv)"
+    )
+    p.add_argument(
+        "--memory",
+        required=True,
+        metavar="JSONL",
+        help="translation memory (locales/<lang>/memory.jsonl); units found there are not sent again",
+    )
+    p.add_argument(
+        "-o", "--output", required=True, metavar="JSON", help="suggestions JSON to write"
+    )
     p.set_defaults(run=cmd_suggest)
 
-    p = sub.add_parser("merge", help="merge template and suggestions into the translator's PO")
-    p.add_argument("--pot", required=True)
-    p.add_argument("--po", required=True)
-    p.add_argument("--suggestions", required=True)
-    p.add_argument("--lang", required=True)
-    p.add_argument("--termbase")
-    p.add_argument("--memory", required=True)
-    p.add_argument("-o", "--output", required=True, help="merge summary JSON to write")
+    p = _command(sub, "merge", "merge template and suggestions into the translator's PO")
+    p.add_argument("--pot", required=True, metavar="POT", help="template written by 'segment'")
+    p.add_argument(
+        "--po",
+        required=True,
+        metavar="PO",
+        help="the translator's PO, updated in place (human translations are never overwritten)",
+    )
+    p.add_argument(
+        "--suggestions", required=True, metavar="JSON", help="suggestions written by 'suggest'"
+    )
+    p.add_argument("--lang", required=True, metavar="LOCALE", help="the PO's locale, e.g. es_MX")
+    p.add_argument(
+        "--termbase", metavar="TSV", help="termbase whose hits become '#. term:' comments"
+    )
+    p.add_argument(
+        "--memory",
+        required=True,
+        metavar="JSONL",
+        help="translation memory; tells machine text from human text",
+    )
+    p.add_argument(
+        "-o", "--output", required=True, metavar="JSON", help="merge summary JSON to write"
+    )
     p.set_defaults(run=cmd_merge)
 
-    p = sub.add_parser("page", help="build the localized HTML page")
-    p.add_argument("document")
-    p.add_argument("units")
-    p.add_argument("--lang", required=True)
-    p.add_argument("--po", help="the language's PO (omit for the source-language page)")
-    p.add_argument("--suggestions")
-    p.add_argument("--memory")
-    p.add_argument("--languages", default="", help="comma-separated locales for the switcher")
+    p = _command(sub, "page", "build the localized HTML page")
+    p.add_argument("document", help="document JSON written by 'read'")
+    p.add_argument("units", help="units JSON written by 'segment'")
+    p.add_argument(
+        "--lang",
+        required=True,
+        metavar="LOCALE",
+        help="the page's locale (the source language without --po)",
+    )
+    p.add_argument(
+        "--po", metavar="PO", help="the language's PO (omit for the source-language page)"
+    )
+    p.add_argument(
+        "--suggestions",
+        metavar="JSON",
+        help="suggestions to fall back on where the PO has no usable translation",
+    )
+    p.add_argument(
+        "--memory", metavar="JSONL", help="translation memory (with --po: tells machine text)"
+    )
+    p.add_argument(
+        "--languages",
+        default="",
+        metavar="LOCALES",
+        help="comma-separated locales for the switcher (default: --lang only)",
+    )
     p.add_argument("--review", action="store_true", help="highlight units no human has reviewed")
-    p.add_argument("-o", "--output", required=True)
+    p.add_argument("-o", "--output", required=True, metavar="HTML", help="page to write")
     p.set_defaults(run=cmd_page)
 
-    p = sub.add_parser("check", help="QA report of one language's PO")
-    p.add_argument("po")
-    p.add_argument("--units", required=True)
-    p.add_argument("--lang", required=True)
-    p.add_argument("--termbase")
-    p.add_argument("--memory", required=True)
+    p = _command(sub, "check", "QA report of one language's PO")
+    p.add_argument("po", help="the PO to check")
+    p.add_argument("--units", required=True, metavar="JSON", help="units JSON written by 'segment'")
+    p.add_argument("--lang", required=True, metavar="LOCALE", help="the PO's locale, e.g. es_MX")
+    p.add_argument("--termbase", metavar="TSV", help="termbase whose rules are checked")
+    p.add_argument(
+        "--memory",
+        required=True,
+        metavar="JSONL",
+        help="translation memory; tells machine text from human text",
+    )
     p.add_argument("--strict", action="store_true", help="exit non-zero when there are errors")
-    p.add_argument("-o", "--output", required=True, help="QA report JSON to write")
-    p.add_argument("--html", help="also write the report as an HTML page")
+    p.add_argument("-o", "--output", required=True, metavar="JSON", help="QA report JSON to write")
+    p.add_argument("--html", metavar="HTML", help="also write the report as an HTML page")
     p.set_defaults(run=cmd_check)
 
-    p = sub.add_parser(
+    p = _command(
+        sub,
         "diff",
-        help="units added, removed, changed, moved between two revisions of a PO or brief",
-        description="OLD NEW: files or git REV:PATH; or REV1 REV2 -- PATH; or REV -- PATH "
-        "(against the working tree)",
+        "units added, removed, changed, moved between two revisions of a PO or brief",
+        "Units added, removed, changed and moved between two revisions of a PO file or a brief. "
+        "REVISION: OLD NEW (files or git REV:PATH); or REV1 REV2 -- PATH; or REV -- PATH "
+        "(against the working tree).",
     )
-    p.add_argument("revisions", nargs="+", metavar="REVISION")
-    p.add_argument("--format", choices=("text", "markdown", "html"), default="text")
-    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.add_argument(
+        "revisions",
+        nargs="+",
+        metavar="REVISION",
+        help="OLD NEW, REV1 REV2 -- PATH, or REV -- PATH",
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "markdown", "html"),
+        default="text",
+        help="text for a terminal, markdown for a pull request, html for a side-by-side report "
+        "(default: %(default)s)",
+    )
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="file to write (default: standard output)"
+    )
     p.set_defaults(run=cmd_diff)
 
-    p = sub.add_parser(
+    p = _command(
+        sub,
         "textconv",
-        help="a PO as unit-per-block text, for git diff "
+        "a PO as unit-per-block text, for git diff "
         "(git config diff.locbrief.textconv 'python -m locbrief textconv')",
     )
-    p.add_argument("file")
+    p.add_argument("file", help="the PO file git passes (shown as is when it does not parse)")
     p.set_defaults(run=cmd_textconv)
 
-    p = sub.add_parser("review", help="bilingual review page of one language")
-    p.add_argument("document")
-    p.add_argument("units")
-    p.add_argument("--po", required=True)
-    p.add_argument("--lang", required=True)
-    p.add_argument("--termbase")
-    p.add_argument("--memory", required=True)
+    p = _command(sub, "review", "bilingual review page of one language")
+    p.add_argument("document", help="document JSON written by 'read'")
+    p.add_argument("units", help="units JSON written by 'segment'")
+    p.add_argument("--po", required=True, metavar="PO", help="the language's PO")
+    p.add_argument("--lang", required=True, metavar="LOCALE", help="the PO's locale, e.g. es_MX")
+    p.add_argument("--termbase", metavar="TSV", help="termbase whose rules each unit shows")
     p.add_argument(
-        "--qa", help="the check stage's QA report (JSON); without it the checks run here"
+        "--memory",
+        required=True,
+        metavar="JSONL",
+        help="translation memory; tells machine text from human text",
     )
-    p.add_argument("-o", "--output", required=True, help="review HTML to write")
+    p.add_argument(
+        "--qa",
+        metavar="JSON",
+        help="the check stage's QA report (JSON); without it the checks run here",
+    )
+    p.add_argument("-o", "--output", required=True, metavar="HTML", help="review HTML to write")
     p.set_defaults(run=cmd_review)
 
-    p = sub.add_parser("check-config", help="validate config/config.yaml and the engines it names")
-    p.add_argument("config", nargs="?", default="config/config.yaml")
-    p.add_argument("--source-dir", default="source")
+    p = _command(sub, "check-config", "validate config/config.yaml and the engines it names")
+    p.add_argument(
+        "config", nargs="?", default=DEFAULT_CONFIG, help="the config (default: %(default)s)"
+    )
+    p.add_argument(
+        "--source-dir",
+        default="source",
+        metavar="DIR",
+        help="where the briefs are (default: %(default)s)",
+    )
     p.set_defaults(run=cmd_check_config)
 
-    p = sub.add_parser("install-argos", help="install an Argos Translate model package")
+    p = _command(sub, "install-argos", "install an Argos Translate model package")
     p.add_argument("package", nargs="?", help="a local .argosmodel file")
     p.add_argument(
         "--from-index",
@@ -148,18 +327,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=cmd_install_argos)
 
-    p = sub.add_parser(
-        "system-packages", help="Debian packages the configured engines need (for make)"
+    p = _command(sub, "system-packages", "Debian packages the configured engines need (for make)")
+    p.add_argument(
+        "config", nargs="?", default=DEFAULT_CONFIG, help="the config (default: %(default)s)"
     )
-    p.add_argument("config", nargs="?", default="config/config.yaml")
     p.set_defaults(run=cmd_system_packages)
 
-    p = sub.add_parser(
-        "init-po", help="create empty PO files the workflow will fill (never touches existing ones)"
+    p = _command(
+        sub, "init-po", "create empty PO files the workflow will fill (never touches existing ones)"
     )
-    p.add_argument("config", nargs="?", default="config/config.yaml")
+    p.add_argument(
+        "config", nargs="?", default=DEFAULT_CONFIG, help="the config (default: %(default)s)"
+    )
     p.set_defaults(run=cmd_init_po)
+    for command in command_parsers(parser).values():
+        # -v/-q after the command's name too; SUPPRESS keeps one given before the name
+        _verbosity_options(command, default=argparse.SUPPRESS)
     return parser
+
+
+def command_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """Each subcommand's parser by name, in the order of ``locbrief --help``."""
+    (commands,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(commands.choices)
 
 
 # ---------------------------------------------------------------- helpers
@@ -169,9 +359,11 @@ def _write_json(path: str, data) -> None:
     from .files import write_atomically
 
     write_atomically(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    log.debug("wrote %s", path)
 
 
 def _read_json(path: str):
+    log.debug("reading %s", path)
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -206,7 +398,7 @@ def cmd_read(args) -> None:
 
     doc = read_source(args.source)  # warnings go to the locbrief logger
     _write_json(args.output, doc.to_json())
-    print(f"{args.source}: {len(doc.blocks)} blocks, {len(doc.notes())} endnotes")
+    log.info("%s: %d blocks, %d endnotes", args.source, len(doc.blocks), len(doc.notes()))
 
 
 def cmd_segment(args) -> None:
@@ -218,7 +410,7 @@ def cmd_segment(args) -> None:
     units = assign_contexts(segment(doc))
     write_template(args.pot, build_template(units, doc.name))
     _write_json(args.units, [u.to_json() for u in units])
-    print(f"{doc.name}: {len(units)} units, {len({u.key for u in units})} distinct → {args.pot}")
+    log.info(f"{doc.name}: {len(units)} units, {len({u.key for u in units})} distinct → {args.pot}")
 
 
 def cmd_suggest(args) -> None:
@@ -237,7 +429,7 @@ def cmd_suggest(args) -> None:
     memory.save()
     _write_json(args.output, [s.to_json() for s in suggestions.values()])
     flagged = sum(1 for s in suggestions.values() if s.problems)
-    print(
+    log.info(
         f"{args.lang}: {engine.name} ({engine.model(args.source_lang, args.lang)}): {len(suggestions)} units, "
         f"{memory.segments - before} segments sent to the engine (the rest from memory), {flagged} flagged"
     )
@@ -265,7 +457,7 @@ def cmd_merge(args) -> None:
     changed = write_po(args.po, result.po, expected=original)
     counts = dict(result.counts)
     _write_json(args.output, {"lang": args.lang, "po": args.po, "counts": counts})
-    print(
+    log.info(
         f"{args.lang}: {counts['units']} units — {counts.get('machine', 0)} machine-translated, "
         f"{counts.get('fuzzy', 0)} fuzzy, {counts.get('reviewed', 0)} reviewed by a human, "
         f"{counts.get('obsolete', 0)} obsolete kept; {args.po} {'updated' if changed else 'unchanged'}"
@@ -296,8 +488,8 @@ def cmd_page(args) -> None:
     result = render_page(doc, units, chosen, args.lang, languages, review=args.review)
     write_atomically(args.output, result.html)
     for problem in result.problems:
-        print(f"locbrief: warning: {problem}", file=sys.stderr)
-    print(
+        log.warning("%s", problem)
+    log.info(
         f"{args.lang}: page {args.output} ({result.counts.get('units', 0)} units, "
         f"{result.counts.get('reviewed', 0)} reviewed)"
     )
@@ -324,8 +516,10 @@ def cmd_check(args) -> int:
         write_atomically(args.html, render_report(data, f"QA: {args.po} ({args.lang})"))
     for finding in findings:
         if finding.severity == "error":
-            print(f"locbrief: {finding}", file=sys.stderr)
-    print(f"{args.lang}: QA {data['errors']} errors, {data['warnings']} warnings → {args.output}")
+            log.error("%s:%s: [%s] %s", finding.path, finding.line, finding.check, finding.message)
+    log.info(
+        f"{args.lang}: QA {data['errors']} errors, {data['warnings']} warnings → {args.output}"
+    )
     return 1 if args.strict and data["errors"] else 0
 
 
@@ -344,7 +538,7 @@ def cmd_diff(args) -> None:
         text = render_text(diff, colour=not args.output and sys.stdout.isatty())
     if args.output:
         write_atomically(args.output, text)
-        print(f"{len(diff.changes)} units listed → {args.output}", file=sys.stderr)
+        log.info("%d units listed → %s", len(diff.changes), args.output)
     else:
         sys.stdout.write(text)
 
@@ -358,7 +552,7 @@ def cmd_textconv(args) -> None:
     try:
         text = textconv(read_po(args.file, data))
     except LocbriefError as exc:
-        print(f"locbrief: warning: {exc}; showing the file as it is", file=sys.stderr)
+        log.warning("%s; showing the file as it is", exc)
         text = data.decode("utf-8", errors="replace")
     sys.stdout.write(text)
 
@@ -383,7 +577,7 @@ def cmd_review(args) -> None:
         findings = check_catalog(po, args.po, units, termbase, memory)
     rows = review_rows(doc, units, po, lambda entry: unit_status(entry, memory), findings)
     write_atomically(args.output, render_review(doc, rows, args.lang, termbase))
-    print(
+    log.info(
         f"{args.lang}: review page {args.output} ({sum(r.needs_look for r in rows)} of {len(rows)} units "
         "need a look)"
     )
@@ -408,7 +602,7 @@ def cmd_install_argos(args) -> None:
         install_from_index(*args.from_index) if args.from_index else [install_model(args.package)]
     )
     for package in packages:
-        print(f"installed {package_name(package)}")
+        log.info("installed %s", package_name(package))
 
 
 def cmd_system_packages(args) -> None:
@@ -434,6 +628,7 @@ def cmd_init_po(args) -> None:
             path = po_path(lang, brief)
             if not path.exists():
                 write_atomically(path, str(new_catalog(lang, brief)) + "\n", expected=b"")
+                log.debug("created %s", path)
 
 
 if __name__ == "__main__":
