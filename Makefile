@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 CORES ?= all
 
-.PHONY: run test setup system-packages test-tools page-strings lint clean
+.PHONY: run test setup system-packages test-tools page-strings cli-reference lint clean
 
 run: setup
 	@$(PY) -m locbrief check-config
@@ -51,6 +51,10 @@ page-strings: $(INSTALLED)
 	    --project=locbrief --version=0.1 --msgid-bugs-address="locbrief maintainers" \
 	    -o src/locbrief/locale/locbrief.pot .
 	$(VENV)/bin/pybabel update -D locbrief -i src/locbrief/locale/locbrief.pot -d src/locbrief/locale -w 100
+
+# The README's command reference, from `locbrief --help` (a test fails when it is stale).
+cli-reference: $(INSTALLED)
+	$(PY) -m locbrief.cli_reference README.md
 
 lint: setup
 	$(VENV)/bin/ruff check .
