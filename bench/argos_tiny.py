@@ -1,6 +1,6 @@
 """Throughput of the Argos engine: one batched call against one call per sentence.
 
-Uses the tiny copy model from tests/argos_fixture.py (or a real package given
+Uses the tiny copy model from tests/support/argos_models.py (or a real package given
 with --package) installed into a throw-away Argos folder, so it runs offline
 and leaves the user's packages alone. The tiny model measures the engine's own
 overhead (tokenizing, batching, decoding), not a real model's speed.
@@ -29,18 +29,18 @@ def setup(workdir: Path, package: Path | None, source: str, target: str) -> None
 
     if package is None:
         sys.path.insert(0, str(ROOT / "tests"))
-        import argos_fixture
+        from support import argos_models
 
-        package = argos_fixture.build_package(workdir / "build", source, target, max_positions=128)
+        package = argos_models.build_package(workdir / "build", source, target, max_positions=128)
     install_model(package)
 
 
 def texts(count: int) -> list[str]:
     """Brief-like sentences with protected-item tokens, as the pipeline sends them."""
     sys.path.insert(0, str(ROOT / "tests"))
-    import argos_fixture
+    from support import argos_models
 
-    return argos_fixture.sentences(count, seed=1)[:count]
+    return argos_models.sentences(count, seed=1)[:count]
 
 
 def timed(run) -> float:

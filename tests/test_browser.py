@@ -22,7 +22,8 @@ import websocket
 from locbrief.model import Block, Document, NoteRef
 from locbrief.page import choose_translations, render_page
 from locbrief.segment import segment
-from test_page_locale import BRIEF, REPO, real_pages
+from support import PUBLISHED_BRIEF as BRIEF
+from support import REPO
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -144,8 +145,8 @@ IN_VIEW = (
 
 
 @pytest.mark.slow
-def test_a_reader_follows_note_1_and_comes_back(chromium):
-    page = real_pages() / "out" / "es_MX" / f"{BRIEF}.html"
+def test_a_reader_follows_note_1_and_comes_back(chromium, real_pages):
+    page = real_pages / "out" / "es_MX" / f"{BRIEF}.html"
     chromium.open(page)
     assert chromium.evaluate("document.documentElement.lang") == "es-MX"
     chromium.click("#ref-1")
@@ -160,8 +161,8 @@ def test_a_reader_follows_note_1_and_comes_back(chromium):
 
 
 @pytest.mark.slow
-def test_the_page_top_reads_well_on_a_desktop_and_a_phone(chromium):
-    page = real_pages() / "out" / "es_MX" / f"{BRIEF}.html"
+def test_the_page_top_reads_well_on_a_desktop_and_a_phone(chromium, real_pages):
+    page = real_pages / "out" / "es_MX" / f"{BRIEF}.html"
     chromium.open(page)
     chromium.evaluate("window.scrollTo(0, 0)")
     chromium.screenshot(SCREENSHOTS / "es_MX-desktop-top.png")

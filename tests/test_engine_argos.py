@@ -1,4 +1,4 @@
-"""The Argos engine against tiny real packages built by argos_fixture (no downloads, no mocks).
+"""The Argos engine against tiny real packages built by support/argos_models.py (no downloads, no mocks).
 
 Each test gets its own Argos package folder, data, cache and config folders
 through the environment; the engine re-reads argostranslate's settings when
@@ -12,22 +12,20 @@ import http.server
 import json
 import os
 import socket
-import sys
 import threading
 import zipfile
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-import argos_fixture as fixture  # noqa: E402
-from locbrief.engines import (  # noqa: E402
+from locbrief.engines import (
     EngineError,
-    argos,  # noqa: E402
+    argos,
     choose_engine,
     get_engine,
 )
-from locbrief.engines.argos import ArgosEngine, install_from_index, install_model  # noqa: E402
+from locbrief.engines.argos import ArgosEngine, install_from_index, install_model
+from support import argos_models as fixture
 
 BRIEF = [
     "The policy ZX3QZ costs 45%.",

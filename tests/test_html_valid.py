@@ -11,7 +11,9 @@ import pytest
 from locbrief.model import Block, Document, NoteRef
 from locbrief.page import Translation, render_page
 from locbrief.segment import decode, segment
-from test_page_locale import BRIEF, LANGUAGES, REPO, real_pages
+from support import PUBLISHED_BRIEF as BRIEF
+from support import REPO
+from support.workflow import PAGE_LANGUAGES as LANGUAGES
 
 VNU_JAR = REPO / ".venv" / "npm" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -30,8 +32,8 @@ def vnu_errors(*pages: Path) -> list[str]:
 
 
 @pytest.mark.slow
-def test_the_real_brief_in_every_language_is_valid_html5():
-    workdir = real_pages()
+def test_the_real_brief_in_every_language_is_valid_html5(real_pages):
+    workdir = real_pages
     assert vnu_errors(*(workdir / "out" / lang / f"{BRIEF}.html" for lang in LANGUAGES)) == []
 
 

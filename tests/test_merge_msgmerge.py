@@ -22,7 +22,7 @@ from locbrief.memory import Memory
 from locbrief.model import NoteRef
 from locbrief.pofile import read_po
 from locbrief.status import unit_status
-from test_catalog import Project, document, msgfmt_check
+from support.po_project import Project, document, msgfmt_check
 
 pytestmark = pytest.mark.skipif(
     subprocess.run(["which", "msgmerge"], capture_output=True).returncode,

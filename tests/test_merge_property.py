@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from locbrief.memory import Memory
 from locbrief.merge import is_human_work
 from locbrief.model import Block, Document, NoteRef
-from test_catalog import BRIEF, Project, msgfmt_check
+from support.po_project import BRIEF, Project, msgfmt_check
 
 WORDS = ["cartels", "drones", "borders", "courts", "farmers", "ports", "banks", "clinics"]
 VERBS = ["reshape", "fund", "weaken", "protect", "watch", "tax"]

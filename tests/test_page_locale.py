@@ -3,52 +3,25 @@
 The real brief goes through the real workflow (Snakemake, Apertium) in a copy
 of the repository; each page must be in its language from <html lang> to the
 dates and figures Babel renders from the source values, and link to the others.
-The pages are built once per test session (:func:`real_pages`) and shared
+The pages are built once per test session (the ``real_pages`` fixture) and shared
 with the HTML-validity and browser tests.
 """
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import subprocess
-import sys
-import tempfile
-from functools import cache
-from pathlib import Path
-
 import pytest
 from lxml import html
 
-from workflow_copy import copy_workflow
-
-REPO = Path(__file__).resolve().parents[1]
-BRIEF = "no-gwot-narco"
-LANGUAGES = ["en", "es_MX", "pt_BR", "fr", "ca"]
+from support import PUBLISHED_BRIEF as BRIEF
+from support.workflow import PAGE_LANGUAGES as LANGUAGES
 
 pytestmark = pytest.mark.slow
 
 
-@cache
-def real_pages() -> Path:
-    """A copy of the repository where the workflow built out/<lang>/no-gwot-narco.html for every language."""
-    workdir = Path(tempfile.mkdtemp(prefix="locbrief-pages-"))
-    atexit.register(shutil.rmtree, workdir, ignore_errors=True)
-    copy_workflow(workdir)
-    targets = [f"out/{lang}/{BRIEF}.html" for lang in LANGUAGES]
-    run = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", *targets],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    return workdir
-
-
-def page(lang: str):
-    return html.parse(str(real_pages() / "out" / lang / f"{BRIEF}.html")).getroot()
+@pytest.fixture
+def page(real_pages):
+    """The built page of a language, parsed."""
+    return lambda lang: html.parse(str(real_pages / "out" / lang / f"{BRIEF}.html")).getroot()
 
 
 def text(node) -> str:
@@ -80,7 +53,7 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_each_page_is_in_its_language_from_head_to_endnotes(lang):
+def test_each_page_is_in_its_language_from_head_to_endnotes(lang, page):
     root = page(lang)
     html_lang, own_name, published, cited, figure, languages_label = EXPECTED[lang]
     assert root.get("lang") == html_lang and root.get("dir") == "ltr"
@@ -106,7 +79,7 @@ def test_each_page_is_in_its_language_from_head_to_endnotes(lang):
     assert figure in root.xpath("//main")[0].text_content()  # "about 79,000 Americans died…"
 
 
-def test_the_switcher_names_every_language_in_its_own_words_on_every_page():
+def test_the_switcher_names_every_language_in_its_own_words_on_every_page(page):
     names = {EXPECTED[lang][1] for lang in LANGUAGES}
     for lang in LANGUAGES:
         links = page(lang).xpath("//nav[@class='languages']//a")
@@ -115,7 +88,7 @@ def test_the_switcher_names_every_language_in_its_own_words_on_every_page():
 
 
 @pytest.mark.parametrize("lang", ["es_MX", "pt_BR", "fr", "ca"])
-def test_translated_pages_say_how_much_a_human_reviewed_and_link_the_original(lang):
+def test_translated_pages_say_how_much_a_human_reviewed_and_link_the_original(lang, page):
     root = page(lang)
     banner = root.xpath("//p[@class='review-banner']")[0]
     assert banner.get("data-reviewed") == "0.0000"  # a fresh run: machine translation only
@@ -127,14 +100,14 @@ def test_translated_pages_say_how_much_a_human_reviewed_and_link_the_original(la
     assert root.xpath("//a[@role='doc-backlink']/@aria-label")[0] != "Back to text"
 
 
-def test_the_english_page_comes_from_the_same_template_without_banner():
+def test_the_english_page_comes_from_the_same_template_without_banner(page):
     root = page("en")
     assert not root.xpath("//p[@class='review-banner']") and not root.xpath("//footer")
     assert len(root.xpath("//li[@role='doc-endnote']")) == 90
     assert root.xpath("//section[@role='doc-endnotes']")
 
 
-def test_dates_in_citations_are_rendered_by_babel_not_retyped():
+def test_dates_in_citations_are_rendered_by_babel_not_retyped(page):
     """Most dates of the endnotes come out as Babel's long date for es_MX, with the ISO value kept."""
     times = page("es_MX").xpath("//ol[@class='endnotes']//time")
     source_dates = page("en").xpath("//ol[@class='endnotes']//time")

@@ -7,32 +7,19 @@ brief, in a copy of the repository in a temporary directory.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import polib
 import pytest
 from lxml import html
 
-from workflow_copy import copy_workflow
+from support import PUBLISHED_BRIEF as BRIEF
+from support.workflow import copy_workflow, snakemake
 
-REPO = Path(__file__).resolve().parents[1]
-BRIEF = "no-gwot-narco"
 PO = f"locales/es_MX/LC_MESSAGES/{BRIEF}.po"
 PAGE = f"out/es_MX/{BRIEF}.html"
 
 pytestmark = pytest.mark.slow
-
-
-def snakemake(workdir: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", *extra],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 @pytest.fixture(scope="module")

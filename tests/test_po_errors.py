@@ -18,7 +18,7 @@ from locbrief.segment import segment
 from locbrief.suggest import suggest
 from locbrief.template import assign_contexts, build_template
 from locbrief.termbase import Termbase
-from test_catalog import LANG, Project, document, msgfmt_check
+from support.po_project import LANG, Project, document, msgfmt_check
 
 BRIEF_DOC = document(
     "Congress should act.",

@@ -8,12 +8,17 @@ files and no translation memory, as on the first run.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
-BRIEF = "no-gwot-narco"
+from . import PUBLISHED_BRIEF as BRIEF
+from . import REPO
+
+#: the languages of the real pages (the ``real_pages`` fixture), source first
+PAGE_LANGUAGES = ["en", "es_MX", "pt_BR", "fr", "ca"]
 
 
 def copy_workflow(target: Path, languages: list[str] | None = None) -> Path:
@@ -35,3 +40,14 @@ def copy_workflow(target: Path, languages: list[str] | None = None) -> Path:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(termbase, dest)
     return target
+
+
+def snakemake(workdir: Path, *extra: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    """The real Snakefile in ``workdir`` on two cores, its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", *extra],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

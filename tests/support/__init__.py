@@ -1,0 +1,20 @@
+"""What the tests share that is not a fixture: builders, stories and the repository's paths.
+
+Fixtures live in ``tests/conftest.py``; these modules are plain Python that test
+modules (and the benchmarks) import, so no test module imports another:
+
+* :mod:`support.po_project`: a brief run through segment → suggest → merge in a
+  temporary directory, with a translator's edits (the PO stories);
+* :mod:`support.workflow`: a copy of the repository as a fresh clone has it, and
+  the real Snakefile run in it;
+* :mod:`support.argos_models`: tiny but real Argos Translate packages, built here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO / "tests" / "data"
+#: the published brief the end-to-end tests run (tests/data/no-gwot-narco.txt)
+PUBLISHED_BRIEF = "no-gwot-narco"
