@@ -188,7 +188,18 @@ def number_findings(msgid: str, msgstr: str, lang: str):
 
 
 def localized_numbers(number: str, lang: str) -> list[str]:
-    """How the target locale writes an English figure ("1,200.50" → "1.200,50" in es); first is preferred."""
+    """How the target locale writes an English figure ("1,200.50" → "1.200,50" in es); first is preferred.
+
+    From Babel's CLDR data; where the locale groups with a narrow or no-break
+    space, a plain space is accepted too:
+
+    >>> localized_numbers("79,000", "pt_BR")
+    ['79.000']
+    >>> localized_numbers("79,000", "fr")
+    ['79\u202f000', '79 000']
+    >>> localized_numbers("79,000", "es_MX")
+    ['79,000']
+    """
     core = re.sub(r"^[$€£]|\s?%$", "", number)
     symbols = _symbols(lang)
     if symbols is None or not re.fullmatch(r"\d{1,3}(,\d{3})*(\.\d+)?|\d+(\.\d+)?", core):

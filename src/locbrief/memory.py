@@ -76,7 +76,18 @@ class Memory:
         self._dirty = True
 
     def is_machine(self, msgid: str, msgstr: str) -> bool:
-        """True if ``msgstr`` is exactly what an engine once suggested for ``msgid``."""
+        """True if ``msgstr`` is exactly what an engine once suggested for ``msgid``.
+
+        How a merge tells a translator's text (kept) from machine text (replaceable):
+
+        >>> memory = Memory(None)
+        >>> memory.remember("apertium", "en-es 1.0", "Prices rose.", "Los precios subieron.",
+        ...                 "Prices rose.", "Los precios subieron.")
+        >>> memory.is_machine("Prices rose.", "Los precios subieron.")
+        True
+        >>> memory.is_machine("Prices rose.", "Los precios aumentaron.")
+        False
+        """
         return msgstr in self._machine.get(msgid, ())
 
     def save(self) -> None:

@@ -168,7 +168,11 @@ def _inline_from_json(data) -> Inline:
 
 
 def plain_text(content: list[Inline]) -> str:
-    """The words of inline content, markers and markup dropped (for search, QA)."""
+    """The words of inline content, markers and markup dropped (for search, QA).
+
+    >>> plain_text(["Read ", Span("em", {}, ["the report"]), NoteRef(3), "."])
+    'Read the report.'
+    """
     out = []
     for item in content:
         if isinstance(item, str):

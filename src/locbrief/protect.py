@@ -86,6 +86,17 @@ def mask(
 
     ``engine_terms``: sources of terms the engine translates right by itself
     (see :func:`locbrief.suggest.terms_engine_knows`); they stay as words.
+
+    A do-not-translate name, a URL and the note marker glued after it become
+    three tokens; the marker is padded so the engine sees a word of its own:
+
+    >>> from locbrief.termbase import Term
+    >>> names = Termbase([Term("Trump", None, exact_case=True)])
+    >>> masked = mask("Trump cited https://x.org/a.{0}", names, lambda i: f"ZX{i}QZ")
+    >>> masked.text
+    'ZX0QZ cited ZX1QZ. ZX2QZ'
+    >>> [(item.kind, item.original) for item in masked.items]
+    [('term', 'Trump'), ('url', 'https://x.org/a'), ('placeholder', '{0}')]
     """
     spans = _protected_spans(msgid, termbase, quoted_titles, engine_terms)
     items, out, pos = [], [], 0
@@ -109,7 +120,13 @@ def mask(
 
 
 def enforced_terms(msgid: str, termbase: Termbase, quoted_titles: bool = False):
-    """Term occurrences a translation must honour: those not inside a URL, e-mail or cited title."""
+    """Term occurrences a translation must honour: those not inside a URL, e-mail or cited title.
+
+    >>> from locbrief.termbase import Term
+    >>> names = Termbase([Term("Trump", None, exact_case=True)])
+    >>> [m.start for m in enforced_terms("Trump’s “Trump Doctrine” https://trump.org", names, True)]
+    [0]
+    """
     shields = [m.span() for m in re.finditer(f"{URL}|{EMAIL}", msgid)]
     if quoted_titles:
         shields += [m.span() for m in re.finditer(QUOTED_TITLE, msgid)]
@@ -164,7 +181,19 @@ def _padding(text: str, start: int, end: int, kind: str) -> tuple[bool, bool]:
 
 
 def unmask(text: str, masked: Masked) -> tuple[str, list[str]]:
-    """Engine output → translation with protected items restored, plus problems found."""
+    """Engine output → translation with protected items restored, plus problems found.
+
+    >>> from locbrief.termbase import Term
+    >>> names = Termbase([Term("Trump", None, exact_case=True)])
+    >>> masked = mask("Trump cited https://x.org/a.{0}", names, lambda i: f"ZX{i}QZ")
+    >>> unmask("ZX0QZ citó ZX1QZ. ZX2QZ", masked)
+    ('Trump citó https://x.org/a.{0}', [])
+
+    What an engine did to a token is a problem to report, never silently shipped:
+
+    >>> unmask("ZX0QZ citó ZX1QZ ZX1QZ. ZX 2QZ", masked)[1]
+    ["engine repeated url 'https://x.org/a'", "engine dropped placeholder '{0}'", 'engine mangled tokens: ZX 2QZ']
+    """
     problems = []
     for item in masked.items:
         pattern = re.compile(_token_pattern(item), re.IGNORECASE)

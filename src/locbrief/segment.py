@@ -172,7 +172,17 @@ class _Encoded:
 
 
 def encode(content: list[Inline]) -> _Encoded:
-    """Inline content → one msgid-style string with placeholders and numbered tags."""
+    """Inline content → one msgid-style string with placeholders and numbered tags.
+
+    Note markers are numbered per unit from 0; literal braces are doubled, so
+    only the placeholders are format fields:
+
+    >>> encoded = encode(["Read ", Span("em", {}, ["this"]), " {now}", NoteRef(12)])
+    >>> encoded.text
+    'Read <em1>this</em1> {{now}}{0}'
+    >>> encoded.placeholders
+    [Placeholder(kind='note', value='12')]
+    """
     enc = _Encoded("", [], [])
     enc.text = "".join(_encode_items(content, enc))
     return enc
@@ -204,6 +214,14 @@ def split_sentences(text: str, endnote: bool = False) -> list[str]:
 
     ``endnote``: the text is a citation, where a cited title's own ``?`` or
     ``!`` does not end the sentence ("…a year?” Washington Post, 2019").
+
+    Titles, initialisms and the dots and ``?`` of a link end nothing; a note
+    marker after the full stop stays with its sentence:
+
+    >>> split_sentences("Sen. Warren spoke.{0} The U.S. Congress must act. See https://x.org/a?b.c now.")
+    ['Sen. Warren spoke.{0}', 'The U.S. Congress must act.', 'See https://x.org/a?b.c now.']
+    >>> split_sentences("Smith, “Who pays?” Washington Post, 2019. Accessed May 1.", endnote=True)
+    ['Smith, “Who pays?” Washington Post, 2019.', 'Accessed May 1.']
     """
     clean, offsets = _strip_tokens(text)
     cuts = [offsets[c] for c in _sentence_ends(clean, endnote)]

@@ -35,7 +35,16 @@ class Term:
         return TermHit(self.source, self.target, self.note)
 
     def render(self, matched: str) -> str:
-        """The text that must stand in the translation for ``matched`` source text."""
+        """The text that must stand in the translation for ``matched`` source text.
+
+        A term matched in any case is capitalised where the source word was
+        (at a sentence start); a do-not-translate term stays as it was written:
+
+        >>> Term("cartel", "cártel", exact_case=False).render("Cartel")
+        'Cártel'
+        >>> Term("Sinaloa Cartel", None, exact_case=True).render("Sinaloa Cartel")
+        'Sinaloa Cartel'
+        """
         if self.target is None:
             return matched
         if not self.exact_case and matched[:1].isupper() and self.target[:1].islower():
@@ -74,7 +83,14 @@ class Termbase:
         }
 
     def find(self, text: str) -> list[Match]:
-        """Non-overlapping term occurrences in ``text``, left to right, longest first."""
+        """Non-overlapping term occurrences in ``text``, left to right, longest first.
+
+        Whole words only, and the longest term wins where two overlap:
+
+        >>> terms = Termbase([Term("cartel", "cártel", False), Term("Sinaloa Cartel", None, True)])
+        >>> [(m.text, m.term.target) for m in terms.find("The Sinaloa Cartel and a cartel; cartels")]
+        [('Sinaloa Cartel', None), ('cartel', 'cártel')]
+        """
         if self._pattern is None:
             return []
         found = []

@@ -60,7 +60,11 @@ class Engine(ABC):
 
 
 def language_code(locale: str) -> str:
-    """ISO 639-1 language of a locale name: 'es_MX' → 'es', 'pt-BR' → 'pt'."""
+    """ISO 639-1 language of a locale name, which engines pair on.
+
+    >>> language_code("es_MX"), language_code("pt-BR"), language_code("fr")
+    ('es', 'pt', 'fr')
+    """
     return locale.replace("-", "_").split("_")[0].lower()
 
 
