@@ -9,6 +9,7 @@ import pytest
 
 from locbrief.model import Document, LocbriefError, NoteRef, plain_text
 from locbrief.read import read_source
+from support.capture import SMALL, marked
 
 ROOT = Path(__file__).resolve().parents[1]
 BRIEF = ROOT / "tests" / "data" / "no-gwot-narco.txt"
@@ -30,11 +31,6 @@ SUBHEADINGS = [
     "A ‘plan Colombia’ for Mexico",
     "Costs to the United States",
 ]
-
-
-def marked(content) -> str:
-    """Block text with note markers shown as [n], to check where each marker stands."""
-    return "".join(f"[{i.number}]" if isinstance(i, NoteRef) else plain_text([i]) for i in content)
 
 
 def all_marked(doc: Document, skip_notes: bool = True) -> str:
@@ -314,45 +310,6 @@ def test_text_round_trips(doc):
 
 
 # ---------------------------------------------------------------- small captures
-
-SMALL = """Site Name
-  • About
-  • Research
-Select Page
-Home / Topics / Small brief
-Trade, Sanctions
-
-January 5, 2025
-
-Small brief
-
-A dek line about the brief
-
-By A. Writer
-
-Download PDF
-Top
-Jump to Section
-  1. Background
-  2. Endnotes
-
-Background
-
-The first claim came in 2020.1“Note one,” Publisher, 2020. Then a second claim followed.2Note two text, with a
-wrapped line. The end of the paragraph.
-
-Endnotes
-
-  • 1
-    “Note one,” Publisher, 2020.
-  • 2
-    Note two text, with a
-    wrapped line.
-
-More on Trade
-
-Some related article
-"""
 
 
 def write(tmp_path: Path, text: str, name: str = "small.txt", encoding: str = "utf-8") -> Path:

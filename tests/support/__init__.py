@@ -7,7 +7,8 @@ modules (and the benchmarks) import, so no test module imports another:
   temporary directory, with a translator's edits (the PO stories);
 * :mod:`support.workflow`: a copy of the repository as a fresh clone has it, and
   the real Snakefile run in it;
-* :mod:`support.argos_models`: tiny but real Argos Translate packages, built here.
+* :mod:`support.argos_models`: tiny but real Argos Translate packages, built here;
+* :mod:`support.capture`: a small page capture for the read stage.
 """
 
 from __future__ import annotations

@@ -1,0 +1,238 @@
+"""Problems that trials of locbrief found, one row each, so none of them comes back unnoticed.
+
+Each row names the problem, the input that showed it, what went wrong then
+(and the commit that fixed it), and what is expected now; ``run`` is the stage
+the row goes through, called as the pipeline calls it. Rows with Apertium use
+the real engine (``make test`` installs it). Add a row when a trial finds a
+new problem and its fix lands.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from locbrief.cli import build_parser
+from locbrief.config import check_config
+from locbrief.diff import resolve_specs
+from locbrief.engines import choose_engine
+from locbrief.memory import Memory
+from locbrief.model import Block, LocbriefError, NoteRef
+from locbrief.protect import enforced_terms, mask
+from locbrief.read import read_source
+from locbrief.segment import check_translation, segment_block, split_sentences
+from locbrief.suggest import suggest
+from locbrief.termbase import load_termbase
+from support import REPO
+from support.capture import SMALL, marked
+from support.po_project import Project, document
+
+ES_MX_TERMS = load_termbase(REPO / "locales" / "es_MX" / "termbase.tsv")
+APERTIUM = "apertium"  # rows that need the real engine
+
+
+@dataclass(frozen=True)
+class Regression:
+    id: str
+    input: object
+    went_wrong: str  # what the trial saw, and the commit that fixed it
+    expected: object
+    run: Callable[[object], object]
+    needs: str | None = None
+
+
+# ---------------------------------------------------------------- the stages, as rows call them
+
+
+def paragraph_of_capture(text: str) -> str:
+    """Read a page capture; the paragraph's text with its note markers shown as [n]."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "brief.txt"
+        path.write_text(text, encoding="utf-8")
+        doc = read_source(str(path))
+    return marked(next(b for b in doc.blocks if b.kind == "paragraph").content)
+
+
+def unit(msgid: str):
+    """The one unit of a paragraph whose note markers are written {n} in ``msgid``."""
+    head, _, tail = msgid.partition("{0}")
+    content = [head, NoteRef(1), tail] if _ else [msgid]
+    return segment_block(Block("paragraph", "p-1", [c for c in content if c != ""]))[0]
+
+
+def protected(msgid: str) -> list[tuple[str, str]]:
+    """What the engine will not see of a paragraph sentence: (kind, original) of each token."""
+    masked = mask(unit(msgid).msgid, ES_MX_TERMS, lambda n: f"ZX{n}QZ")
+    return [(item.kind, item.original) for item in masked.items]
+
+
+def masked_text(msgid: str) -> str:
+    return mask(unit(msgid).msgid, ES_MX_TERMS, lambda n: f"ZX{n}QZ").text
+
+
+def apertium_es_mx(msgids: list[str]) -> list[str]:
+    """Protected, batched Apertium suggestions for es_MX, as the suggest stage makes them."""
+    units = [unit(m) for m in msgids]
+    engine = choose_engine("apertium", "en", "es_MX")
+    suggestions = suggest(units, engine, "en", "es_MX", ES_MX_TERMS, Memory(None))
+    return [suggestions[u.msgid].text for u in units]
+
+
+def words_like_trump(msgid: str) -> list[str]:
+    [text] = apertium_es_mx([msgid])
+    return [w for w in text.split() if w.casefold().startswith(("trump", "triunf"))]
+
+
+def apertium_batch(texts: list[str]) -> list[str]:
+    """One raw Apertium batch (what the engine returns per unit), case-folded."""
+    return [
+        t.casefold()
+        for t in choose_engine("apertium", "en", "es_MX").checked_batch(texts, "en", "es_MX")
+    ]
+
+
+def error_of(run: Callable[[], object]) -> str:
+    try:
+        run()
+    except LocbriefError as error:
+        return str(error)
+    return "no error"
+
+
+def po_after_the_template_is_regenerated(msgid: str) -> tuple[bool, str]:
+    """Merge, date the PO's template in the past, delete the POT and merge again (as Snakemake
+    did): whether the PO was rewritten, and its POT-Creation-Date."""
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Project(Path(tmp))
+        project.run(document(msgid))
+        project.edit_header(**{"POT-Creation-Date": "2020-01-01 00:00+0000"})
+        project.pot.unlink()
+        changed = project.run(document(msgid))
+        return changed, project.read().metadata["POT-Creation-Date"]
+
+
+# ---------------------------------------------------------------- the table
+
+ROWS = [
+    Regression(
+        "note-copy-wrapped-over-two-lines",
+        SMALL,
+        "an inline copy of an endnote that wraps over a line break stayed in the text and its "
+        "marker stood in the wrong place (notes 54, 59, 66, 70 of the brief; 8cec7fc)",
+        "The first claim came in 2020.[1] Then a second claim followed.[2] The end of the paragraph.",
+        paragraph_of_capture,
+    ),
+    Regression(
+        "marker-glued-to-a-year",
+        SMALL.replace("came in 2020.1“Note one,”", "came in 20201“Note one,”"),
+        "the marker 1 glued to the year 2020 read as the number 20201 (8cec7fc)",
+        "The first claim came in 2020[1] Then a second claim followed.[2] The end of the paragraph.",
+        paragraph_of_capture,
+    ),
+    Regression(
+        "url-swallows-a-glued-marker",
+        "The report is at https://www.cato.org/policy-analysis/no-war{0}",
+        "the URL pattern took the glued {0} into the link, so the note marker was lost (2ba7de1)",
+        [("url", "https://www.cato.org/policy-analysis/no-war"), ("placeholder", "{0}")],
+        protected,
+    ),
+    Regression(
+        "token-glued-to-a-full-stop",
+        "There is only one way.{0}",
+        "Apertium merged lines on 'way.ZX0QZ' and lost the token (cf0103c)",
+        "There is only one way. ZX0QZ",
+        masked_text,
+    ),
+    Regression(
+        "trump-becomes-triunfo",
+        "Trump signed the order.",
+        "Apertium translated the name Trump as 'El triunfo' (24 of 24 in the brief; a922deb)",
+        ["Trump"],
+        words_like_trump,
+        APERTIUM,
+    ),
+    Regression(
+        "single-newlines-let-apertium-reorder-units",
+        ["cartel", "cartels", "Cartel", "Key points"],
+        "a batch joined by single newlines let Apertium move words across units without final "
+        "punctuation; batches are now separated by blank lines (a922deb)",
+        ["cártel", "cárteles", "cártel", "puntos claves"],
+        apertium_batch,
+        APERTIUM,
+    ),
+    Regression(
+        "masked-term-loses-agreement",
+        ["The cartels are strong."],
+        "a termbase term swapped for a token has no gender or number: 'the ZX0QZ' came back as "
+        "'el cárteles'; terms Apertium already renders stay words and are checked (a922deb)",
+        ["Los cárteles son fuertes."],
+        apertium_es_mx,
+        APERTIUM,
+    ),
+    Regression(
+        "letter-o-for-zero",
+        "Las sobredosis bajaron en 2024.{O}",
+        "a translator's {O} for {0} failed with a bare format error (885523c)",
+        ["{O} is not a placeholder of the source sentence (those are {0})"],
+        lambda msgstr: check_translation(unit("Overdoses fell in 2024.{0}"), msgstr),
+    ),
+    Regression(
+        "cited-title-question-mark",
+        "Smith, “Who pays for the war?” Washington Post, June 2, 2019.",
+        "the ? of a cited title ended the endnote's unit in the middle of the citation (2108adb)",
+        ["Smith, “Who pays for the war?” Washington Post, June 2, 2019."],
+        lambda text: split_sentences(text, endnote=True),
+    ),
+    Regression(
+        "term-inside-a-cited-title-or-url",
+        "Trump’s “Trump Doctrine” is at https://trump.example.org/doctrine",
+        "QA asked for termbase terms inside cited titles and URLs, where the translation must "
+        "keep the original (6ff3706)",
+        ["Trump"],
+        lambda msgid: [m.text for m in enforced_terms(msgid, ES_MX_TERMS, quoted_titles=True)],
+    ),
+    Regression(
+        "locale-written-in-lower-case",
+        {"briefs": ["b"], "languages": {"es_mx": {}}},
+        "'es_mx' was accepted and named a folder no other stage used (885523c)",
+        "config/config.yaml: setting languages.es_mx: write the locale as 'es_MX', not 'es_mx' "
+        "(it names the folder locales/es_MX/)",
+        lambda config: error_of(lambda: check_config(config)),
+    ),
+    Regression(
+        "diff-options-after-double-dash",
+        ["diff", "HEAD", "--", "x.po", "--format", "markdown"],
+        "options after '--' were taken as paths (b1dbcf5)",
+        "--format came after '--'; put options before it, as in git: "
+        "locbrief diff --format html -o report.html REV -- PATH",
+        lambda argv: error_of(lambda: resolve_specs(build_parser().parse_args(argv).revisions)),
+    ),
+    Regression(
+        "regenerated-template-dirties-the-po",
+        "Congress should act.",
+        "Snakemake deleted and regenerated the POT, and its new creation date rewrote every "
+        "committed PO on a fresh clone's make run (ba69d76, 13d99ad)",
+        (False, "2020-01-01 00:00+0000"),
+        po_after_the_template_is_regenerated,
+    ),
+]
+
+needs_apertium = pytest.mark.skipif(
+    shutil.which("apertium") is None, reason="apertium is not installed (make test installs it)"
+)
+
+
+@pytest.mark.parametrize(
+    "row", [pytest.param(r, id=r.id, marks=[needs_apertium] if r.needs else []) for r in ROWS]
+)
+def test_a_problem_found_in_a_trial_stays_fixed(row):
+    assert row.run(row.input) == row.expected, f"{row.id} is back: {row.went_wrong}"
+
+
+def test_each_problem_has_one_row():
+    assert len({r.id for r in ROWS}) == len(ROWS)
