@@ -104,7 +104,7 @@ def _verbosity_options(parser: argparse.ArgumentParser, default=0) -> None:
         action="store_const",
         const=1,
         default=default,
-        help="also log each file read and written, and the time taken",
+        help="also debug lines: the JSON files read and written, the time the command took",
     )
     group.add_argument(
         "-q",
