@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from tqdm import tqdm
@@ -11,6 +12,8 @@ from .memory import Memory
 from .model import Suggestion, Unit
 from .protect import Masked, mask, unmask
 from .termbase import Termbase
+
+log = logging.getLogger("locbrief.suggest")
 
 BATCH_SIZE = 64
 
@@ -89,7 +92,7 @@ def _translate(
         desc=f"{target}: {engine.name}",
         unit="unit",
         file=sys.stderr,
-        disable=None,
+        disable=None if log.isEnabledFor(logging.INFO) else True,  # a terminal's, not under -q
     ) as bar:
         for start in range(0, len(texts), batch_size):
             batch = texts[start : start + batch_size]
