@@ -23,9 +23,10 @@ def options(parser: argparse.ArgumentParser):
     return [a for a in parser._actions if not isinstance(a, argparse._HelpAction)]
 
 
-@pytest.mark.parametrize("name", list(command_parsers(build_parser())))
+@pytest.mark.parametrize("name", ["locbrief", *command_parsers(build_parser())])
 def test_every_argument_of_every_command_says_what_it_is_for(name):
-    parser = command_parsers(build_parser())[name]
+    parser = build_parser()
+    parser = parser if name == "locbrief" else command_parsers(parser)[name]
     assert parser.description, f"locbrief {name} has no description"
     undocumented = [a.dest for a in options(parser) if not a.help or a.help == argparse.SUPPRESS]
     assert not undocumented, f"locbrief {name}: arguments without help: {undocumented}"

@@ -130,7 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     _verbosity_options(parser)
-    sub = parser.add_subparsers(required=True, metavar="COMMAND", dest="command")
+    sub = parser.add_subparsers(
+        required=True, metavar="COMMAND", dest="command", help="the stage or tool to run:"
+    )
 
     p = _command(sub, "read", "read a brief (text capture or HTML) into a document")
     p.add_argument("source", help="the brief: source/<brief>.txt (a page capture) or .html")
