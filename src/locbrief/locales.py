@@ -12,7 +12,14 @@ from .model import LocbriefError
 
 
 def parse_locale(lang: str, where: str = "") -> Locale:
-    """Babel's locale for a CLDR name; an unknown one is an error, never a page in another language."""
+    """Babel's locale for a CLDR name; an unknown one is an error, never a page in another language.
+
+    >>> parse_locale("es_MX")
+    Locale('es', territory='MX')
+    >>> parse_locale("klingon", "config/config.yaml")
+    Traceback (most recent call last):
+    locbrief.model.LocbriefError: config/config.yaml: unknown locale 'klingon': Babel has no CLDR data for it; use a CLDR locale name such as es_MX, pt_BR, fr or ca
+    """
     try:
         return Locale.parse(lang)
     except (UnknownLocaleError, ValueError, TypeError):
@@ -32,7 +39,11 @@ def find_locale(lang: str) -> Locale | None:
 
 
 def language_name(lang: str) -> str:
-    """The language's name in its own words ("español (México)"), from CLDR via Babel."""
+    """The language's name in its own words, from CLDR via Babel (what the switcher shows).
+
+    >>> language_name("es_MX"), language_name("pt_BR"), language_name("ca")
+    ('español (México)', 'português (Brasil)', 'català')
+    """
     return parse_locale(lang).display_name or lang
 
 

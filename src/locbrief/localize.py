@@ -47,7 +47,12 @@ class DataValue:
 
 
 def data_values(msgid: str, endnote: bool = False) -> list[DataValue]:
-    """The dates and figures of a source sentence, in order (outside URLs and cited titles)."""
+    """The dates and figures of a source sentence, in order (outside URLs and cited titles).
+
+    >>> sentence = "About 79,000 died between May 2024 and July 2, 2025 (https://x.org/2,000)."
+    >>> [(v.kind, v.source, v.iso) for v in data_values(sentence)]
+    [('number', '79,000', '79000'), ('month', 'May 2024', '2024-05'), ('date', 'July 2, 2025', '2025-07-02')]
+    """
     text = _blank(msgid, endnote)
     values = []
     for m in _SOURCE_DATE.finditer(text):
@@ -67,7 +72,14 @@ def data_values(msgid: str, endnote: bool = False) -> list[DataValue]:
 
 
 def render_value(value: DataValue, locale: Locale) -> str:
-    """Babel's rendering of a date or figure for ``locale`` (CLDR long date, grouped figures)."""
+    """Babel's rendering of a date or figure for ``locale`` (CLDR long date, grouped figures).
+
+    >>> figure, day = data_values("About 79,000 died by July 2, 2025.")
+    >>> [render_value(figure, Locale.parse(lang)) for lang in ("es_MX", "pt_BR", "fr")]
+    ['79,000', '79.000', '79\u202f000']
+    >>> render_value(day, Locale.parse("es_MX")), render_value(day, Locale.parse("fr"))
+    ('2 de julio de 2025', '2 juillet 2025')
+    """
     if value.kind == "date":
         return format_date(value.value, format="long", locale=locale)
     if value.kind == "month":
