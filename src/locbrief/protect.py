@@ -6,14 +6,24 @@ After translation every token must come back exactly once; a token that was
 dropped, duplicated or mangled is reported as a problem, so the unit goes to
 the PO fuzzy with a QA note instead of shipping broken.
 
+Termbase names reach the engine as a *stand-in*: a place name the engine
+knows as a proper noun and passes through unchanged, of the gender and number
+the name takes in the target language (the termbase's grammar column). The
+engine then places and inflects it like any name: "the Trump administration"
+goes in as "the Chicago administration", comes out "la administración de
+Chicago" and is restored to "la administración de Trump"; an opaque token gave
+"El ZX0QZ la administración". Which stand-ins an engine passes through is
+asked once per engine model (:func:`locbrief.suggest.usable_stand_ins`);
+without any, names become tokens like the rest.
+
 Termbase terms the engine already renders as the termbase wants ("cartels" →
-"cárteles") are left in the text: a token has no gender or number, so
-"the ZX0QZ" would come back as "el cárteles". Those terms are checked instead.
+"cárteles") are left in the text and checked instead.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .termbase import Termbase
@@ -42,6 +52,26 @@ def token(number: int) -> str:
     return f"ZX{number}QZ"
 
 
+#: Stand-in proper nouns by gender.number in Romance target languages: place names
+#: Apertium's eng-spa dictionary tags ``<np><loc>`` and translates to themselves, with
+#: the gender Spanish gives them ("el Chicago", "la Florida", "las Bahamas"); each was
+#: checked with ``apertium eng-spa`` on "The X is beautiful." (tests/test_protect.py
+#: checks it again). Vowel-initial names are left out: French and Catalan elide
+#: before them ("d'Ohio"), which a restored name would not survive.
+STAND_INS: dict[str, tuple[str, ...]] = {
+    "m": (
+        "Chicago", "Boston", "Denver", "Toronto", "Toledo", "Paraguay", "Kansas",
+        "Vermont", "Colorado", "Nepal", "Kosovo", "Congo", "Togo", "Burundi",
+        "Zimbabwe", "Malawi", "Palermo", "Dakar",
+    ),
+    "f": (
+        "Florida", "California", "Nevada", "Lima", "Caracas", "Nicaragua", "Bolivia",
+        "Venezuela", "Ghana", "Malta", "Miami", "Zambia", "Namibia", "Somalia",
+        "Segovia", "Murcia", "Galicia", "Cantabria",
+    ),
+    "m.pl": ("Morelos",),
+    "f.pl": ("Bahamas", "Carolinas", "Seychelles"),
+}  # fmt: skip
 _PROTECTED = re.compile(
     "|".join(
         f"(?P<{name}>{pattern})"
@@ -65,6 +95,7 @@ class Protected:
     kind: str  # placeholder, tag, url, email, number, title, term
     original: str
     pad: tuple[bool, bool] = (False, False)  # spaces added before/after the token
+    stand_in: bool = False  # the token is a proper noun the engine may inflect around
 
 
 @dataclass(frozen=True)
@@ -81,11 +112,14 @@ def mask(
     make_token,
     quoted_titles: bool = False,
     engine_terms: frozenset[str] = frozenset(),
+    stand_ins: Mapping[str, Sequence[str]] | None = None,
 ) -> Masked:
     """``msgid`` with protected items swapped for ``make_token(i)`` tokens.
 
     ``engine_terms``: sources of terms the engine translates right by itself
     (see :func:`locbrief.suggest.terms_engine_knows`); they stay as words.
+    ``stand_ins``: proper nouns by grammar (see :data:`STAND_INS`) that the
+    engine passes through; termbase names become one of these instead of a token.
 
     A do-not-translate name, a URL and the note marker glued after it become
     three tokens; the marker is padded so the engine sees a word of its own:
@@ -99,13 +133,15 @@ def mask(
     [('term', 'Trump'), ('url', 'https://x.org/a'), ('placeholder', '{0}')]
     """
     spans = _protected_spans(msgid, termbase, quoted_titles, engine_terms)
+    free = _free_stand_ins(msgid, stand_ins or {})
     items, out, pos = [], [], 0
-    for start, end, kind, restore in spans:
-        token = make_token(len(items))
+    for start, end, kind, restore, grammar in spans:
+        name = _take_stand_in(free, grammar) if kind == "term" else None
+        token = name or make_token(len(items))
         pad = _padding(msgid, start, end, kind)
         out.append(msgid[pos:start])
         out.append(" " * pad[0] + token + " " * pad[1])
-        items.append(Protected(token, restore, kind, msgid[start:end], pad))
+        items.append(Protected(token, restore, kind, msgid[start:end], pad, name is not None))
         pos = end
     out.append(msgid[pos:])
     checked = tuple(
@@ -113,10 +149,25 @@ def mask(
             (m.text, m.term.render(m.text))
             for m in termbase.find(msgid)
             if m.term.source in engine_terms
-            and all(m.end <= a or m.start >= b for a, b, _, _ in spans)
+            and all(m.end <= a or m.start >= b for a, b, *_ in spans)
         )
     )
     return Masked("".join(out), tuple(items), checked)
+
+
+def _free_stand_ins(msgid: str, stand_ins: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """Stand-ins not already in the text, so restoring one never replaces a real word."""
+    words = {w.casefold() for w in re.findall(r"\w+", msgid)}
+    return {g: [n for n in names if n.casefold() not in words] for g, names in stand_ins.items()}
+
+
+def _take_stand_in(free: dict[str, list[str]], grammar: str) -> str | None:
+    """A stand-in of ``grammar``; else one of the same gender (the number may then not agree)."""
+    gender = grammar.split(".")[0]
+    for key in (grammar, gender, f"{gender}.pl"):
+        if free.get(key):
+            return free[key].pop(0)
+    return None
 
 
 def enforced_terms(msgid: str, termbase: Termbase, quoted_titles: bool = False):
@@ -138,14 +189,17 @@ def enforced_terms(msgid: str, termbase: Termbase, quoted_titles: bool = False):
 def _protected_spans(
     msgid: str, termbase: Termbase, quoted_titles: bool, engine_terms: frozenset[str]
 ):
-    """Non-overlapping (start, end, kind, restore) spans, left to right; earlier kinds win."""
-    spans = [(m.start(), m.end(), m.lastgroup, m.group(0)) for m in _PROTECTED.finditer(msgid)]
+    """Non-overlapping (start, end, kind, restore, grammar) spans, left to right; earlier kinds win."""
+    spans = [
+        (m.start(), m.end(), m.lastgroup, m.group(0), "") for m in _PROTECTED.finditer(msgid)
+    ]
     if quoted_titles:
         spans += [
-            (m.start(), m.end(), "title", m.group(0)) for m in re.finditer(QUOTED_TITLE, msgid)
+            (m.start(), m.end(), "title", m.group(0), "")
+            for m in re.finditer(QUOTED_TITLE, msgid)
         ]
     spans += [
-        (m.start, m.end, "term", m.term.render(m.text))
+        (m.start, m.end, "term", m.term.render(m.text), m.term.grammar)
         for m in termbase.find(msgid)
         if m.term.source not in engine_terms
     ]
@@ -217,5 +271,11 @@ def unmask(text: str, masked: Masked) -> tuple[str, list[str]]:
 
 
 def _token_pattern(item: Protected) -> str:
-    """Match the token, absorbing the spaces :func:`_padding` added around it."""
-    return (" ?" if item.pad[0] else "") + re.escape(item.token) + (" ?" if item.pad[1] else "")
+    """Match the token, absorbing the spaces :func:`_padding` added around it.
+
+    A stand-in matches only as a whole word ("Congo" not in "Congost").
+    """
+    token = re.escape(item.token)
+    if item.stand_in:
+        token = rf"(?<!\w){token}(?!\w)"
+    return (" ?" if item.pad[0] else "") + token + (" ?" if item.pad[1] else "")

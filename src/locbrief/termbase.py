@@ -2,17 +2,27 @@
 
 ``locales/<lang>/termbase.tsv`` is a tab-separated file with a header row::
 
-    source<TAB>target<TAB>case<TAB>note
+    source<TAB>target<TAB>case<TAB>note[<TAB>grammar]
 
 ``target`` is the required translation, or ``=`` for "do not translate";
 ``case`` is ``exact`` (match only this spelling) or ``any`` (match any case;
-a capitalised source word gets a capitalised target). Lines starting with
-``#`` are comments.
+a capitalised source word gets a capitalised target). The optional
+``grammar`` column gives the gender and number the name takes in the target
+language (``m``, ``f``, ``m.pl``, ``f.pl``; empty means ``m``): the engine
+sees a stand-in proper noun of that gender and number, so articles and
+adjectives agree with it ("la CIA", "las FARC"). Lines starting with ``#`` are
+comments.
+
+A term matches on word boundaries: not inside another word, nor inside a
+hyphenated name ("Felbab-Brown"), but before a lower-case suffix ("Plan
+Colombia-style", "Trump-era"), after a lower-case prefix ("anti-Trump"), and
+before a possessive or a quote ("Trump’s", "“El Chapo”").
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -21,6 +31,25 @@ from .model import LocbriefError, TermHit
 
 COLUMNS = ("source", "target", "case", "note")
 KEEP = "="
+#: Values of the optional grammar column: gender and number in the target language.
+GRAMMAR = ("m", "f", "m.pl", "f.pl")
+#: The script a language's termbase targets are written in (Unicode character-name prefix);
+#: languages not listed are written in Latin script.
+SCRIPTS = {
+    "ru": "CYRILLIC",
+    "uk": "CYRILLIC",
+    "bg": "CYRILLIC",
+    "el": "GREEK",
+    "ar": "ARABIC",
+    "fa": "ARABIC",
+    "ur": "ARABIC",
+    "he": "HEBREW",
+    "hi": "DEVANAGARI",
+    "ko": "HANGUL",
+    "th": "THAI",
+}
+#: Scripts a language writes in without them being "the wrong script" (CJK mixes several).
+_NO_SCRIPT_CHECK = frozenset({"zh", "ja"})
 
 
 @dataclass(frozen=True)
@@ -30,6 +59,7 @@ class Term:
     exact_case: bool
     note: str = ""
     line: int = 0
+    grammar: str = "m"  # gender.number of the name in the target language (see GRAMMAR)
 
     def hit(self) -> TermHit:
         return TermHit(self.source, self.target, self.note)
@@ -73,7 +103,7 @@ class Termbase:
             return None
         ordered = sorted(self.terms, key=lambda t: -len(t.source))
         alternatives = [f"(?{'' if t.exact_case else 'i'}:{re.escape(t.source)})" for t in ordered]
-        return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])")
+        return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
 
     @cached_property
     def _by_key(self) -> dict[str, Term]:
@@ -96,7 +126,7 @@ class Termbase:
         found = []
         for m in self._pattern.finditer(text):
             term = self._by_key.get(m.group(0)) or self._by_key.get(m.group(0).lower())
-            if term is not None:
+            if term is not None and _hyphen_boundary_ok(text, m.start(), m.end()):
                 found.append(Match(m.start(), m.end(), term, m.group(0)))
         return found
 
@@ -108,11 +138,30 @@ class Termbase:
         return tuple(seen.values())
 
 
-def load_termbase(path: Path | str | None) -> Termbase:
-    """Read a termbase TSV; no path or a missing file is an empty termbase."""
+def _hyphen_boundary_ok(text: str, start: int, end: int) -> bool:
+    """A hyphen next to a term is a boundary only towards a lower-case affix.
+
+    "Plan Colombia-style" and "anti-Trump" are the term; "Felbab-Brown" holds
+    no term "Brown", and "Brown-Smith" no term "Brown".
+    """
+    if text[end : end + 1] == "-" and not text[end + 1 : end + 2].islower():
+        return False
+    if start and text[start - 1] == "-":
+        prefix = re.search(r"(\S*)-$", text[:start]).group(1)
+        return prefix.isalpha() and prefix.islower()
+    return True
+
+
+def load_termbase(path: Path | str | None, lang: str | None = None) -> Termbase:
+    """Read a termbase TSV; no path or a missing file is an empty termbase.
+
+    ``lang`` (default: the folder name, as in ``locales/<lang>/termbase.tsv``)
+    tells which script targets must be written in.
+    """
     if not path or not Path(path).is_file():
         return Termbase([], str(path or ""))
     path = Path(path)
+    lang = lang or path.parent.name
     terms: dict[tuple[str, bool], Term] = {}
     lines = path.read_text(encoding="utf-8").splitlines()
     header_seen = False
@@ -125,6 +174,7 @@ def load_termbase(path: Path | str | None) -> Termbase:
             header_seen = True
             continue
         term = _parse_row(cells, path, number)
+        _check_script(term, lang, path, number)
         key = (term.source if term.exact_case else term.source.lower(), term.exact_case)
         if key in terms and terms[key].target != term.target:
             raise LocbriefError(
@@ -148,7 +198,13 @@ def _check_header(cells: list[str], path: Path, number: int) -> None:
 
 
 def _parse_row(cells: list[str], path: Path, number: int) -> Term:
-    if len(cells) < 3 or not cells[0].strip() or not cells[1].strip():
+    if cells and not cells[0].strip() and len(cells) > 1:
+        raise LocbriefError(
+            "the source (first column) is empty; write the English term or delete the line",
+            str(path),
+            number,
+        )
+    if len(cells) < 3 or not cells[1].strip():
         raise LocbriefError(
             f"expected 4 tab-separated columns ({', '.join(COLUMNS)}), found {len(cells)}; "
             "use '=' as target for do-not-translate",
@@ -158,6 +214,13 @@ def _parse_row(cells: list[str], path: Path, number: int) -> Term:
     case = cells[2].strip().lower()
     if case not in ("exact", "any"):
         raise LocbriefError(f"case must be 'exact' or 'any', not {cells[2]!r}", str(path), number)
+    grammar = (cells[4].strip().lower() if len(cells) > 4 else "") or "m"
+    if grammar not in GRAMMAR:
+        raise LocbriefError(
+            f"grammar (fifth column) must be one of {', '.join(GRAMMAR)} or empty, not {cells[4]!r}",
+            str(path),
+            number,
+        )
     target = cells[1].strip()
     return Term(
         cells[0].strip(),
@@ -165,4 +228,21 @@ def _parse_row(cells: list[str], path: Path, number: int) -> Term:
         case == "exact",
         cells[3].strip() if len(cells) > 3 else "",
         number,
+        grammar,
     )
+
+
+def _check_script(term: Term, lang: str, path: Path, number: int) -> None:
+    """A target must be written in its language's script ("Trump" → "Трамп" in es_MX is a paste error)."""
+    code = lang.replace("-", "_").split("_")[0].lower()
+    if term.target is None or code in _NO_SCRIPT_CHECK:
+        return
+    script = SCRIPTS.get(code, "LATIN")
+    for char in term.target:
+        if char.isalpha() and not unicodedata.name(char, "").startswith(script):
+            raise LocbriefError(
+                f"target {term.target!r} has {char!r} ({unicodedata.name(char, 'unknown')}), "
+                f"not {script.lower()} script as {lang} needs; fix the target",
+                str(path),
+                number,
+            )

@@ -46,6 +46,14 @@ class Engine(ABC):
         """The stand-in for protected item ``number`` that this engine passes through."""
         return token(number)
 
+    def unknown_words(self, output: str, sent: str) -> tuple[str, tuple[str, ...]]:
+        """``output`` without the engine's marks, and the words it marked as unknown.
+
+        Engines that mark nothing return the output as it is; ``sent`` is the
+        text the engine was given, so marks that were already in it stay.
+        """
+        return output, ()
+
     def checked_batch(self, texts: list[str], source: str, target: str) -> list[str]:
         """``translate_batch`` that refuses answers with the wrong number of segments."""
         if not texts:

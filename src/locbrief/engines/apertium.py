@@ -2,10 +2,16 @@
 
 One ``apertium`` process per batch (units separated by blank lines), never one
 per unit. Pairs Debian lacks are chained through Spanish (en→es→pt_BR, en→es→fr).
+
+Apertium runs without ``-u``, so it marks what it could not handle: ``*word``
+an unknown word (English left in the output), ``#word`` a word it could not
+inflect, ``@word`` one it could not transfer. :meth:`ApertiumEngine.unknown_words`
+takes the marks out and lists the unknown words, so a person sees them.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from functools import cache
@@ -28,6 +34,10 @@ PACKAGES = {
 }
 #: How to reach a target that no direct pair covers.
 PIVOTS = {("en", "pt"): "es", ("en", "fr"): "es"}
+#: Part of every model name: the output carries Apertium's marks (memory keys on it).
+MARKS_NOTE = "(unknown words marked)"
+#: A word with Apertium's marks in front: * unknown, # not inflected, @ not transferred.
+_MARKED = re.compile(r"(?<![\w*#@])([*#@]+)(\w[\w'’.-]*\w|\w)")
 
 
 class ApertiumEngine(Engine):
@@ -52,7 +62,23 @@ class ApertiumEngine(Engine):
         for a, b in self.chain(source, target):
             mode = _mode_for(a, b)
             parts.append(f"{mode} {_package_version(language_code(a), language_code(b))}")
-        return " | ".join(parts)
+        return " | ".join(parts) + " " + MARKS_NOTE
+
+    def unknown_words(self, output: str, sent: str) -> tuple[str, tuple[str, ...]]:
+        """Take out the marks Apertium added; words marked ``*`` (on any hop) are unknown.
+
+        A mark already in the text sent ("@dancrenshawtx") is text, not a mark.
+        """
+        unknown: list[str] = []
+
+        def unmark(match: re.Match) -> str:
+            if match.group(0) in sent:
+                return match.group(0)
+            if "*" in match.group(1):
+                unknown.append(match.group(2))
+            return match.group(2)
+
+        return _MARKED.sub(unmark, output), tuple(dict.fromkeys(unknown))
 
     def debian_packages(self, source: str, target: str) -> list[str]:
         """The Debian packages that provide source→target (through the pivot if needed); [] if none does."""
@@ -94,7 +120,7 @@ class ApertiumEngine(Engine):
             raise EngineError("apertium has no mode for this pair")
         try:
             done = subprocess.run(
-                ["apertium", "-u", mode],
+                ["apertium", mode],
                 input="\n\n".join(lines) + "\n",
                 capture_output=True,
                 text=True,
