@@ -15,6 +15,7 @@ from locbrief.model import LocbriefError
 from locbrief.read import read_source
 from locbrief.segment import segment
 from locbrief.suggest import suggest
+from locbrief.protect import STAND_INS
 from locbrief.termbase import load_termbase
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,8 +57,10 @@ def reworded(brief):
 
 
 def term_probes(lang):
-    """Terms with a required target: each is sent alone once, to learn if the engine knows it."""
-    return sum(1 for t in load_termbase(ROOT / "locales" / lang / "termbase.tsv").terms if t.target)
+    """Terms with a required target and stand-in names: each is sent alone once, to learn what
+    the engine makes of it."""
+    terms = load_termbase(ROOT / "locales" / lang / "termbase.tsv").terms
+    return sum(1 for t in terms if t.target) + sum(len(names) for names in STAND_INS.values())
 
 
 def run(units, engine, lang, memory_path):

@@ -420,20 +420,25 @@ def cmd_suggest(args) -> None:
     from .memory import Memory
     from .suggest import suggest
     from .termbase import load_termbase
+    from .variety import load_variety, variety_path
 
     units = load_units(args.units)
     engine = choose_engine(args.engine, args.source_lang, args.lang)
     memory = Memory(args.memory)
     before = memory.segments
+    termbase = load_termbase(args.termbase)
+    variety = load_variety(variety_path(args.lang), termbase)
     suggestions = suggest(
-        units, engine, args.source_lang, args.lang, load_termbase(args.termbase), memory
+        units, engine, args.source_lang, args.lang, termbase, memory, variety=variety
     )
     memory.save()
     _write_json(args.output, [s.to_json() for s in suggestions.values()])
     flagged = sum(1 for s in suggestions.values() if s.problems)
+    unknown = [s for s in suggestions.values() if s.unknown]
     log.info(
         f"{args.lang}: {engine.name} ({engine.model(args.source_lang, args.lang)}): {len(suggestions)} units, "
-        f"{memory.segments - before} segments sent to the engine (the rest from memory), {flagged} flagged"
+        f"{memory.segments - before} segments sent to the engine (the rest from memory), {flagged} flagged, "
+        f"{sum(len(s.unknown) for s in unknown)} words the engine did not know in {len(unknown)} units"
     )
 
 

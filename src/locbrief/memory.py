@@ -49,7 +49,7 @@ class Memory:
         key = (record["engine"], record["model"], record["masked"])
         self.records[key + (record["msgid"],)] = record
         self._outputs[key] = record["output"]
-        self._machine[record["msgid"]].add(record["text"])
+        self._machine[record["msgid"]].update([record["text"], *record.get("earlier", ())])
 
     @property
     def segments(self) -> int:
@@ -63,16 +63,28 @@ class Memory:
     def remember(
         self, engine: str, model: str, masked: str, output: str, msgid: str, text: str
     ) -> None:
-        self._index(
-            {
-                "engine": engine,
-                "model": model,
-                "masked": masked,
-                "output": output,
-                "msgid": msgid,
-                "text": text,
-            }
-        )
+        """Record a suggestion; a text made earlier from the same output stays machine text.
+
+        (It changes when the restoring rules do, e.g. an edited variety layer:
+        the PO may still hold the earlier text, which no human wrote.)
+        """
+        old = self.records.get((engine, model, masked, msgid))
+        if old is not None and old["output"] == output and old["text"] == text:
+            return
+        record = {
+            "engine": engine,
+            "model": model,
+            "masked": masked,
+            "output": output,
+            "msgid": msgid,
+            "text": text,
+        }
+        if old is not None:
+            earlier = [*old.get("earlier", ()), old["text"]]
+            earlier = [t for t in dict.fromkeys(earlier) if t != text]
+            if earlier:
+                record["earlier"] = earlier
+        self._index(record)
         self._dirty = True
 
     def is_machine(self, msgid: str, msgstr: str) -> bool:

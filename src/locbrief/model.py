@@ -274,6 +274,8 @@ class Suggestion:
 
     ``problems`` lists protected tokens the engine lost or mangled; a unit
     with problems goes to the PO fuzzy with a QA note, never silently.
+    ``unknown`` lists the words the engine said it did not know (left in the
+    source language): the PO comment, QA and the review page show them.
     """
 
     msgid: str
@@ -281,6 +283,7 @@ class Suggestion:
     engine: str  # "apertium", "argos", "identity", "pseudo"
     model: str  # e.g. "eng-spa 0.8.1"
     problems: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
 
     @property
     def origin(self) -> str:
@@ -293,8 +296,16 @@ class Suggestion:
             "engine": self.engine,
             "model": self.model,
             "problems": list(self.problems),
+            "unknown": list(self.unknown),
         }
 
     @classmethod
     def from_json(cls, d: dict) -> Suggestion:
-        return cls(d["msgid"], d["text"], d["engine"], d["model"], tuple(d.get("problems", ())))
+        return cls(
+            d["msgid"],
+            d["text"],
+            d["engine"],
+            d["model"],
+            tuple(d.get("problems", ())),
+            tuple(d.get("unknown", ())),
+        )

@@ -1,4 +1,9 @@
-"""Units → machine suggestions for one language: protect, translate in batches, restore, remember."""
+"""Units → machine suggestions for one language: protect, translate in batches, restore, remember.
+
+After the engine: its unknown-word marks are taken out (and listed with the
+suggestion), protected items restored, and the locale's variety layer applied
+(Mexican Spanish for es_MX, Brazilian Portuguese for pt_BR).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,9 @@ from tqdm import tqdm
 from .engines import Engine
 from .memory import Memory
 from .model import Suggestion, Unit
-from .protect import Masked, mask, unmask
+from .protect import STAND_INS, Masked, mask, unmask
 from .termbase import Termbase
+from .variety import Variety
 
 log = logging.getLogger("locbrief.suggest")
 
@@ -26,13 +32,21 @@ def suggest(
     termbase: Termbase,
     memory: Memory,
     batch_size: int = BATCH_SIZE,
+    variety: Variety | None = None,
 ) -> dict[str, Suggestion]:
     """A suggestion for every distinct msgid; only units the memory lacks reach the engine."""
     model = engine.model(source, target)
+    _probe(engine, source, target, memory, _term_candidates(termbase) + _STAND_IN_CANDIDATES)
     known = terms_engine_knows(termbase, engine, source, target, memory)
+    names = usable_stand_ins(engine, source, target, memory)
     masked = {
         u.msgid: mask(
-            u.msgid, termbase, engine.token, quoted_titles=u.kind == "endnote", engine_terms=known
+            u.msgid,
+            termbase,
+            engine.token,
+            quoted_titles=u.kind == "endnote",
+            engine_terms=known,
+            stand_ins=names,
         )
         for u in units
     }
@@ -47,12 +61,28 @@ def suggest(
         output = outputs.get(masked_unit.text)
         if output is None:
             output = memory.lookup(engine.name, model, masked_unit.text)
-        suggestions[msgid] = _restore(msgid, masked_unit, output, engine, model)
-        if masked_unit.text in outputs:
-            memory.remember(
-                engine.name, model, masked_unit.text, output, msgid, suggestions[msgid].text
-            )
+        suggestions[msgid] = _restore(msgid, masked_unit, output, engine, model, variety)
+        memory.remember(
+            engine.name, model, masked_unit.text, output, msgid, suggestions[msgid].text
+        )
     return suggestions
+
+
+def usable_stand_ins(
+    engine: Engine, source: str, target: str, memory: Memory
+) -> dict[str, tuple[str, ...]]:
+    """The stand-in proper nouns (:data:`~locbrief.protect.STAND_INS`) this engine passes through.
+
+    Each is sent alone once per engine model, like a term probe, and kept if
+    it comes back unchanged ("Florida" becomes "Flórida" in Portuguese: not kept).
+    """
+    model = engine.model(source, target)
+    _probe(engine, source, target, memory, _STAND_IN_CANDIDATES)
+
+    def passes(name: str) -> bool:
+        return (_probe_output(engine, model, name, memory) or "").strip(" .") == name
+
+    return {g: tuple(n for n in names if passes(n)) for g, names in STAND_INS.items()}
 
 
 def terms_engine_knows(
@@ -64,16 +94,34 @@ def terms_engine_knows(
     with them; the rest become tokens. One batch per engine model, remembered.
     """
     model = engine.model(source, target)
-    candidates = [t.source for t in termbase.terms if t.target is not None]
-    todo = [c for c in candidates if memory.lookup(engine.name, model, c) is None]
-    for term, output in zip(todo, engine.checked_batch(todo, source, target)):
-        memory.remember(engine.name, model, term, output, term, output)
+    _probe(engine, source, target, memory, _term_candidates(termbase))
     return frozenset(
         t.source
         for t in termbase.terms
         if t.target is not None
-        and _same_words(memory.lookup(engine.name, model, t.source), t.target)
+        and _same_words(_probe_output(engine, model, t.source, memory), t.target)
     )
+
+
+_STAND_IN_CANDIDATES = [name for names in STAND_INS.values() for name in names]
+
+
+def _term_candidates(termbase: Termbase) -> list[str]:
+    return [t.source for t in termbase.terms if t.target is not None]
+
+
+def _probe(engine: Engine, source: str, target: str, memory: Memory, texts: list[str]) -> None:
+    """Send the texts the memory lacks alone, in one batch, and remember what came back."""
+    model = engine.model(source, target)
+    todo = [t for t in dict.fromkeys(texts) if memory.lookup(engine.name, model, t) is None]
+    for text, output in zip(todo, engine.checked_batch(todo, source, target)):
+        memory.remember(engine.name, model, text, output, text, output)
+
+
+def _probe_output(engine: Engine, model: str, text: str, memory: Memory) -> str | None:
+    """What the engine made of a probe sent alone, its marks taken out."""
+    output = memory.lookup(engine.name, model, text)
+    return None if output is None else engine.unknown_words(output, text)[0]
 
 
 def _same_words(output: str | None, target: str) -> bool:
@@ -101,8 +149,20 @@ def _translate(
     return outputs
 
 
-def _restore(msgid: str, masked: Masked, output: str, engine: Engine, model: str) -> Suggestion:
+def _restore(
+    msgid: str, masked: Masked, output: str, engine: Engine, model: str, variety: Variety | None
+) -> Suggestion:
+    """The suggestion: marks out, protected items back, the locale's variety layer applied."""
+    output, unknown = engine.unknown_words(output, masked.text)
     text, problems = unmask(output, masked)
+    if variety is not None:
+        text = variety.apply(text, tuple(i.restore for i in masked.items))
+    tokens = {i.token for i in masked.items}
     return Suggestion(
-        msgid=msgid, text=text, engine=engine.name, model=model, problems=tuple(problems)
+        msgid=msgid,
+        text=text,
+        engine=engine.name,
+        model=model,
+        problems=tuple(problems),
+        unknown=tuple(w for w in unknown if w not in tokens),
     )
