@@ -98,7 +98,7 @@ def test_each_suggestion_records_engine_model_and_version(tmp_path):
         units, ApertiumEngine(), "en", "es_MX", load_termbase(None), Memory(tmp_path / "m.jsonl")
     )
     assert {(s.engine, s.model) for s in suggestions.values()} == {
-        ("apertium", f"eng-spa {version}")
+        ("apertium", f"eng-spa {version} (unknown words marked)")
     }
 
 
