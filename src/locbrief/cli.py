@@ -307,6 +307,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="HTML", help="review HTML to write")
     p.set_defaults(run=cmd_review)
 
+    p = _command(
+        sub,
+        "terms",
+        "list names and acronyms in a brief that the termbase does not cover yet",
+        "List the capitalised multi-word names and acronyms of a brief that no termbase entry "
+        "covers, most frequent first (titles of cited works in the endnotes are skipped).",
+    )
+    p.add_argument("brief", help="the brief (source/<brief>.txt or .html) or its units JSON")
+    p.add_argument(
+        "--termbase",
+        metavar="TSV",
+        help="locales/<lang>/termbase.tsv (without it: every candidate)",
+    )
+    p.add_argument(
+        "--min-count",
+        type=int,
+        default=1,
+        metavar="N",
+        help="only names found at least N times (default: %(default)s)",
+    )
+    p.set_defaults(run=cmd_terms)
+
     p = _command(sub, "check-config", "validate config/config.yaml and the engines it names")
     p.add_argument(
         "config", nargs="?", default=DEFAULT_CONFIG, help="the config (default: %(default)s)"
@@ -588,6 +610,31 @@ def cmd_review(args) -> None:
         f"{args.lang}: review page {args.output} ({sum(r.needs_look for r in rows)} of {len(rows)} units "
         "need a look)"
     )
+
+
+def cmd_terms(args) -> None:
+    import re
+
+    from .protect import QUOTED_TITLE
+    from .termbase import candidate_terms, load_termbase
+
+    if args.brief.endswith(".json"):
+        units = load_units(args.brief)
+    else:
+        from .read import read_source
+        from .segment import segment
+
+        units = segment(read_source(args.brief))
+    # Titles of cited works are kept as published: their words are not terms.
+    texts = [
+        re.sub(QUOTED_TITLE, " | ", u.msgid) if u.kind == "endnote" else u.msgid for u in units
+    ]
+    found = [
+        c for c in candidate_terms(texts, load_termbase(args.termbase)) if c.count >= args.min_count
+    ]
+    for candidate in found:
+        print(f"{candidate.count:4d}  {candidate.text}")
+    log.info(f"{len(found)} candidate terms not in {args.termbase or 'any termbase'}")
 
 
 def cmd_check_config(args) -> None:

@@ -72,6 +72,9 @@ STAND_INS: dict[str, tuple[str, ...]] = {
     "m.pl": ("Morelos",),
     "f.pl": ("Bahamas", "Carolinas", "Seychelles"),
 }  # fmt: skip
+#: Definite articles a termbase target may start with (es, pt, fr, ca), which may contract
+#: with the word before it ("de el" → "del", "de o" → "do").
+ARTICLES = frozenset({"el", "la", "los", "las", "o", "a", "os", "as", "le", "les", "els"})
 _PROTECTED = re.compile(
     "|".join(
         f"(?P<{name}>{pattern})"
@@ -250,14 +253,14 @@ def unmask(text: str, masked: Masked) -> tuple[str, list[str]]:
     """
     problems = []
     for item in masked.items:
-        pattern = re.compile(_token_pattern(item), re.IGNORECASE)
+        pattern = re.compile(_token_pattern(item), 0 if item.stand_in else re.IGNORECASE)
         found = pattern.findall(text)
         if not found:
             problems.append(f"engine dropped {item.kind} {item.original!r}")
             continue
         if len(found) > 1:
             problems.append(f"engine repeated {item.kind} {item.original!r}")
-        text = pattern.sub(lambda _m, restore=item.restore: restore, text, count=1)
+        text = pattern.sub(lambda m, item=item: _restored(item, m), text, count=1)
         text = pattern.sub("", text)
     leftovers = re.findall(MANGLED_TOKEN, text, re.IGNORECASE)
     if leftovers:
@@ -268,6 +271,24 @@ def unmask(text: str, masked: Masked) -> tuple[str, list[str]]:
         if target.casefold() not in text.casefold()
     ]
     return text, problems
+
+
+def _restored(item: Protected, match: re.Match) -> str:
+    """What goes back for a token: a term that now opens a sentence gets a capital
+    ("el presidente Donald Trump" → "El presidente Donald Trump dijo")."""
+    restore = item.restore
+    if item.kind == "term" and restore[:1].islower():
+        before = match.string[: match.start()]
+        if re.fullmatch(r"[\s\"“‘¿¡(]*", before) or re.search(r"[.!?]\s+$", before):
+            return restore[:1].upper() + restore[1:]
+    return restore
+
+
+def article_free(restore: str) -> str:
+    """A restored term without its leading lower-case article word ("el presidente X" →
+    "presidente X"): what the variety layer must not touch, so "de el" may become "del"."""
+    head, _, rest = restore.partition(" ")
+    return rest if rest and head in ARTICLES else restore
 
 
 def _token_pattern(item: Protected) -> str:

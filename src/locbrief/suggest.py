@@ -15,7 +15,7 @@ from tqdm import tqdm
 from .engines import Engine
 from .memory import Memory
 from .model import Suggestion, Unit
-from .protect import STAND_INS, Masked, mask, unmask
+from .protect import STAND_INS, Masked, article_free, mask, unmask
 from .termbase import Termbase
 from .variety import Variety
 
@@ -156,7 +156,7 @@ def _restore(
     output, unknown = engine.unknown_words(output, masked.text)
     text, problems = unmask(output, masked)
     if variety is not None:
-        text = variety.apply(text, tuple(i.restore for i in masked.items))
+        text = variety.apply(text, tuple(article_free(i.restore) for i in masked.items))
     tokens = {i.token for i in masked.items}
     return Suggestion(
         msgid=msgid,

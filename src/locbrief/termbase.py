@@ -246,3 +246,69 @@ def _check_script(term: Term, lang: str, path: Path, number: int) -> None:
                 str(path),
                 number,
             )
+
+
+# ---------------------------------------------------------------- candidates
+
+
+#: Small words that may stand inside a capitalised name ("Speaker of the House").
+_NAME_JOINERS = ("of", "the", "for", "on", "to", "de", "del", "la", "al")
+_CAPITALISED = r"(?:[A-Z][\w’'.-]*[\w.]|[A-Z])"
+#: Two or more capitalised words, joined by spaces and the small words above.
+CANDIDATE_NAME = re.compile(
+    rf"(?<![\w’'-]){_CAPITALISED}(?:\s+(?:(?:{'|'.join(_NAME_JOINERS)})\s+)*{_CAPITALISED})+"
+)
+#: An acronym: two or more capitals, with dots ("U.S.") or a plural s ("FTOs").
+CANDIDATE_ACRONYM = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}|(?<![\w.-])[A-Z]{2,}s?(?![\w-])")
+#: Words that open a sentence or a name without being part of it.
+_OPENERS = frozenset(
+    "The A An In On At But And Yet As If While When Any Both After Although By Do For From "
+    "This That These Those It Its Such Since Under Until With Without So Unlike Like Many Most "
+    "Some Other Even Only Then Thus However Moreover Meanwhile Despite Over Why How What "
+    "According Instead Among Amid Between Because Before During Through Against".split()
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A name or acronym found in a brief that no termbase entry covers."""
+
+    text: str
+    count: int
+    example: str  # the first unit it occurs in
+
+
+def candidate_terms(texts: list[str], termbase: Termbase) -> list[Candidate]:
+    """Capitalised multi-word names and acronyms in ``texts`` that the termbase does not cover.
+
+    A candidate inside a termbase match ("Sinaloa" in "Sinaloa Cartel") is
+    covered; most frequent first, so a translator adds what matters most.
+    """
+    counts: dict[str, int] = {}
+    examples: dict[str, str] = {}
+    for text in texts:
+        covered = [(m.start, m.end) for m in termbase.find(text)]
+        for start, end, name in _names_in(text):
+            if any(a <= start and end <= b for a, b in covered):
+                continue
+            counts[name] = counts.get(name, 0) + 1
+            examples.setdefault(name, text)
+    ordered = sorted(counts, key=lambda n: (-counts[n], n))
+    return [Candidate(n, counts[n], examples[n]) for n in ordered]
+
+
+def _names_in(text: str):
+    """(start, end, name) of capitalised names and acronyms, sentence openers dropped."""
+    for m in CANDIDATE_NAME.finditer(text):
+        start, name = m.start(), m.group(0).rstrip(".")
+        first, _, rest = name.partition(" ")
+        if first in _OPENERS:
+            start, name = start + len(first) + 1, rest.lstrip()
+            while name.split(" ")[0] in _NAME_JOINERS:
+                first, _, name = name.partition(" ")
+                start += len(first) + 1
+        name = re.sub(r"(?:[’']s?|-[a-z][\w-]*)$", "", name)
+        if " " in name:
+            yield start, start + len(name), name
+    for m in CANDIDATE_ACRONYM.finditer(text):
+        yield m.start(), m.end(), m.group(0)
