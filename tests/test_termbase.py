@@ -106,7 +106,7 @@ def test_every_term_of_a_unit_appears_as_a_comment_in_the_po(tmp_path, es_mx):
     assert "term: CJNG (do not translate) — Cártel de Jalisco Nueva Generación" in comments
     [trump] = [u for u in units if u.msgid.startswith("Yet President Donald Trump has long viewed")]
     assert (
-        "term: Donald Trump (do not translate) — U.S. president"
+        "term: President Donald Trump → el presidente Donald Trump — title before the name"
         in po.find(trump.msgid).comment.splitlines()
     )
 
@@ -156,3 +156,86 @@ def test_a_bad_case_or_header_is_refused(tmp_path):
 
 def test_no_termbase_is_an_empty_termbase(tmp_path):
     assert load_termbase(tmp_path / "missing.tsv").find("Trump") == []
+
+
+def test_a_wrong_script_target_or_an_empty_source_names_file_and_line(tmp_path):
+    folder = tmp_path / "es_MX"
+    folder.mkdir()
+    path = folder / "termbase.tsv"
+    path.write_text("source\ttarget\tcase\tnote\nTrump\t=\texact\t\nTrump\tТрамп\texact\t\n")
+    with pytest.raises(LocbriefError, match=r"es_MX/termbase.tsv:3: target 'Трамп' has 'Т' \(CYRILLIC"):
+        load_termbase(path)
+    path.write_text("source\ttarget\tcase\tnote\n\tGrandes Lagos\texact\t\n")
+    with pytest.raises(LocbriefError, match=r"termbase.tsv:2: the source \(first column\) is empty"):
+        load_termbase(path)
+    path.write_text("source\ttarget\tcase\tnote\nCIA\t=\texact\t\tfem\n")
+    with pytest.raises(LocbriefError, match=r"termbase.tsv:2: grammar \(fifth column\) must be"):
+        load_termbase(path)
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("a Plan Colombia-style operation", "Plan Colombia"),
+        ("Trump’s second administration", "Trump"),
+        ("Trump's second administration", "Trump"),
+        ("an anti-Trump rally", "Trump"),
+        ("the “El Chapo” trial", "“El Chapo”"),
+        ("near the Great Lakes, the regions", "Great Lakes"),
+        ("both sides of the Rio Grande.", "Rio Grande"),
+        ("the Defense Department’s Inspector General concluded", "Defense Department"),
+        ("after Speaker Nancy Pelosi’s ill-advised trip", "Speaker Nancy Pelosi"),
+    ],
+)
+def test_terms_match_at_hyphens_quotes_and_possessives(es_mx, text, found):
+    assert [m.text for m in es_mx.find(text)][0] == found
+
+
+@pytest.mark.parametrize("text", ["Vanda Felbab-Brown wrote", "the Fox-Smith report", "Trumpism"])
+def test_no_term_inside_a_hyphenated_name_or_a_longer_word(text):
+    termbase = load_termbase(LOCALES / "es_MX" / "termbase.tsv")
+    assert [m.text for m in termbase.find(text) if m.text in ("Brown", "Fox", "Trump")] == []
+
+
+@pytest.mark.parametrize("lang", ["es_MX", "pt_BR", "fr", "ca"])
+def test_every_locale_covers_the_offices_places_and_programmes_of_the_brief(lang):
+    termbase = load_termbase(LOCALES / lang / "termbase.tsv")
+    for source in [
+        "Speaker of the House",
+        "Great Lakes",
+        "Rio Grande",
+        "Merida Initiative",
+        "Inspector General",
+        "Attorney General",
+        "Defense Department",
+        "war on drugs",
+    ]:
+        [match] = termbase.find(f"About the {source} today.")
+        assert match.term.target, (lang, source)
+    assert target_of(load_termbase(LOCALES / "es_MX" / "termbase.tsv"), "the Rio Grande") == "río Bravo"
+
+
+def test_the_grammar_column_gives_the_gender_and_number_of_a_name(es_mx):
+    grammar = {t.source: t.grammar for t in es_mx.terms}
+    assert (grammar["CIA"], grammar["FARC"], grammar["Great Lakes"], grammar["Trump"]) == (
+        "f",
+        "f.pl",
+        "m.pl",
+        "m",
+    )
+
+
+def test_locbrief_terms_lists_names_and_acronyms_the_termbase_lacks(tmp_path, capsys):
+    from locbrief.cli import main
+
+    brief = tmp_path / "brief.txt"
+    brief.write_text(ROOT.joinpath("tests/data/no-gwot-narco.txt").read_text(encoding="utf-8"))
+    assert main(["terms", str(brief)]) == 0
+    everything = capsys.readouterr().out
+    assert main(["terms", str(brief), "--termbase", str(LOCALES / "es_MX" / "termbase.tsv")]) == 0
+    missing = {line.split(None, 1)[1] for line in capsys.readouterr().out.splitlines()}
+    listed = {line.split(None, 1)[1] for line in everything.splitlines()}
+    assert {"Great Lakes", "Merida Initiative", "CJNG", "Rio Grande"} <= listed
+    assert not {"Great Lakes", "Merida Initiative", "CJNG", "Rio Grande"} & missing
+    assert {"Latin American", "Quintana Roo"} & listed
+    assert "The Trump" not in listed and "Trump" not in listed  # one capitalised word is no candidate
