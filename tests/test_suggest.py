@@ -12,10 +12,10 @@ from locbrief.engines.apertium import ApertiumEngine
 from locbrief.engines.simple import PseudoEngine
 from locbrief.memory import Memory
 from locbrief.model import LocbriefError
+from locbrief.protect import STAND_INS
 from locbrief.read import read_source
 from locbrief.segment import segment
 from locbrief.suggest import suggest
-from locbrief.protect import STAND_INS
 from locbrief.termbase import load_termbase
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -163,10 +163,14 @@ def test_a_wrong_script_target_or_an_empty_source_names_file_and_line(tmp_path):
     folder.mkdir()
     path = folder / "termbase.tsv"
     path.write_text("source\ttarget\tcase\tnote\nTrump\t=\texact\t\nTrump\tТрамп\texact\t\n")
-    with pytest.raises(LocbriefError, match=r"es_MX/termbase.tsv:3: target 'Трамп' has 'Т' \(CYRILLIC"):
+    with pytest.raises(
+        LocbriefError, match=r"es_MX/termbase.tsv:3: target 'Трамп' has 'Т' \(CYRILLIC"
+    ):
         load_termbase(path)
     path.write_text("source\ttarget\tcase\tnote\n\tGrandes Lagos\texact\t\n")
-    with pytest.raises(LocbriefError, match=r"termbase.tsv:2: the source \(first column\) is empty"):
+    with pytest.raises(
+        LocbriefError, match=r"termbase.tsv:2: the source \(first column\) is empty"
+    ):
         load_termbase(path)
     path.write_text("source\ttarget\tcase\tnote\nCIA\t=\texact\t\tfem\n")
     with pytest.raises(LocbriefError, match=r"termbase.tsv:2: grammar \(fifth column\) must be"):
@@ -212,7 +216,10 @@ def test_every_locale_covers_the_offices_places_and_programmes_of_the_brief(lang
     ]:
         [match] = termbase.find(f"About the {source} today.")
         assert match.term.target, (lang, source)
-    assert target_of(load_termbase(LOCALES / "es_MX" / "termbase.tsv"), "the Rio Grande") == "río Bravo"
+    assert (
+        target_of(load_termbase(LOCALES / "es_MX" / "termbase.tsv"), "the Rio Grande")
+        == "río Bravo"
+    )
 
 
 def test_the_grammar_column_gives_the_gender_and_number_of_a_name(es_mx):
@@ -238,4 +245,6 @@ def test_locbrief_terms_lists_names_and_acronyms_the_termbase_lacks(tmp_path, ca
     assert {"Great Lakes", "Merida Initiative", "CJNG", "Rio Grande"} <= listed
     assert not {"Great Lakes", "Merida Initiative", "CJNG", "Rio Grande"} & missing
     assert {"Latin American", "Quintana Roo"} & listed
-    assert "The Trump" not in listed and "Trump" not in listed  # one capitalised word is no candidate
+    assert (
+        "The Trump" not in listed and "Trump" not in listed
+    )  # one capitalised word is no candidate

@@ -30,7 +30,7 @@ from lxml.html import builder as E
 
 from .locales import find_locale
 from .memory import Memory
-from .model import QA_PREFIX, Unit
+from .model import QA_PREFIX, UNKNOWN_PREFIX, Unit
 from .pofile import entry_key
 from .protect import NUMBER, PLACEHOLDER, TAG, URL, enforced_terms
 from .reports import report_page
@@ -107,6 +107,7 @@ def _entry_findings(
             and unit_status(entry, memory) == Status.MACHINE
         ):
             yield "engine", "error", line.removeprefix(QA_PREFIX)
+    yield from _unknown_word_findings(entry)
     source_tags = set(FOREIGN_MARKUP.findall(entry.msgid))
     foreign = [
         t for t in dict.fromkeys(FOREIGN_MARKUP.findall(entry.msgstr)) if t not in source_tags
@@ -136,6 +137,28 @@ def _entry_findings(
             "punctuation",
             "warning",
             "doubled punctuation: " + ", ".join(repr(d) for d in sorted(doubled)),
+        )
+
+
+def unknown_words(entry: polib.POEntry) -> list[str]:
+    """Words the engine did not know (the PO comment lists them) still in the translation."""
+    listed = [
+        word
+        for line in entry.comment.split("\n")
+        if line.startswith(UNKNOWN_PREFIX)
+        for word in line[len(UNKNOWN_PREFIX) :].split(", ")
+    ]
+    return [w for w in listed if w and re.search(rf"(?<!\w){re.escape(w)}(?!\w)", entry.msgstr)]
+
+
+def _unknown_word_findings(entry: polib.POEntry):
+    """English left behind: words the engine did not know, still untranslated."""
+    words = unknown_words(entry)
+    if words:
+        yield (
+            "untranslated-words",
+            "warning",
+            "the engine did not know, and left in English: " + ", ".join(words),
         )
 
 

@@ -35,7 +35,7 @@ from babel.messages.plurals import get_plural
 
 from .locales import parse_locale
 from .memory import Memory
-from .model import GENERATED_COMMENT, MACHINE_PREFIX, QA_PREFIX, Suggestion
+from .model import GENERATED_COMMENT, MACHINE_PREFIX, QA_PREFIX, UNKNOWN_PREFIX, Suggestion
 from .pofile import entries_text, entry_key, new_catalog
 from .status import Status, count_status, unit_status
 from .template import FORMAT_FLAG
@@ -268,6 +268,8 @@ def _annotate(
     if suggestion is not None and entry.msgstr == suggestion.text:
         lines.append(MACHINE_PREFIX + suggestion.origin)
         lines += [QA_PREFIX + problem for problem in suggestion.problems]
+        if suggestion.unknown:
+            lines.append(UNKNOWN_PREFIX + ", ".join(suggestion.unknown))
     elif entry.msgstr and memory.is_machine(entry.msgid, entry.msgstr):
         lines.append(MACHINE_PREFIX + "earlier suggestion")
     entry.comment = "\n".join(lines)

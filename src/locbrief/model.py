@@ -36,7 +36,9 @@ class LocbriefError(Exception):
 MACHINE_PREFIX = "machine translation: "
 QA_PREFIX = "QA: "
 TERM_PREFIX = "term: "
-GENERATED_COMMENT = (MACHINE_PREFIX, QA_PREFIX, TERM_PREFIX)
+#: Words the engine did not know and left in the source language.
+UNKNOWN_PREFIX = "engine did not know: "
+GENERATED_COMMENT = (MACHINE_PREFIX, QA_PREFIX, TERM_PREFIX, UNKNOWN_PREFIX)
 
 
 # ---------------------------------------------------------------- document

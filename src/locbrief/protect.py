@@ -193,13 +193,10 @@ def _protected_spans(
     msgid: str, termbase: Termbase, quoted_titles: bool, engine_terms: frozenset[str]
 ):
     """Non-overlapping (start, end, kind, restore, grammar) spans, left to right; earlier kinds win."""
-    spans = [
-        (m.start(), m.end(), m.lastgroup, m.group(0), "") for m in _PROTECTED.finditer(msgid)
-    ]
+    spans = [(m.start(), m.end(), m.lastgroup, m.group(0), "") for m in _PROTECTED.finditer(msgid)]
     if quoted_titles:
         spans += [
-            (m.start(), m.end(), "title", m.group(0), "")
-            for m in re.finditer(QUOTED_TITLE, msgid)
+            (m.start(), m.end(), "title", m.group(0), "") for m in re.finditer(QUOTED_TITLE, msgid)
         ]
     spans += [
         (m.start, m.end, "term", m.term.render(m.text), m.term.grammar)

@@ -262,10 +262,13 @@ CANDIDATE_NAME = re.compile(
 CANDIDATE_ACRONYM = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}|(?<![\w.-])[A-Z]{2,}s?(?![\w-])")
 #: Words that open a sentence or a name without being part of it.
 _OPENERS = frozenset(
-    "The A An In On At But And Yet As If While When Any Both After Although By Do For From "
-    "This That These Those It Its Such Since Under Until With Without So Unlike Like Many Most "
-    "Some Other Even Only Then Thus However Moreover Meanwhile Despite Over Why How What "
-    "According Instead Among Amid Between Because Before During Through Against".split()
+    re.findall(
+        r"\w+",
+        "The A An In On At But And Yet As If While When Any Both After Although By Do For From "
+        "This That These Those It Its Such Since Under Until With Without So Unlike Like Many "
+        "Most Some Other Even Only Then Thus However Moreover Meanwhile Despite Over Why How "
+        "What According Instead Among Amid Between Because Before During Through Against",
+    )
 )
 
 

@@ -67,16 +67,16 @@ class ApertiumEngine(Engine):
     def unknown_words(self, output: str, sent: str) -> tuple[str, tuple[str, ...]]:
         """Take out the marks Apertium added; words marked ``*`` (on any hop) are unknown.
 
-        A mark already in the text sent ("@dancrenshawtx") is text, not a mark.
+        A mark already in the text sent ("@dancrenshawtx", which Apertium
+        returns as "@*dancrenshawtx") is text, not a mark.
         """
         unknown: list[str] = []
 
         def unmark(match: re.Match) -> str:
-            if match.group(0) in sent:
-                return match.group(0)
-            if "*" in match.group(1):
-                unknown.append(match.group(2))
-            return match.group(2)
+            marks, word = match.groups()
+            if "*" in marks and f"*{word}" not in sent:
+                unknown.append(word)
+            return "".join(c for c in marks if c + word in sent) + word
 
         return _MARKED.sub(unmark, output), tuple(dict.fromkeys(unknown))
 
