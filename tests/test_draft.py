@@ -306,3 +306,23 @@ def test_marks_already_in_the_source_are_text_not_marks():
     [output] = engine.checked_batch([sent], "en", "es_MX")
     text, unknown = engine.unknown_words(output, sent)
     assert text == "Sigue @dancrenshawtx en este día." and unknown == ("dancrenshawtx",)
+
+
+# ---------------------------------------------------------------- the development reference
+
+
+def test_the_reference_is_forty_units_of_the_brief_with_their_placeholders():
+    import polib
+
+    from locbrief.read import read_source
+    from locbrief.segment import check_translation, segment
+
+    reference = polib.pofile(str(ROOT / "tests" / "data" / "draft-reference.es_MX.po"))
+    units = {
+        u.key: u for u in segment(read_source(str(ROOT / "tests" / "data" / "no-gwot-narco.txt")))
+    }
+    assert len(reference) >= 40
+    for entry in reference:
+        unit = units[(entry.msgctxt, entry.msgid)]
+        assert entry.msgstr and not check_translation(unit, entry.msgstr), entry.msgid
+        assert "vosotros" not in entry.msgstr and "EE.UU" not in entry.msgstr

@@ -274,6 +274,8 @@ def _restored(item: Protected, match: re.Match) -> str:
     """What goes back for a token: a term that now opens a sentence gets a capital
     ("el presidente Donald Trump" → "El presidente Donald Trump dijo")."""
     restore = item.restore
+    if item.stand_in and match.string[match.start() - 1 : match.start()].isalpha():
+        restore = " " + restore  # glued to the word before it by the engine
     if item.kind == "term" and restore[:1].islower():
         before = match.string[: match.start()]
         if re.fullmatch(r"[\s\"“‘¿¡(]*", before) or re.search(r"[.!?]\s+$", before):
@@ -291,9 +293,10 @@ def article_free(restore: str) -> str:
 def _token_pattern(item: Protected) -> str:
     """Match the token, absorbing the spaces :func:`_padding` added around it.
 
-    A stand-in matches only as a whole word ("Congo" not in "Congost").
+    A stand-in matches only as a word of its own ("Congo" not in "Congost"),
+    though Apertium sometimes glues a lower-case word to it ("dominadoenChicago").
     """
     token = re.escape(item.token)
     if item.stand_in:
-        token = rf"(?<!\w){token}(?!\w)"
+        token = rf"(?<![A-Z0-9_]){token}(?!\w)"
     return (" ?" if item.pad[0] else "") + token + (" ?" if item.pad[1] else "")
