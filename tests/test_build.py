@@ -17,7 +17,7 @@ from lxml import html
 from locbrief import page as page_builder
 from locbrief import strings
 from locbrief.localize import DataValue, data_values, render_value
-from locbrief.model import Block, Document, LocbriefError, NoteRef
+from locbrief.model import Block, Document, LocbriefError, NoteRef, Suggestion
 from locbrief.page import Translation, choose_translations, render_page, source_translations
 from locbrief.read import read_source
 from locbrief.segment import segment
@@ -194,6 +194,25 @@ def test_a_review_build_highlights_what_no_human_reviewed():
         ("unit fuzzy", "por revisar: el original cambió"),
     ]
     assert "Versión de revisión" in text(page.xpath("//p[@class='review-banner']")[0])
+
+
+def test_machine_text_says_so_on_the_published_page_until_a_translator_reviews_it():
+    first, second = [u for u in segment(DOC) if u.block == "p1"]
+    page, _ = spanish_page("es_MX", statuses={first.msgid: "machine", second.msgid: "fuzzy"})
+    assert page.xpath("//p[@id='p1']/span/@lang") == ["es-MX-x-mtfrom-en"]
+    assert "Unos 79" in text(page.xpath("//p[@id='p1']/span[@lang='es-MX-x-mtfrom-en']")[0])
+    assert page.get("lang") == "es-MX"
+    reviewed, _ = spanish_page("es_MX")
+    assert reviewed.xpath("//*[contains(@lang, '-x-mtfrom-')]") == []
+    fallback = choose_translations(
+        [first],
+        polib.POFile(),
+        "es.po",
+        {first.msgid: Suggestion(first.msgid, SPANISH[first.msgid], "apertium", "m")},
+        lambda e: "reviewed",
+    )
+    result = render_page(DOC, [first], fallback, "pt_BR", ["en", "pt_BR"])
+    assert 'lang="pt-BR-x-mtfrom-en"' in result.html
 
 
 def test_untranslated_units_say_they_are_english():

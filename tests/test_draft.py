@@ -15,13 +15,14 @@ from typing import NamedTuple
 
 import pytest
 
-from locbrief.catalog import build_template, merge
 from locbrief.check import check_catalog
 from locbrief.engines import choose_engine
 from locbrief.memory import Memory
+from locbrief.merge import merge
 from locbrief.model import LocbriefError, Unit
 from locbrief.protect import mask
 from locbrief.suggest import suggest, usable_stand_ins
+from locbrief.template import build_template
 from locbrief.termbase import load_termbase
 from locbrief.variety import load_variety
 

@@ -54,16 +54,19 @@ TRANSLATIONS = {  # msgid → (msgstr, fuzzy)
 }
 
 
-def build(tmp_path):
+def build(tmp_path, translations=None, comments=None):
+    translations = {**TRANSLATIONS, **(translations or {})}
+    comments = comments or {}
     units = segment(DOC)
     po = polib.POFile()
     po.metadata = {"Language": "es_MX", "Content-Type": "text/plain; charset=UTF-8"}
     for unit in units:
-        msgstr, fuzzy = TRANSLATIONS[unit.msgid]
+        msgstr, fuzzy = translations[unit.msgid]
         po.append(
             polib.POEntry(
                 msgid=unit.msgid,
                 msgstr=msgstr,
+                comment=comments.get(unit.msgid, ""),
                 flags=["fuzzy"] if fuzzy else [],
                 occurrences=[("brief", unit.block)],
             )
@@ -162,3 +165,15 @@ def test_every_link_lands_on_the_unit_in_the_localized_page(tmp_path):
     assert links["Key points"] == ["brief.html#h-key-points"]
     targets = [href[0].split("#")[1] for href in links.values() if href]
     assert len(targets) == 6 and set(targets) <= ids  # all but the title (an h1 without id)
+
+
+def test_words_the_engine_did_not_know_are_highlighted_until_translated(tmp_path):
+    engine_draft = {"The Sinaloa Cartel is at war.": ("El Sinaloa Cartel es at war.", True)}
+    note = {"The Sinaloa Cartel is at war.": "engine did not know: at, war"}
+    row = rows(build(tmp_path, engine_draft, note))["The Sinaloa Cartel is at war."]
+    assert row.xpath("td[4]//mark[@class='unknown']/text()") == ["at", "war"]
+    assert " ".join(row.xpath("string(td[4])").split()) == "El Sinaloa Cartel es at war."
+    assert "the engine did not know, and left in English: at, war" in row.xpath("string(td[6])")
+    fixed = {"The Sinaloa Cartel is at war.": ("El Sinaloa Cartel está en guerra.", True)}
+    row = rows(build(tmp_path, fixed, note))["The Sinaloa Cartel is at war."]
+    assert row.xpath("td[4]//mark") == []

@@ -50,3 +50,13 @@ def language_name(lang: str) -> str:
 def bcp47(lang: str) -> str:
     """The tag HTML's ``lang`` and ``hreflang`` want: es-MX for the CLDR name es_MX."""
     return lang.replace("_", "-")
+
+
+def machine_translation_tag(lang: str, source: str) -> str:
+    """The language tag of text a machine translated from ``source``: es-MX-x-mtfrom-en.
+
+    BCP 47 private use (``x-``) after the language, the form major search
+    engines ask for on machine-translated pages, so the text says what it is
+    until a translator has reviewed it.
+    """
+    return f"{bcp47(lang)}-x-mtfrom-{bcp47(source)}"

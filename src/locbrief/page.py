@@ -24,7 +24,7 @@ from babel.numbers import format_decimal, format_percent
 from lxml import etree
 from lxml.html import builder as E
 
-from .locales import bcp47, language_name, parse_locale
+from .locales import bcp47, language_name, machine_translation_tag, parse_locale
 from .localize import data_values, localize_data
 from .markup import INLINE_TAGS, PAGE_ATTRS, text_alternative
 from .model import Block, Document, Inline, LocbriefError, NoteRef, Span, Suggestion, Unit
@@ -169,7 +169,8 @@ class _Page:
         return _inline_nodes(join_sentences(parts), block, self)
 
     def unit_content(self, unit: Unit, translation: Translation, block: Block) -> list[Inline]:
-        """One unit: data re-rendered for the locale; source text marked as such; highlighted in review."""
+        """One unit: data re-rendered for the locale; source text and machine text tagged as such
+        (``lang="en"``, ``lang="es-MX-x-mtfrom-en"`` until a translator reviews it); highlighted in review."""
         inline = translation.inline
         if translation.status != Status.UNTRANSLATED:
             endnote = block.kind == "endnote"
@@ -177,6 +178,8 @@ class _Page:
         attrs: dict[str, str] = {}
         if translation.status == Status.UNTRANSLATED and self.lang != self.doc.lang:
             attrs.update(lang=bcp47(self.doc.lang), dir=parse_locale(self.doc.lang).text_direction)
+        if translation.status == Status.MACHINE:
+            attrs.update(lang=machine_translation_tag(self.lang, self.doc.lang))
         if self.review and translation.status != Status.SOURCE:
             attrs.update(
                 {

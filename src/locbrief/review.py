@@ -2,7 +2,8 @@
 
 A reviewer reads it top to bottom like the brief itself: status (machine,
 fuzzy, reviewed, untranslated, from :func:`locbrief.status.unit_status`), the QA
-findings of :mod:`locbrief.check`, the termbase's rules, and a link to the
+findings of :mod:`locbrief.check`, the termbase's rules, the words the engine
+did not know and left in English (highlighted in the translation), and a link to the
 unit's place in the localized page (``<brief>.html#<block anchor>``, beside
 this page in ``out/<lang>/``). One self-contained HTML file; no script: a
 checkbox hides what needs no look, through CSS alone.
@@ -10,6 +11,7 @@ checkbox hides what needs no look, through CSS alone.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -17,7 +19,7 @@ import polib
 from lxml import etree
 from lxml.html import builder as E
 
-from .check import Finding
+from .check import Finding, unknown_words
 from .locales import bcp47
 from .markup import INLINE_TAGS, text_alternative
 from .model import TERM_PREFIX, Block, Document, Inline, NoteRef, Span, Unit
@@ -52,6 +54,7 @@ class ReviewRow:
     status: str
     findings: tuple[Finding, ...]
     anchor: str | None
+    unknown: tuple[str, ...] = ()  # words the engine did not know, still in the translation
 
     @property
     def needs_look(self) -> bool:
@@ -87,6 +90,7 @@ def review_rows(
                 state,
                 tuple(by_msgid.get(unit.msgid, ())),
                 block_anchor(block) if block else None,
+                tuple(unknown_words(entry)) if entry is not None else (),
             )
         )
     return rows
@@ -146,7 +150,7 @@ def _row(number: int, row: ReviewRow, doc: Document, lang: str, termbase: Termba
         E.TD(str(number)),
         E.TD(where, E.BR(), E.SMALL(unit.kind.replace("_", " "))),
         E.TD(*_rendered(unit, unit.msgid), lang=bcp47(doc.lang)),
-        E.TD(*_rendered(unit, row.translation), lang=bcp47(lang)),
+        E.TD(*_rendered(unit, row.translation, row.unknown), lang=bcp47(lang)),
         E.TD(row.status),
         E.TD(qa),
         E.TD(terms),
@@ -155,12 +159,15 @@ def _row(number: int, row: ReviewRow, doc: Document, lang: str, termbase: Termba
     )
 
 
-def _rendered(unit: Unit, text: str) -> list:
-    """The text with its markup shown as markup (note markers as superscripts); raw if it does not decode."""
+def _rendered(unit: Unit, text: str, unknown: tuple[str, ...] = ()) -> list:
+    """The text with its markup shown as markup (note markers as superscripts); raw if it does not decode.
+
+    Words in ``unknown`` (the engine did not know them) are marked.
+    """
     if not text:
         return [E.EM("(no translation)", **{"class": "missing"})]
     try:
-        return _nodes(decode(unit, text))
+        return _nodes(decode(unit, text), _unknown_pattern(unknown))
     except DecodeError as exc:
         return [
             E.CODE(text),
@@ -169,25 +176,51 @@ def _rendered(unit: Unit, text: str) -> list:
         ]
 
 
-def _nodes(items: list[Inline]) -> list:
+def _unknown_pattern(words: tuple[str, ...]) -> re.Pattern | None:
+    if not words:
+        return None
+    return re.compile(
+        r"(?<!\w)("
+        + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        + r")(?!\w)"
+    )
+
+
+def _nodes(items: list[Inline], unknown: re.Pattern | None = None) -> list:
     out = []
     for item in items:
         if isinstance(item, str):
-            out.append(item)
+            out += _marked(item, unknown)
         elif isinstance(item, NoteRef):
             out.append(E.SUP(str(item.number), **{"class": "note"}))
         else:
-            out.append(_span(item))
+            out.append(_span(item, unknown))
     return out
 
 
-def _span(span: Span):
+def _marked(text: str, unknown: re.Pattern | None) -> list:
+    """``text`` with each word the engine did not know in a <mark>."""
+    if unknown is None:
+        return [text]
+    out: list = []
+    for i, part in enumerate(unknown.split(text)):
+        if i % 2:
+            out.append(E.MARK(part, title=UNKNOWN_TITLE, **{"class": "unknown"}))
+        elif part:
+            out.append(part)
+    return out
+
+
+UNKNOWN_TITLE = "the engine did not know this word and left it in English"
+
+
+def _span(span: Span, unknown: re.Pattern | None = None):
     if span.tag == "img":
         return text_alternative(span.attrs)
     # Links are not followed from a review page: the target shows as the title.
     tag = span.tag if span.tag in INLINE_TAGS and span.tag != "a" else "span"
     node = etree.Element(tag, **({"title": span.attrs["href"]} if "href" in span.attrs else {}))
-    append_children(node, _nodes(span.children))
+    append_children(node, _nodes(span.children, unknown))
     return node
 
 
@@ -202,5 +235,6 @@ tr.reviewed td:nth-child(5) { background: #e3f7e3; }
 tr.has-error td:first-child { border-left: 4px solid #b00020; }
 li.error, small.error { color: #b00020; }
 sup.note { color: #0b5394; }
+mark.unknown { background: #ffd6a5; text-decoration: underline wavy #b00020; }
 body:has(#open:checked) tr.done { display: none; }
 """
