@@ -46,6 +46,12 @@ def termbase(wildcards):
     return [path] if os.path.exists(path) else []
 
 
+def variety(wildcards):
+    """The locale's variety layer (read by suggest from locales/<lang>/variety.tsv), when it has one."""
+    path = f"locales/{wildcards.lang}/variety.tsv"
+    return [path] if os.path.exists(path) else []
+
+
 def termbase_option(input):
     return ["--termbase", input.termbase] if input.termbase else []
 
@@ -86,6 +92,7 @@ rule suggest:
     input:
         units="build/{brief}/units.json",
         termbase=termbase,
+        variety=variety,
     output: "build/{brief}/{lang}.suggestions.json"
     params:
         engine=lambda wildcards: config["languages"][wildcards.lang]["engine"],
