@@ -91,9 +91,10 @@ def test_with_apertium_the_second_run_asks_only_for_the_reworded_sentence(tmp_pa
     run(segment(brief), CountingApertium(), "es_MX", memory)
     again = CountingApertium()
     after = run(segment(reworded(brief)), again, "es_MX", memory)
-    assert again.sent == [AFTER]
+    # "war on drugs" is a termbase term: the engine sees it as a stand-in name
+    assert again.sent == [AFTER.replace("war on drugs", "Florida")]
     assert (
-        after[AFTER].text.startswith("Pero haciendo la guerra")
+        after[AFTER].text.startswith("Pero haciendo la guerra contra las drogas")
         and after[AFTER].engine == "apertium"
     )
 
