@@ -1,8 +1,8 @@
 """A copy of the repository as a fresh clone has it, for tests that run the real Snakefile.
 
 The brief is the published one from tests/data (so editing source/ never breaks the tests), the
-config is the shipped one limited to that brief, and locales/ holds only the termbases: no PO
-files and no translation memory, as on the first run.
+config is the shipped one limited to that brief, and locales/ holds only the termbases and variety
+layers: no PO files and no translation memory, as on the first run.
 """
 
 from __future__ import annotations
@@ -35,10 +35,13 @@ def copy_workflow(target: Path, languages: list[str] | None = None) -> Path:
     )
     (target / "source").mkdir()
     shutil.copy2(REPO / "tests" / "data" / f"{BRIEF}.txt", target / "source" / f"{BRIEF}.txt")
-    for termbase in (REPO / "locales").glob("*/termbase.tsv"):
-        dest = target / termbase.relative_to(REPO)
+    for data in [
+        *(REPO / "locales").glob("*/termbase.tsv"),
+        *(REPO / "locales").glob("*/variety.tsv"),
+    ]:
+        dest = target / data.relative_to(REPO)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(termbase, dest)
+        shutil.copy2(data, dest)
     return target
 
 
