@@ -3,13 +3,12 @@
 The grammar set puts protected names in the four places a name takes in a
 sentence (subject, possessive, attributive, after a preposition), with the
 gender and number the termbase gives them, and runs it through every offline
-engine: Apertium (real) and Argos (tiny real models from argos_fixture).
+engine: Apertium (real) and Argos (tiny real models from support.argos_models).
 """
 
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 from typing import NamedTuple
 
@@ -25,9 +24,7 @@ from locbrief.suggest import suggest, usable_stand_ins
 from locbrief.template import build_template
 from locbrief.termbase import load_termbase
 from locbrief.variety import load_variety
-
-sys.path.insert(0, str(Path(__file__).parent))
-import argos_fixture  # noqa: E402
+from support import argos_models
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALES = ROOT / "locales"
@@ -132,9 +129,9 @@ def test_stand_ins_have_the_gender_the_table_gives_them():
 @pytest.fixture(scope="module")
 def argos_packages(tmp_path_factory):
     def build(name, **kwargs):
-        return argos_fixture.build_package(tmp_path_factory.mktemp(name), "en", "es", **kwargs)
+        return argos_models.build_package(tmp_path_factory.mktemp(name), "en", "es", **kwargs)
 
-    return {"copy": build("copy"), "lower": build("lower", mapping=argos_fixture.lowercase)}
+    return {"copy": build("copy"), "lower": build("lower", mapping=argos_models.lowercase)}
 
 
 @pytest.fixture
