@@ -31,6 +31,7 @@ import sacrebleu
 
 from locbrief.engines import choose_engine
 from locbrief.memory import Memory
+from locbrief.model import LocbriefError
 from locbrief.read import read_source
 from locbrief.segment import segment
 from locbrief.suggest import suggest
@@ -43,13 +44,24 @@ _WORD = re.compile(r"[^\W\d_]+(?:[’'-][^\W\d_]+)*")
 
 
 def main() -> None:
+    try:
+        run(_arguments())
+    except LocbriefError as error:
+        sys.exit(f"draft_quality: error: {error}")
+
+
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", default="apertium", help="auto, argos, apertium, …")
     parser.add_argument("--lang", default="es_MX")
     parser.add_argument("--reference", default=str(ROOT / "tests/data/draft-reference.es_MX.po"))
     parser.add_argument("--brief", default=str(ROOT / "tests/data/no-gwot-narco.txt"))
     parser.add_argument("--show", type=int, default=0, help="print this many units, worst first")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def run(args: argparse.Namespace) -> None:
+    """Score the raw engine and locbrief's draft on the reference's units."""
 
     reference = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(args.reference)}
     units = {u.key: u for u in segment(read_source(args.brief)) if u.key in reference}
