@@ -108,7 +108,7 @@ def test_every_stand_in_kept_for_a_language_comes_back_unchanged(lang, tmp_path)
     engine = choose_engine("apertium", "en", lang)
     names = usable_stand_ins(engine, "en", lang, Memory(tmp_path / "m.jsonl"))
     kept = [n for group in names.values() for n in group]
-    assert len(names["m"]) >= 5 and len(names["f"]) >= 3, names
+    assert len(names["m"]) >= 5 and len(names["f"]) >= 2, names
     outputs = engine.checked_batch([f"{n} said no." for n in kept], "en", lang)
     for name, output in zip(kept, outputs):
         assert engine.unknown_words(output, "")[0].startswith(name), (name, output)

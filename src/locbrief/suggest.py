@@ -8,6 +8,7 @@ suggestion), protected items restored, and the locale's variety layer applied
 from __future__ import annotations
 
 import logging
+import re
 import sys
 
 from tqdm import tqdm
@@ -73,16 +74,27 @@ def usable_stand_ins(
 ) -> dict[str, tuple[str, ...]]:
     """The stand-in proper nouns (:data:`~locbrief.protect.STAND_INS`) this engine passes through.
 
-    Each is sent alone once per engine model, like a term probe, and kept if
-    it comes back unchanged ("Florida" becomes "Flórida" in Portuguese: not kept).
+    Each is sent once per engine model, like a term probe, in a sentence that
+    has it alone and after an article (:func:`stand_in_probe`), and kept if it
+    comes back unchanged both times with nothing put before the bare name:
+    "Florida" becomes "Flórida" in Portuguese, French reads "la Lima literal"
+    as the Spanish noun "lima" ("la Lime littérale") and puts an article before
+    "Congo" ("le Congo a vu"): none of them is kept there.
     """
     model = engine.model(source, target)
     _probe(engine, source, target, memory, _STAND_IN_CANDIDATES)
 
     def passes(name: str) -> bool:
-        return (_probe_output(engine, model, name, memory) or "").strip(" .") == name
+        output = _probe_output(engine, model, stand_in_probe(name), memory) or ""
+        found = re.findall(rf"(?<!\w){re.escape(name)}(?!\w)", output)
+        return len(found) == 2 and output.startswith(name)
 
     return {g: tuple(n for n in names if passes(n)) for g, names in STAND_INS.items()}
+
+
+def stand_in_probe(name: str) -> str:
+    """The sentence a stand-in is tried in: alone, and where an article comes before it."""
+    return f"{name} saw the literal {name}."
 
 
 def terms_engine_knows(
@@ -103,7 +115,7 @@ def terms_engine_knows(
     )
 
 
-_STAND_IN_CANDIDATES = [name for names in STAND_INS.values() for name in names]
+_STAND_IN_CANDIDATES = [stand_in_probe(name) for names in STAND_INS.values() for name in names]
 
 
 def _term_candidates(termbase: Termbase) -> list[str]:
