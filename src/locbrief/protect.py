@@ -55,7 +55,7 @@ def token(number: int) -> str:
 #: Stand-in proper nouns by gender.number in Romance target languages: place names
 #: Apertium's eng-spa dictionary tags ``<np><loc>`` and translates to themselves, with
 #: the gender Spanish gives them ("el Chicago", "la Florida", "las Bahamas"); each was
-#: checked with ``apertium eng-spa`` on "The X is beautiful." (tests/test_protect.py
+#: checked with ``apertium eng-spa`` on "The X is beautiful." (tests/test_draft.py
 #: checks it again). Vowel-initial names are left out: French and Catalan elide
 #: before them ("d'Ohio"), which a restored name would not survive.
 STAND_INS: dict[str, tuple[str, ...]] = {
