@@ -7,9 +7,12 @@ CORES ?= all
 
 .PHONY: run test setup system-packages test-tools page-strings cli-reference lint clean
 
+# The workflow (workflow/Snakefile, settings in config/) runs `locbrief`: the virtualenv's, first on PATH.
+WITH_VENV := PATH="$(abspath $(VENV))/bin:$$PATH"
+
 run: setup
 	@$(PY) -m locbrief check-config
-	$(VENV)/bin/snakemake --cores $(CORES) --quiet all
+	$(WITH_VENV) $(VENV)/bin/snakemake --cores $(CORES) --quiet all
 	@echo "Pages (a rerun rebuilds only what changed):"; for f in out/*/*.html; do echo "  $$f"; done
 
 test: setup test-tools
@@ -59,7 +62,8 @@ cli-reference: $(INSTALLED)
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/snakefmt --check workflow/
 	$(VENV)/bin/snakemake --lint
 
 clean:
-	rm -rf build out logs .snakemake
+	rm -rf build out logs benchmarks .snakemake

@@ -11,6 +11,7 @@ import pytest
 
 from locbrief.config import check_config, load_config
 from locbrief.model import LocbriefError
+from support.workflow import snakemake
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -36,7 +37,7 @@ def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def repo(tmp_path):
-    shutil.copy2(REPO / "Snakefile", tmp_path / "Snakefile")
+    shutil.copytree(REPO / "workflow", tmp_path / "workflow")
     shutil.copytree(REPO / "source", tmp_path / "source")
     return tmp_path
 
@@ -97,13 +98,7 @@ def test_an_engine_not_installed_says_what_to_install(repo):
 @pytest.mark.slow
 def test_snakemake_refuses_a_bad_config_before_writing_anything(repo):
     write_config(repo, "  es_MX: {engine: auto}\n  xx_QQ: {engine: auto}\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "1"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = snakemake(repo, cores=1, timeout=300)
     assert done.returncode != 0
     assert (
         "locbrief: error: config/config.yaml: setting languages.xx_QQ: unknown locale"

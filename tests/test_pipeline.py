@@ -1,6 +1,6 @@
 """The comms team's story: clone, run the workflow, open the Spanish page; a translator edits the PO.
 
-Runs the real Snakefile with the real offline engine (Apertium) on the real
+Runs the real workflow with the real offline engine (Apertium) on the real
 brief, in a copy of the repository in a temporary directory.
 """
 

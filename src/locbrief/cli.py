@@ -357,13 +357,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=cmd_system_packages)
 
-    p = _command(
-        sub, "init-po", "create empty PO files the workflow will fill (never touches existing ones)"
-    )
-    p.add_argument(
-        "config", nargs="?", default=DEFAULT_CONFIG, help="the config (default: %(default)s)"
-    )
-    p.set_defaults(run=cmd_init_po)
     for command in command_parsers(parser).values():
         # -v/-q after the command's name too; SUPPRESS keeps one given before the name
         _verbosity_options(command, default=argparse.SUPPRESS)
@@ -408,10 +401,6 @@ def load_suggestions(path: str | None) -> dict[str, Suggestion]:
     if not path:
         return {}
     return {s["msgid"]: Suggestion.from_json(s) for s in _read_json(path)}
-
-
-def po_path(lang: str, brief: str) -> Path:
-    return Path("locales") / lang / "LC_MESSAGES" / f"{brief}.po"
 
 
 # ---------------------------------------------------------------- stages
@@ -638,11 +627,11 @@ def cmd_terms(args) -> None:
 
 
 def cmd_check_config(args) -> None:
-    from .config import check_engines, load_config, source_path
+    from .config import check_engines, find_briefs, load_config
 
     config = load_config(args.config)
-    for brief in config["briefs"]:
-        source_path(brief, args.source_dir, args.config)
+    briefs = find_briefs(config, args.source_dir, args.config)
+    print(f"briefs: {', '.join(briefs)}")
     for lang, engine in check_engines(config, args.config).items():
         print(f"{lang}: {engine}")
 
@@ -669,20 +658,6 @@ def cmd_system_packages(args) -> None:
         if settings["engine"] in ("apertium", "auto"):
             packages.update(ApertiumEngine().debian_packages(config["source_language"], lang))
     print(" ".join(sorted(packages)))
-
-
-def cmd_init_po(args) -> None:
-    from .config import load_config
-    from .files import write_atomically
-    from .pofile import new_catalog
-
-    config = load_config(args.config)
-    for brief in config["briefs"]:
-        for lang in config["languages"]:
-            path = po_path(lang, brief)
-            if not path.exists():
-                write_atomically(path, str(new_catalog(lang, brief)) + "\n", expected=b"")
-                log.debug("created %s", path)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jsonschema
@@ -89,6 +90,50 @@ def source_path(
         f"{source_dir}/{brief}.txt or .html; add the file or remove the brief",
         config_path,
     )
+
+
+def find_briefs(
+    config: dict, source_dir: Path | str = "source", config_path: str = "config/config.yaml"
+) -> dict[str, Path]:
+    """Every brief in ``source_dir`` by name (or only those ``briefs:`` lists), with its file.
+
+    A brief's name becomes a file name under build/, out/ and locales/ and a Snakemake
+    wildcard value, so it must match the schema's brief pattern; two files that would
+    give the same name (``a.txt`` and ``a.html``) are ambiguous.
+    """
+    if config.get("briefs"):
+        return {brief: source_path(brief, source_dir, config_path) for brief in config["briefs"]}
+    from .read import SOURCE_SUFFIXES
+
+    found: dict[str, Path] = {}
+    for path in sorted(Path(source_dir).iterdir()) if Path(source_dir).is_dir() else []:
+        if path.suffix.lower() not in SOURCE_SUFFIXES or not path.is_file():
+            continue
+        if not re.fullmatch(_brief_pattern(), path.stem):
+            raise LocbriefError(
+                f"{path.stem!r} is not usable as a brief name (it names files and URLs); "
+                "rename the file to letters, digits, '_', '.' and '-' only",
+                str(path),
+            )
+        if path.stem in found:
+            raise LocbriefError(
+                f"two briefs named {path.stem!r} ({found[path.stem].name} and {path.name}); "
+                "rename or remove one",
+                str(path),
+            )
+        found[path.stem] = path
+    if not found:
+        raise LocbriefError(
+            f"no briefs in {source_dir}/; add a .txt capture or .html article there",
+            str(source_dir),
+        )
+    return found
+
+
+def _brief_pattern() -> str:
+    """The schema's rule for a brief name, so the config and source/ obey the same one."""
+    schema = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
+    return schema["properties"]["briefs"]["items"]["pattern"]
 
 
 def check_engines(config: dict, path: str = "config/config.yaml") -> dict[str, str]:

@@ -6,7 +6,7 @@ modules (and the benchmarks) import, so no test module imports another:
 * :mod:`support.po_project`: a brief run through segment → suggest → merge in a
   temporary directory, with a translator's edits (the PO stories);
 * :mod:`support.workflow`: a copy of the repository as a fresh clone has it, and
-  the real Snakefile run in it;
+  the real workflow (workflow/Snakefile) run in it;
 * :mod:`support.argos_models`: tiny but real Argos Translate packages, built here;
 * :mod:`support.capture`: a small page capture for the read stage.
 """

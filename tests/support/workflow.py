@@ -1,12 +1,13 @@
-"""A copy of the repository as a fresh clone has it, for tests that run the real Snakefile.
+"""A copy of the repository as a fresh clone has it, for tests that run the real workflow.
 
 The brief is the published one from tests/data (so editing source/ never breaks the tests), the
-config is the shipped one limited to that brief, and locales/ holds only the termbases and variety
+config is the shipped one (every brief in source/), and locales/ holds only the termbases and variety
 layers: no PO files and no translation memory, as on the first run.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -22,9 +23,9 @@ PAGE_LANGUAGES = ["en", "es_MX", "pt_BR", "fr", "ca"]
 
 
 def copy_workflow(target: Path, languages: list[str] | None = None) -> Path:
-    shutil.copy2(REPO / "Snakefile", target / "Snakefile")
+    """workflow/ (its schema link resolved), config/, the brief in source/ and the termbases."""
+    shutil.copytree(REPO / "workflow", target / "workflow")
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text(encoding="utf-8"))
-    config["briefs"] = [BRIEF]
     if languages:
         config["languages"] = {
             lang: config["languages"].get(lang, {"engine": "auto"}) for lang in languages
@@ -45,11 +46,21 @@ def copy_workflow(target: Path, languages: list[str] | None = None) -> Path:
     return target
 
 
-def snakemake(workdir: Path, *extra: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    """The real Snakefile in ``workdir`` on two cores, its output captured."""
+def workflow_env() -> dict[str, str]:
+    """The environment `make run` gives Snakemake: this virtualenv's `locbrief` first on PATH."""
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def snakemake(
+    workdir: Path, *extra: str, cores: int = 2, timeout: int = 900
+) -> subprocess.CompletedProcess:
+    """Run the workflow in ``workdir`` as `make run` does."""
     return subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", *extra],
+        [sys.executable, "-m", "snakemake", "--cores", str(cores), *extra],
         cwd=workdir,
+        env=workflow_env(),
         capture_output=True,
         text=True,
         timeout=timeout,

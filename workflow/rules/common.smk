@@ -1,0 +1,100 @@
+# Settings and input functions the rules share. Parsing only reads: nothing here writes a file,
+# because every cluster job parses the workflow again.
+import re
+import shlex
+import sys
+from pathlib import Path
+
+from locbrief.config import check_config, check_engines, find_briefs
+from locbrief.model import LocbriefError
+
+CONFIG_FILE = (
+    str(workflow.configfiles[-1]) if workflow.configfiles else "config/config.yaml"
+)
+
+# config/config.yaml against schemas/config.schema.yaml: that file is the package's own schema, read
+# here and by `locbrief check-config` through the package (one set of rules, one-line errors that
+# name the setting, locale names checked with Babel). The engines are probed once, by the process
+# that plans the run, never by the jobs.
+try:
+    config = check_config(config, CONFIG_FILE)
+    SOURCES = {
+        name: str(path)
+        for name, path in find_briefs(config, "source", CONFIG_FILE).items()
+    }
+    if workflow.is_main_process:
+        check_engines(config, CONFIG_FILE)
+except LocbriefError as error:
+    sys.exit(f"locbrief: error: {error}")
+
+SRC = config["source_language"]
+LANGS = list(config["languages"])
+BRIEFS = list(SOURCES)
+#: every language a page links to in its switcher, the source first
+ALL_LANGS = ",".join([SRC, *LANGS])
+
+
+wildcard_constraints:
+    lang="|".join(map(re.escape, LANGS)),
+    brief="|".join(map(re.escape, BRIEFS)),
+
+
+def final_targets():
+    """Every page, QA report and review page of every brief: what `rule all` asks for."""
+    return [
+        *expand("out/{lang}/{brief}.html", lang=[SRC, *LANGS], brief=BRIEFS),
+        *expand("out/{lang}/{brief}.qa.json", lang=LANGS, brief=BRIEFS),
+        *expand("out/{lang}/{brief}.review.html", lang=LANGS, brief=BRIEFS),
+    ]
+
+
+def source_file(wildcards):
+    """source/<brief>.txt or .html, whichever exists (find_briefs made sure only one does)."""
+    return SOURCES[wildcards.brief]
+
+
+def template(wildcards):
+    """The POT: committed with the PO files and no rule's output, so Snakemake never deletes it
+    and `segment` rewrites it only when an entry changed (its creation date stays put).
+    """
+    return f"locales/templates/{wildcards.brief}.pot"
+
+
+def po_file(wildcards):
+    """The translator's PO. The merge creates it when missing and rewrites it in place, so it is
+    no rule's output (Snakemake deletes a job's outputs before running it)."""
+    return f"locales/{wildcards.lang}/LC_MESSAGES/{wildcards.brief}.po"
+
+
+def translator_po(wildcards):
+    """The PO as an input where it exists, so a translator's edit reruns what depends on it."""
+    return [path] if Path(path := po_file(wildcards)).exists() else []
+
+
+def memory(wildcards):
+    """The language's translation memory, shared by every brief."""
+    return f"locales/{wildcards.lang}/memory.jsonl"
+
+
+def termbase(wildcards):
+    """The language's termbase, where there is one."""
+    return (
+        [path]
+        if Path(path := f"locales/{wildcards.lang}/termbase.tsv").exists()
+        else []
+    )
+
+
+def variety(wildcards):
+    """The locale's variety layer (suggest reads locales/<lang>/variety.tsv), where there is one."""
+    return [path] if Path(path := f"locales/{wildcards.lang}/variety.tsv").exists() else []
+
+
+def termbase_option(wildcards, input):
+    """`--termbase FILE` for the stages that honour terms, or nothing."""
+    return " ".join(f"--termbase {shlex.quote(path)}" for path in input.termbase)
+
+
+def engine(wildcards):
+    """The engine the config names for this language (auto: the best installed)."""
+    return config["languages"][wildcards.lang]["engine"]
