@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from locbrief.config import check_config, load_config
+from locbrief.config import check_config, find_briefs, load_config
 from locbrief.model import LocbriefError
 from support.workflow import snakemake
 
@@ -106,3 +106,50 @@ def test_snakemake_refuses_a_bad_config_before_writing_anything(repo):
     )
     assert "Traceback" not in done.stderr
     assert not (repo / "out").exists() and not (repo / "locales").exists()
+
+
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        (
+            ["budget.txt", "budget.html"],
+            "source/budget.txt: two briefs named 'budget' (budget.html and budget.txt); rename or remove one",
+        ),
+        (
+            ["good.txt", "my brief.html"],
+            "source/my brief.html: 'my brief' is not usable as a brief name",
+        ),
+        (["notes.md"], "source: no briefs in source/; add a .txt capture or .html article there"),
+    ],
+)
+def test_a_bad_source_folder_is_one_line(tmp_path, files, expected):
+    write_config(tmp_path, "  es_MX: {engine: apertium}\n", briefs="null")
+    (tmp_path / "source").mkdir()
+    for name in files:
+        shutil.copy2(REPO / "tests/data/no-gwot-narco.txt", tmp_path / "source" / name)
+    done = run_cli(tmp_path, "check-config")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip().count("\n") == 0
+    assert done.stderr.startswith(f"locbrief: error: {expected}")
+
+
+def test_without_a_list_every_brief_in_source_is_found(tmp_path):
+    (tmp_path / "source").mkdir()
+    for name in ("b.html", "a.txt", "README.md"):
+        (tmp_path / "source" / name).write_text("x", encoding="utf-8")
+    found = find_briefs({"languages": {}}, tmp_path / "source")
+    assert list(found) == ["a", "b"]
+    assert found["b"] == tmp_path / "source" / "b.html"
+    narrowed = find_briefs({"briefs": ["b"], "languages": {}}, tmp_path / "source")
+    assert list(narrowed) == ["b"]
+
+
+@pytest.mark.slow
+def test_snakemake_names_a_duplicate_brief_in_one_line(repo):
+    write_config(repo, "  es_MX: {engine: apertium}\n", briefs="null")
+    shutil.copy2(repo / "source/no-gwot-narco.txt", repo / "source/no-gwot-narco.html")
+    done = snakemake(repo, "-n", cores=1, timeout=300)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert (
+        "locbrief: error: source/no-gwot-narco.txt: two briefs named 'no-gwot-narco'" in done.stderr
+    )
