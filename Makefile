@@ -63,7 +63,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/snakefmt --check workflow/
-	$(VENV)/bin/snakemake --lint
+	$(WITH_VENV) $(VENV)/bin/snakemake --lint
 
 clean:
 	rm -rf build out logs benchmarks .snakemake

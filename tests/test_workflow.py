@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from workflow_copy import REPO, snakemake
+from workflow_copy import REPO, snakemake, workflow_env
 
 SNAKEFILE = REPO / "workflow" / "Snakefile"
 
@@ -22,6 +22,7 @@ def tool(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(Path(sys.executable).parent / args[0]), *args[1:]],
         cwd=cwd,
+        env=workflow_env(),
         capture_output=True,
         text=True,
         timeout=300,

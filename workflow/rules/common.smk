@@ -2,6 +2,7 @@
 # because every cluster job parses the workflow again.
 import re
 import shlex
+import shutil
 import sys
 from pathlib import Path
 
@@ -24,6 +25,11 @@ try:
     }
     if workflow.is_main_process:
         check_engines(config, CONFIG_FILE)
+        if shutil.which("locbrief") is None:
+            raise LocbriefError(
+                "the rules run `locbrief`, which is not on PATH; use `make run`, or activate "
+                "the virtualenv first (. .venv/bin/activate)"
+            )
 except LocbriefError as error:
     sys.exit(f"locbrief: error: {error}")
 
