@@ -109,7 +109,7 @@ def find_briefs(
     for path in sorted(Path(source_dir).iterdir()) if Path(source_dir).is_dir() else []:
         if path.suffix.lower() not in SOURCE_SUFFIXES or not path.is_file():
             continue
-        if not re.fullmatch(_brief_pattern(), path.stem):
+        if not re.fullmatch(brief_pattern(), path.stem):
             raise LocbriefError(
                 f"{path.stem!r} is not usable as a brief name (it names files and URLs); "
                 "rename the file to letters, digits, '_', '.' and '-' only",
@@ -130,7 +130,7 @@ def find_briefs(
     return found
 
 
-def _brief_pattern() -> str:
+def brief_pattern() -> str:
     """The schema's rule for a brief name, so the config and source/ obey the same one."""
     schema = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
     return schema["properties"]["briefs"]["items"]["pattern"]
