@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 CORES ?= all
 
-.PHONY: run test setup system-packages test-tools page-strings cli-reference lint clean
+.PHONY: run test setup system-packages test-tools slurm page-strings cli-reference lint clean
 
 # The workflow (workflow/Snakefile, settings in config/) runs `locbrief`: the virtualenv's, first on PATH.
 WITH_VENV := PATH="$(abspath $(VENV))/bin:$$PATH"
@@ -39,7 +39,7 @@ system-packages: $(INSTALLED)
 # What the page tests drive: headless Chromium (Debian) and the Nu Html Checker (npm vnu-jar, run
 # with the installed Java), each installed only where missing.
 VNU_JAR := $(VENV)/npm/node_modules/vnu-jar/build/dist/vnu.jar
-test-tools: $(INSTALLED) $(VNU_JAR)
+test-tools: $(INSTALLED) $(VNU_JAR) slurm
 	@command -v chromium >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
 
@@ -47,6 +47,13 @@ $(VNU_JAR): | $(INSTALLED)
 	@command -v java >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q default-jre-headless; }
 	npm install --prefix $(VENV)/npm --no-audit --no-fund --silent vnu-jar
+
+# Debian's SLURM and munge, for the test that runs the workflow on a one-node cluster on this
+# machine (tests/slurm_cluster.py starts and stops its own daemons); installed only where missing.
+slurm:
+	@command -v slurmctld >/dev/null && command -v slurmd >/dev/null && command -v munged >/dev/null || \
+	    { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q slurm-wlm munge; }
 
 # The page's own strings: extract from page.py into the template, merge into each language's PO.
 page-strings: $(INSTALLED)
