@@ -2,12 +2,18 @@
 
 Debian's own daemons (packages slurm-wlm and munge, installed by `make slurm`), each started in
 the foreground with its files in one temporary folder: munged with its own socket and a copy of
-the machine's key, slurmctld and slurmd with a generated slurm.conf for localhost. Nothing outside
-that folder is touched; :meth:`OneNodeCluster.stop` ends exactly the processes it started.
+the machine's key, slurmctld and slurmd with a generated slurm.conf for localhost.
+
+The config is also put at SLURM's standard place, /etc/slurm/slurm.conf, for as long as the
+cluster runs: Snakemake's job step runs ``srun`` inside each job without SLURM_CONF, so that is
+where it must find it. A machine with its own SLURM config is left alone (the test says so), and a
+lock keeps two test runs from sharing the place. :meth:`OneNodeCluster.stop` ends exactly the
+processes it started and removes the config it put there.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import socket
@@ -17,6 +23,9 @@ from pathlib import Path
 
 DAEMONS = ("munged", "slurmctld", "slurmd", "sbatch", "squeue", "sinfo")
 MUNGE_KEY = Path("/etc/munge/munge.key")
+SYSTEM_CONF = Path("/etc/slurm/slurm.conf")
+LOCK = Path("/run/lock/locbrief-slurm-test.lock")
+MARK = "# written by locbrief's tests/slurm_cluster.py for the length of one test run\n"
 
 
 def missing_tools() -> list[str]:
@@ -44,8 +53,16 @@ class OneNodeCluster:
         return dict(os.environ, SLURM_CONF=str(self.conf))
 
     def start(self) -> OneNodeCluster:
+        self._lock = open(LOCK, "w")  # noqa: SIM115 (held until stop)
+        fcntl.flock(self._lock, fcntl.LOCK_EX)
+        if SYSTEM_CONF.exists() and not SYSTEM_CONF.read_text(errors="replace").startswith(MARK):
+            raise RuntimeError(f"{SYSTEM_CONF} exists: this machine has its own SLURM; not touched")
         self._start_munge()
-        self.conf.write_text(self._slurm_conf(), encoding="utf-8")
+        self.conf.write_text(MARK + self._slurm_conf(), encoding="utf-8")
+        SYSTEM_CONF.parent.mkdir(exist_ok=True)
+        shutil.copyfile(self.conf, SYSTEM_CONF)
+        (self.root / "spool").mkdir()
+        (self.root / "state").mkdir()
         for daemon in ("slurmctld", "slurmd"):
             self._spawn([daemon, "-D", "-f", str(self.conf)], daemon)
         self._wait_for_idle_node()
@@ -61,6 +78,11 @@ class OneNodeCluster:
                     process.kill()
                     process.wait()
         self.processes.clear()
+        if SYSTEM_CONF.exists() and SYSTEM_CONF.read_text(errors="replace").startswith(MARK):
+            SYSTEM_CONF.unlink()
+        if getattr(self, "_lock", None):
+            self._lock.close()
+            self._lock = None
 
     def logs(self) -> str:
         return "\n".join(
