@@ -110,6 +110,7 @@ def test_a_job_that_fails_on_the_cluster_is_one_line_and_the_rerun_resumes(tmp_p
     good = source.read_bytes()
     source.write_bytes(b"%PDF-1.4 not a brief")
     args = (
+        f"build/{BRIEF}/document.json",  # the read job alone: enough to fail and to resume
         "--profile",
         str(REPO / "profiles" / "slurm"),
         "--slurm-status-command",
@@ -130,4 +131,4 @@ def test_a_job_that_fails_on_the_cluster_is_one_line_and_the_rerun_resumes(tmp_p
     source.write_bytes(good)
     resumed = run_workflow(workdir, *args, env=slurm_env(cluster))
     assert resumed.returncode == 0, resumed.stderr[-3000:]
-    assert (workdir / "out" / "es_MX" / f"{BRIEF}.html").is_file()
+    assert (workdir / "build" / BRIEF / "document.json").is_file()
