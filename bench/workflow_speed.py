@@ -133,6 +133,7 @@ def main() -> None:
     workdir = make_repo(Path(tempfile.mkdtemp(prefix="locbrief-speed-")), briefs)
     n = len(briefs)
     print(f"corpus: {n} briefs × {len(LANGUAGES)} languages (apertium), in {workdir}")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
 
     cold1, jobs, cpu1 = run(workdir, cores=1)
     stages = stage_seconds(workdir)
@@ -160,6 +161,9 @@ def main() -> None:
     print(
         f"cold, --cores 2: {cold2:.1f} s wall, CPU {cpu2:.1f} s ({cpu2 / cold2:.2f} cores busy); "
         f"ratio to --cores 1: {cold2 / cold1:.2f} (limit 0.60)"
+    )
+    print(
+        f"load average {os.getloadavg()[0]:.1f} at the end (other work on the machine skews the ratios)"
     )
     if not args.keep:
         shutil.rmtree(workdir)
