@@ -146,14 +146,20 @@ def main() -> None:
         print(f"    {rule:<12} {seconds:6.1f} s")
     print(f"  ratio wall / stages' own time: {cold1 / work:.2f} (limit 1.30)")
 
-    noop, _, _ = run(workdir, cores=1)
+    noop, _, noop_cpu = run(workdir, cores=1)
     limit = 2 + 0.05 * n
-    print(f"no-op run: {noop:.2f} s (limit {limit:.2f} s = 2 s + 0.05 s × {n} briefs)")
+    print(
+        f"no-op run: {noop:.2f} s wall, {noop_cpu:.2f} s CPU "
+        f"(limit {limit:.2f} s = 2 s + 0.05 s × {n} briefs)"
+    )
 
     seed = workdir / "source" / f"{SEED.stem}.txt"
     seed.write_text(seed.read_text(encoding="utf-8").replace(*EDITED, 1), encoding="utf-8")
-    edit, edit_jobs, _ = run(workdir, cores=1)
-    print(f"one reworded sentence in one brief: {edit:.1f} s, {edit_jobs} jobs rerun")
+    edit, edit_jobs, edit_cpu = run(workdir, cores=1)
+    print(
+        f"one reworded sentence in one brief: {edit:.1f} s wall, {edit_cpu:.1f} s CPU, "
+        f"{edit_jobs} jobs rerun"
+    )
 
     cold_state(workdir)
     seed.write_text(seed.read_text(encoding="utf-8").replace(*reversed(EDITED), 1), "utf-8")
