@@ -49,7 +49,7 @@ $(VNU_JAR): | $(INSTALLED)
 	npm install --prefix $(VENV)/npm --no-audit --no-fund --silent vnu-jar
 
 # Debian's SLURM and munge, for the test that runs the workflow on a one-node cluster on this
-# machine (tests/slurm_cluster.py starts and stops its own daemons); installed only where missing.
+# machine (tests/support/slurm.py starts and stops its own daemons); installed only where missing.
 slurm:
 	@command -v slurmctld >/dev/null && command -v slurmd >/dev/null && command -v munged >/dev/null || \
 	    { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -1,6 +1,6 @@
 """The workflow on a real SLURM cluster gives the same files as on one machine.
 
-A one-node cluster of Debian's SLURM (tests/slurm_cluster.py) runs one small brief in one
+A one-node cluster of Debian's SLURM (tests/support/slurm.py) runs one small brief in one
 language through the repository's SLURM profile (snakemake-executor-plugin-slurm); the pages, QA
 reports, review pages, suggestions and the PO must be byte-identical to a local run's.
 """
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from slurm_cluster import OneNodeCluster, missing_tools
-from workflow_copy import REPO, workflow_env
+from support.slurm import OneNodeCluster, missing_tools
+from support.workflow import REPO, workflow_env
 
 pytestmark = pytest.mark.slow
 BRIEF = "valley-water"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from workflow_copy import REPO, snakemake, workflow_env
+from support.workflow import REPO, snakemake, workflow_env
 
 SNAKEFILE = REPO / "workflow" / "Snakefile"
 

@@ -8,7 +8,8 @@ modules (and the benchmarks) import, so no test module imports another:
 * :mod:`support.workflow`: a copy of the repository as a fresh clone has it, and
   the real workflow (workflow/Snakefile) run in it;
 * :mod:`support.argos_models`: tiny but real Argos Translate packages, built here;
-* :mod:`support.capture`: a small page capture for the read stage.
+* :mod:`support.capture`: a small page capture for the read stage;
+* :mod:`support.slurm`: a one-node SLURM cluster on this machine, started and stopped by a test.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ DAEMONS = ("munged", "slurmctld", "slurmd", "sbatch", "squeue", "sinfo")
 MUNGE_KEY = Path("/etc/munge/munge.key")
 SYSTEM_CONF = Path("/etc/slurm/slurm.conf")
 LOCK = Path("/run/lock/locbrief-slurm-test.lock")
-MARK = "# written by locbrief's tests/slurm_cluster.py for the length of one test run\n"
+MARK = "# written by locbrief's tests/support/slurm.py for the length of one test run\n"
 
 
 def missing_tools() -> list[str]:
