@@ -125,8 +125,10 @@ def test_a_sentence_translated_for_one_brief_is_not_sent_again_for_another(test_
         sentences[brief] = {unit["msgid"] for unit in units}
     first, second = sorted(sent, key=sent.get, reverse=True)
     assert sentences[first] & sentences[second], "the test briefs must share sentences"
-    assert sent[first] == len(sentences[first])
-    assert sent[second] == len(sentences[second] - sentences[first])
+    # the first brief sends every sentence (and the engine probes the suggest stage makes); the
+    # second only what the first did not have
+    assert sent[first] >= len(sentences[first])
+    assert sent[second] == len(sentences[second] - sentences[first]) > 0
 
 
 @pytest.mark.slow

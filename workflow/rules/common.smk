@@ -93,7 +93,9 @@ def termbase(wildcards):
 
 def variety(wildcards):
     """The locale's variety layer (suggest reads locales/<lang>/variety.tsv), where there is one."""
-    return [path] if Path(path := f"locales/{wildcards.lang}/variety.tsv").exists() else []
+    return (
+        [path] if Path(path := f"locales/{wildcards.lang}/variety.tsv").exists() else []
+    )
 
 
 def termbase_option(wildcards, input):
