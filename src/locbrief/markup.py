@@ -11,6 +11,8 @@ on a page is a ``<span>``.
 
 from __future__ import annotations
 
+import re
+
 #: Phrasing elements kept from the source and written back on the page.
 INLINE_TAGS = frozenset(
     {
@@ -41,9 +43,72 @@ INLINE_TAGS = frozenset(
 #: Void elements: no content, written ``<br1/>`` in a msgid.
 VOID_TAGS = frozenset({"br", "img", "wbr"})
 #: Attributes the reader keeps on inline elements (never class, style or on*).
-KEPT_ATTRS = frozenset({"href", "title", "lang", "datetime", "src", "alt", "cite"})
-#: Of those, the ones a page writes back (an image's src is not: pages show no images).
-PAGE_ATTRS = frozenset({"href", "title", "lang", "datetime", "cite"})
+KEPT_ATTRS = frozenset(
+    {"href", "title", "lang", "datetime", "src", "alt", "cite", "width", "height", "translate"}
+)
+#: Of those, the ones a page writes back (all of them: images are shown, with their size).
+PAGE_ATTRS = KEPT_ATTRS
+#: Attributes whose text a reader sees, so each is translated as a unit of its own.
+TRANSLATED_ATTRS = ("alt", "title")
+
+#: Elements whose text is never translated nor sent to an engine: what a computer
+#: reads or writes (code, kbd, samp, var, tt), preformatted text, formulas, drawings.
+VERBATIM_TAGS = frozenset({"code", "kbd", "samp", "var", "tt", "pre", "listing", "xmp", "math", "svg"})
+#: Verbatim elements that are blocks of their own when they stand between blocks.
+VERBATIM_BLOCK_TAGS = frozenset({"pre", "listing", "xmp", "math", "svg"})
+
+#: Attributes of a structural element (list, table, cell, figure, quote, …) that a page
+#: keeps as they are: numbering, spans, sizes, sources, citations, anchors.
+LAYOUT_ATTRS = frozenset(
+    {
+        "id",
+        "start",
+        "reversed",
+        "type",
+        "value",
+        "colspan",
+        "rowspan",
+        "scope",
+        "headers",
+        "span",
+        "cite",
+        "datetime",
+        "lang",
+        "dir",
+        "src",
+        "width",
+        "height",
+        "href",
+        "translate",
+    }
+)
+#: Where a kept link may point: the web, mail, in-page anchors and relative paths (never javascript:).
+SAFE_HREF = re.compile(r"(https?:|mailto:|#|/|\.\.?/|[\w.-]+(?:[/#?]|$))")
+#: Attribute names an lxml element accepts (namespaced ones such as xlink:href are not kept).
+ATTR_NAME = re.compile(r"[A-Za-z_][\w.-]*")
+
+
+def is_verbatim(tag: str, attrs: dict[str, str]) -> bool:
+    """An element never translated: a verbatim tag, ``translate="no"`` or ``class="notranslate"``."""
+    return (
+        tag in VERBATIM_TAGS
+        or (attrs.get("translate") or "").strip().lower() == "no"
+        or "notranslate" in (attrs.get("class") or "").split()
+    )
+
+
+def safe_attrs(attrs: dict[str, str]) -> dict[str, str]:
+    """Attributes a page may write as they are: no event handlers, no script links, valid names."""
+    kept = {}
+    for name, value in attrs.items():
+        if not ATTR_NAME.fullmatch(name) or name.lower().startswith("on") or value is None:
+            continue
+        if name.lower() in ("href", "src", "xlink:href", "action") and not SAFE_HREF.match(
+            value.strip()
+        ):
+            continue
+        kept[name] = value
+    return kept
 
 
 def text_alternative(attrs: dict[str, str]) -> str:

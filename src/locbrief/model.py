@@ -103,7 +103,13 @@ BLOCK_KINDS = (
     "author_role",
     "author_org",
     "meta_description",
+    "page_title",  # the page's <title> when the article has no h1 (from og:title or <title>)
+    "term",  # a definition list's <dt>
+    "definition",  # a definition list's <dd>
+    "attribute",  # the text of an alt or title attribute, translated on its own
 )
+#: Kinds whose text stands in the page head or in attributes, not in the article's flow.
+OUT_OF_FLOW_KINDS = frozenset({"meta_description", "page_title", "attribute"})
 
 
 @dataclass
@@ -115,23 +121,31 @@ class Document:
     blocks: list[Block]
     lang: str = "en"
     meta: dict[str, str] = field(default_factory=dict)  # date (ISO), site name, …
+    #: The article's structure (HTML sources): nested nodes ``{"tag", "attrs", "children"}``
+    #: where ``{"block": id}`` stands for a block's text, ``{"note": id}`` for an endnote,
+    #: and a node with ``"verbatim": true`` is shown exactly as in the source. None: the page
+    #: builds its own structure from the blocks (plain-text captures).
+    layout: list | None = None
 
     def notes(self) -> dict[int, Block]:
         return {b.number: b for b in self.blocks if b.kind == "endnote" and b.number is not None}
 
     def to_json(self) -> dict:
-        return {
+        data = {
             "source": self.source,
             "name": self.name,
             "lang": self.lang,
             "meta": self.meta,
             "blocks": [_block_to_json(b) for b in self.blocks],
         }
+        if self.layout is not None:
+            data["layout"] = self.layout
+        return data
 
     @classmethod
     def from_json(cls, data: dict) -> Document:
         blocks = [
-            Block(**{**b, "content": [_inline_from_json(i) for i in b["content"]]})
+            Block(**{**b, "content": [inline_from_json(i) for i in b["content"]]})
             for b in data["blocks"]
         ]
         return cls(
@@ -140,16 +154,18 @@ class Document:
             blocks=blocks,
             lang=data.get("lang", "en"),
             meta=data.get("meta", {}),
+            layout=data.get("layout"),
         )
 
 
 def _block_to_json(block: Block) -> dict:
     data = asdict(block)
-    data["content"] = [_inline_to_json(i) for i in block.content]
+    data["content"] = [inline_to_json(i) for i in block.content]
     return data
 
 
-def _inline_to_json(item: Inline):
+def inline_to_json(item: Inline):
+    """Inline content as JSON (a placeholder keeps a verbatim span this way, see segment)."""
     if isinstance(item, str):
         return item
     if isinstance(item, NoteRef):
@@ -157,16 +173,17 @@ def _inline_to_json(item: Inline):
     return {
         "tag": item.tag,
         "attrs": item.attrs,
-        "children": [_inline_to_json(c) for c in item.children],
+        "children": [inline_to_json(c) for c in item.children],
     }
 
 
-def _inline_from_json(data) -> Inline:
+def inline_from_json(data) -> Inline:
+    """The inverse of :func:`inline_to_json`."""
     if isinstance(data, str):
         return data
     if "note" in data:
         return NoteRef(data["note"])
-    return Span(data["tag"], dict(data["attrs"]), [_inline_from_json(c) for c in data["children"]])
+    return Span(data["tag"], dict(data["attrs"]), [inline_from_json(c) for c in data["children"]])
 
 
 def plain_text(content: list[Inline]) -> str:
