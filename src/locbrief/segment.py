@@ -14,8 +14,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .markup import VOID_TAGS
-from .model import Block, Document, Inline, NoteRef, Placeholder, Span, Unit
+import json
+
+from .markup import VOID_TAGS, is_verbatim
+from .model import (
+    Block,
+    Document,
+    Inline,
+    NoteRef,
+    Placeholder,
+    Span,
+    Unit,
+    inline_from_json,
+    inline_to_json,
+    plain_text,
+)
 from .protect import EMAIL, URL
 
 #: Abbreviations that end with a period but do not end a sentence when more follows.
@@ -161,6 +174,20 @@ _TAG = re.compile(r"<(/?)([a-z]+)(\d+)(/?)>")
 _TOKEN = re.compile(r"\{\d+\}|<\/?[a-z]+\d+\/?>")
 
 
+#: Placeholder kind of inline text shown as in the source (its value: the span as JSON).
+VERBATIM = "verbatim"
+
+
+def verbatim_value(span: Span) -> str:
+    """A verbatim span as a placeholder value: the span itself, as compact JSON."""
+    return json.dumps(inline_to_json(span), ensure_ascii=False, separators=(",", ":"))
+
+
+def verbatim_text(placeholder: Placeholder) -> str:
+    """What a verbatim placeholder shows (for translator comments and review)."""
+    return plain_text([inline_from_json(json.loads(placeholder.value))])
+
+
 @dataclass
 class _Encoded:
     text: str
@@ -194,6 +221,11 @@ def _encode_items(items: list[Inline], enc: _Encoded):
             yield item.replace("{", "{{").replace("}", "}}")
         elif isinstance(item, NoteRef):
             enc.placeholders.append(Placeholder("note", str(item.number)))
+            yield "{%d}" % (len(enc.placeholders) - 1)
+        elif is_verbatim(item.tag, item.attrs):
+            # code, kbd, translate="no": a placeholder, so its text never reaches a translator's
+            # msgid nor an engine, and its braces stay single
+            enc.placeholders.append(Placeholder(VERBATIM, verbatim_value(item)))
             yield "{%d}" % (len(enc.placeholders) - 1)
         else:
             enc.tags.append((item.tag, tuple(sorted(item.attrs.items()))))
@@ -480,6 +512,8 @@ def _placeholder_index(unit: Unit, index: int) -> int:
 def _placeholder_inline(placeholder: Placeholder) -> Inline:
     if placeholder.kind == "note":
         return NoteRef(int(placeholder.value))
+    if placeholder.kind == VERBATIM:
+        return inline_from_json(json.loads(placeholder.value))
     return placeholder.value
 
 

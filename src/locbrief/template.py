@@ -18,8 +18,9 @@ from dataclasses import replace
 
 import polib
 
-from .model import Unit
+from .model import Placeholder, Unit
 from .pofile import WRAP, template_header
+from .segment import VERBATIM, verbatim_text
 
 #: Block kinds that are labels, not running text (see the msgctxt rule above).
 LABEL_KINDS = frozenset(
@@ -49,6 +50,10 @@ KIND_LABELS = {
     "author_role": "author role",
     "author_org": "author organisation",
     "meta_description": "page description (meta)",
+    "page_title": "page title",
+    "term": "defined term",
+    "definition": "definition",
+    "attribute": "image description or tooltip",
 }
 
 
@@ -58,16 +63,22 @@ def unit_comments(unit: Unit) -> list[str]:
     Note numbers are left out on purpose: adding a note renumbers all later
     ones, and the comments of every later entry would change with them.
     """
-    notes = [
-        f"{{{i}}} = note marker" if p.kind == "note" else f"{{{i}}} = {p.kind} {p.value}"
-        for i, p in enumerate(unit.placeholders)
-    ]
+    notes = [_placeholder_comment(i, p) for i, p in enumerate(unit.placeholders)]
     tags = [
         f"<{tag}{i}> = {tag} " + " ".join(f'{k}="{v}"' for k, v in attrs)
         for i, (tag, attrs) in enumerate(unit.tags, 1)
         if attrs
     ]
     return [_kind_label(unit)] + notes + [t.strip() for t in tags]
+
+
+def _placeholder_comment(index: int, placeholder: Placeholder) -> str:
+    if placeholder.kind == "note":
+        return f"{{{index}}} = note marker"
+    if placeholder.kind == VERBATIM:
+        text = " ".join(verbatim_text(placeholder).split())
+        return f"{{{index}}} = “{text}” (code or a name, shown as is)"
+    return f"{{{index}}} = {placeholder.kind} {placeholder.value}"
 
 
 def _kind_label(unit: Unit) -> str:

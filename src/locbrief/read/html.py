@@ -20,7 +20,16 @@ import re
 import lxml.etree
 import lxml.html
 
-from locbrief.markup import INLINE_TAGS, KEPT_ATTRS, VOID_TAGS
+from locbrief.markup import (
+    INLINE_TAGS,
+    KEPT_ATTRS,
+    LAYOUT_ATTRS,
+    TRANSLATED_ATTRS,
+    VERBATIM_BLOCK_TAGS,
+    VOID_TAGS,
+    is_verbatim,
+    safe_attrs,
+)
 from locbrief.model import Block, Document, Inline, LocbriefError, NoteRef, Span, plain_text
 from locbrief.read.common import KEY_POINTS_HEADING, BlockIds, Warner, parse_date
 
@@ -76,7 +85,6 @@ NEVER_TEXT = {
     "iframe",
     "object",
     "embed",
-    "svg",
     "canvas",
     "form",
     "button",
@@ -131,6 +139,28 @@ HINT_CLASSES = (
     ),
 )
 SINGLETONS = {"title", "dek", "date", "topic", "byline"}
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+#: The kind of the text inside a structural element (the nearest such element counts).
+CONTEXT_KINDS = {
+    "li": "list_item",
+    "dt": "term",
+    "dd": "definition",
+    "td": "table_cell",
+    "th": "table_cell",
+    "caption": "caption",
+    "figcaption": "caption",
+    "blockquote": "quote",
+}
+#: Block id prefixes of the kinds numbered in reading order.
+ID_PREFIXES = {"quote": "q", "term": "dt", "definition": "dd"}
+#: Elements always read as one block of text, whatever they hold.
+LEAF_TAGS = {*HEADINGS, "p", "dt", "caption", "summary"}
+#: Obsolete elements written under their HTML5 name on the page.
+RENAMED = {"center": "div", "tt": "code", "listing": "pre", "xmp": "pre"}
+#: Links that only point at their own heading (Sphinx's ¶, other generators' § or #).
+PERMALINK_TEXT = {"¶", "§", "#", "🔗", "link"}
+#: Separators between a page's own title and the site's name in <title>.
+TITLE_SEPARATORS = (" | ", " — ", " – ", " :: ", " · ", " - ")
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 
 
@@ -153,6 +183,16 @@ class HtmlReader:
         self.refs: dict[int, int] = {}  # note number → line of its first marker
         self.emitted: set[int] = set()  # id() of note containers already read
         self.table_count = 0
+        self.list_depth = 0
+        self.items: dict = {}  # li → (number, level, list tag)
+        self.cells: dict = {}  # td/th → (block id, attrs)
+        self.captions: dict = {}  # caption/figcaption → attrs of its caption block
+        self.markers: set = set()  # note marker elements and their descendants
+        self.verbatim_inline: list = []  # inline elements kept verbatim (they keep their ids)
+        self.anchored: set[str] = set()  # ids written as empty anchors
+        self.id_map: dict[str, str] = {}  # source id → the page's id for the same place
+        self.attr_texts: set[str] = set()  # texts of alt/title attributes already a block
+        self.notes_read: set[int] = set()
 
     def read(self, text: str, name: str) -> Document:
         root = self._parse(text)
@@ -161,13 +201,18 @@ class HtmlReader:
         ).strip()
         self._read_head(root)
         self._find_endnotes(root)
+        source_ids = _ids(root)
         article = self._article(root)
         self._drop_chrome(article)
         self._drop_never_text(root)
-        self._title_outside(root, article)
-        self._walk(article)
-        self._endnotes_outside()
+        # generated ids never take a source id (both end up as anchors of the page)
+        self.ids.used.update(source_ids - set(self.note_ids))
+        layout = self._title_outside(root, article)
+        layout += self._walk(article)
+        layout += self._endnotes_outside()
         self._check_notes()
+        self._page_title()
+        layout = self._link_anchors(layout, source_ids)
         if not any(
             plain_text(b.content).strip() for b in self.blocks if b.kind != "meta_description"
         ):
@@ -182,6 +227,7 @@ class HtmlReader:
             blocks=self.blocks,
             lang=lang.split("-")[0] or "en",
             meta=self.meta,
+            layout=layout,
         )
 
     # ------------------------------------------------------------ tree
@@ -218,6 +264,14 @@ class HtmlReader:
         title = root.xpath("//head/title/text()")
         if title and title[0].strip():
             self.meta["html_title"] = " ".join(title[0].split())
+        for key, prop in (("og_title", "og:title"), ("site_name", "og:site_name")):
+            value = root.xpath(f"//meta[@property='{prop}']/@content")
+            if value and value[0].strip():
+                self.meta[key] = " ".join(value[0].split())
+        if not any(b.kind == "meta_description" for b in self.blocks):
+            for value in root.xpath("//meta[@property='og:description']/@content")[:1]:
+                if value.strip():
+                    self._add("meta_description", "meta-description", [" ".join(value.split())], 0)
 
     def _article(self, root):
         """<article> with the most text, else <main>, else the body."""
@@ -237,7 +291,11 @@ class HtmlReader:
         return body
 
     def _drop_chrome(self, article) -> None:
-        """Remove navigation, share boxes, related posts, site header/footer — but never notes."""
+        """Remove navigation, share boxes, related posts, site header/footer, permalink signs
+        (a heading's ¶) — but never notes."""
+        for link in article.xpath(".//a[@href]"):
+            if _is_permalink(link):
+                _remove_keep_tail(link)
         for el in list(article.iter()):
             if el is article or not isinstance(el.tag, str) or el.getparent() is None:
                 continue
@@ -254,17 +312,47 @@ class HtmlReader:
         for el in list(root.iter()):
             if not isinstance(el.tag, str) or el.getparent() is None or self._holds_notes(el):
                 continue
-            if el.tag in NEVER_TEXT or _hidden(el):
+            if el.tag in NEVER_TEXT or _hidden(el) or _decorative(el):
                 _remove_keep_tail(el)
 
-    def _title_outside(self, root, article) -> None:
+    def _title_outside(self, root, article) -> list:
         """A page title h1 placed before the <article> (some themes do) is still the title."""
         if article.xpath(".//h1"):
-            return
+            return []
         for h1 in root.xpath("//body//h1"):
             if not any(_is_chrome(a, article) for a in h1.iterancestors()):
-                self._heading(h1, 1)
-                return
+                return [
+                    {"tag": "h1", "attrs": self._layout_attrs(h1), "children": self._heading(h1, 1)}
+                ]
+        return []
+
+    def _page_title(self) -> None:
+        """No h1 in the article: the page's <title> comes from og:title, else <title>, less the site's name."""
+        if any(b.kind == "title" for b in self.blocks):
+            return
+        title = self.meta.get("og_title") or self.meta.get("html_title") or ""
+        title = strip_site_name(title, self.meta.get("site_name", ""))
+        if title:
+            self._add("page_title", "page-title", [title], 0)
+
+    def _link_anchors(self, layout: list, source_ids: set[str]) -> list:
+        """In-page links keep landing: remapped ids (notes, markers) rewritten, and an anchor at the
+        top of the article for a target the page does not carry (a dropped menu, the page top)."""
+        carried = self.anchored | _layout_ids(layout) | _span_ids(self.blocks)
+        missing: list[str] = []
+
+        def fix(href: str) -> str:
+            target = href[1:]
+            if target in self.id_map:
+                return "#" + self.id_map[target]
+            if target in source_ids and target not in carried and target not in missing:
+                missing.append(target)
+            return href
+
+        for block in self.blocks:
+            _rewrite_hrefs(block.content, fix)
+        _rewrite_layout_hrefs(layout, fix)
+        return [{"tag": "a", "attrs": {"id": m}, "children": []} for m in missing] + layout
 
     # ------------------------------------------------------------ notes
 
@@ -333,31 +421,43 @@ class HtmlReader:
             return number
         return None
 
-    def _endnotes_outside(self) -> None:
+    def _endnotes_outside(self) -> list:
         """Endnote lists outside the article (after it, in a footer) are still the brief's notes."""
+        nodes: list = []
         for container in self.note_containers:
             if id(container) not in self.emitted:
-                self._endnotes(container)
+                nodes += self._endnotes(container)
+        return nodes
 
-    def _endnotes(self, container) -> None:
+    def _endnotes(self, container) -> list:
         """One endnote block per note, back-links dropped; headings inside the container kept."""
         if id(container) in self.emitted:
-            return
+            return []
         self.emitted.add(id(container))
+        children: list = []
         for heading in container.xpath(".//h1|.//h2|.//h3|.//h4|.//h5|.//h6"):
             if not _inside(heading, _note_items(container)):
-                self._heading(heading, int(heading.tag[1]))
+                children.append(
+                    {
+                        "tag": heading.tag,
+                        "attrs": self._layout_attrs(heading),
+                        "children": self._heading(heading, int(heading.tag[1])),
+                    }
+                )
+        notes = []
         for number, item in sorted(self.note_items.items()):
-            if not _is_ancestor(container, item) or f"note-{number}" in self.ids.used:
+            if not _is_ancestor(container, item) or number in self.notes_read:
                 continue
+            self.notes_read.add(number)
             content = self._inline(item, drop_backlinks=True)
-            self._add(
-                "endnote",
-                self.ids.unique(f"note-{number}"),
-                content,
-                item.sourceline or 0,
-                number=number,
-            )
+            block_id = self.ids.unique(f"note-{number}")
+            self._add("endnote", block_id, content, item.sourceline or 0, number=number)
+            notes.append({"note": block_id})
+        for note_id, number in self.note_ids.items():
+            self.id_map.setdefault(note_id, f"note-{number}")
+        children.append({"tag": "ol", "attrs": {}, "children": notes})
+        attrs = {"id": container.get("id")} if container.get("id") else {}
+        return [{"tag": "section", "attrs": attrs, "endnotes": True, "children": children}]
 
     def _check_notes(self) -> None:
         """Warn about endnotes never referenced (kept) — silently unreferenced notes hide mistakes."""
@@ -370,167 +470,169 @@ class HtmlReader:
 
     # ------------------------------------------------------------ blocks
 
-    def _walk(self, el) -> None:
-        """Blocks of a container in document order; loose text between blocks becomes paragraphs."""
-        if el in self.note_containers:
-            self._endnotes(el)
-            return
+    def _walk(self, el, kind: str = "paragraph") -> list:
+        """Layout nodes of a container in document order; loose text between blocks is a block."""
+        nodes: list = []
         run: list = [el.text] if el.text else []
         for child in el:
             if not isinstance(child.tag, str):
-                continue
-            if _is_block(child) or child in self.note_containers:
-                self._loose(run, el)
+                pass
+            elif self._is_structural(child):
+                nodes += self._run(run, el, kind)
                 run = []
-                self._block(child)
+                nodes += self._node(child, kind)
             else:
                 run.append(child)
             if child.tail:
                 run.append(child.tail)
-        self._loose(run, el)
+        nodes += self._run(run, el, kind)
+        return nodes
 
-    def _block(self, el) -> None:
-        """Dispatch one block element to the reader for its kind."""
+    def _is_structural(self, el) -> bool:
+        return _is_block(el) or el in self.note_containers or _is_verbatim_block(el)
+
+    def _node(self, el, kind: str) -> list:
+        """One structural element as layout nodes: its tag, the attributes that matter, its content."""
         tag = el.tag
         if el in self.note_containers:
-            self._endnotes(el)
-        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            self._heading(el, int(tag[1]))
+            return self._endnotes(el)
+        if _is_verbatim_block(el):
+            return [_verbatim(el)]
+        attrs = self._layout_attrs(el)
+        context = kind if tag == "li" else CONTEXT_KINDS.get(tag, kind)
+        if tag in HEADINGS:
+            children = self._heading(el, int(tag[1]))
+        elif tag in ("hr", "br"):
+            children = []
         elif tag in ("ul", "ol"):
-            self._list(el, 1)
-        elif tag == "blockquote":
-            self._quote(el)
-        elif tag == "figure":
-            self._figure(el)
+            children = self._list(el, kind)
         elif tag == "table":
-            self._table(el)
-        elif tag in ("hr",):
-            return
-        elif _has_block_child(el):
-            self._walk(el)
+            children = self._table(el, kind)
+        elif tag == "figure":
+            children = self._figure(el, kind)
+        elif tag in LEAF_TAGS or not any(self._is_structural(c) for c in el):
+            children = self._leaf(el, context)
         else:
-            self._leaf(el)
+            children = self._walk(el, context)
+        return [{"tag": RENAMED.get(tag, tag), "attrs": attrs, "children": children}]
 
-    def _loose(self, run: list, parent) -> None:
-        """Text and inline elements standing between blocks: one paragraph."""
+    def _run(self, run: list, parent, kind: str) -> list:
+        """Text and inline elements standing between blocks: one block, or what it holds besides words."""
+        if not run:
+            return []
         content = self._inline_nodes(run)
-        if _has_words(content):
-            self._add("paragraph", self.ids.next("p"), content, _line_of(run, parent))
+        anchors = self._anchors(run)
+        if not _has_words(content):
+            return anchors + self._bare(run)
+        block_id = self._text_block(kind, parent, content, _line_of(run, parent))
+        return anchors + [{"block": block_id}]
 
-    def _leaf(self, el) -> None:
-        """A paragraph-like element; class hints (byline, date, dek, topic) pick its kind."""
+    def _leaf(self, el, kind: str) -> list:
+        """An element read as one block of text; class hints (byline, date, dek, topic) pick its kind."""
         content = self._inline(el)
-        if not plain_text(content).strip():
-            if _lone_image(el) is not None:
-                self._image(_lone_image(el), [], el.sourceline)
-            return
-        kind = _hinted_kind(el)
-        if kind == "date":
+        anchors = self._anchors(list(el))
+        if not _has_words(content):
+            return anchors + self._bare(list(el))
+        hint = _hinted_kind(el) if kind == "paragraph" else None
+        if hint == "date":
             stamp = el.find(".//time")
             iso = parse_date((stamp.get("datetime") or "")[:10]) if stamp is not None else None
             self.meta.setdefault("date", iso or parse_date(plain_text(content)) or "")
-        block_id = kind if kind in SINGLETONS else self.ids.next("p")
-        self._add(kind or "paragraph", block_id, content, el.sourceline or 0)
+        return anchors + [{"block": self._text_block(hint or kind, el, content, el.sourceline)}]
 
-    def _heading(self, el, level: int) -> None:
+    def _text_block(self, kind: str, el, content: list[Inline], line: int | None) -> str:
+        """Add a block of ``kind`` read from ``el`` (or a run inside it); its id and extras by kind."""
+        extra: dict = {}
+        if kind in ("list_item", "key_point"):
+            item = el if el.tag == "li" else _ancestor(el, ("li",))
+            number, level, list_tag = self.items.get(item, (None, 1, "ul"))
+            if kind == "key_point":
+                block_id, extra = self.ids.next("kp"), {"number": number}
+            else:
+                block_id = self.ids.next("li")
+                extra = {"level": level, "number": number, "attrs": {"list": list_tag}}
+        elif kind == "table_cell":
+            cell = el if el.tag in ("td", "th") else _ancestor(el, ("td", "th"))
+            block_id, attrs = self.cells.get(cell, (None, {}))
+            block_id = self.ids.unique(block_id) if block_id else self.ids.next("cell")
+            extra = {"attrs": dict(attrs)}
+        elif kind == "caption":
+            holder = el if el.tag in ("caption", "figcaption") else None
+            holder = holder if holder is not None else _ancestor(el, ("caption", "figcaption"))
+            block_id, extra = self.ids.next("cap"), {"attrs": dict(self.captions.get(holder, {}))}
+        elif kind in SINGLETONS:
+            block_id = kind
+        else:
+            block_id = self.ids.next(ID_PREFIXES.get(kind, "p"))
+        self._add(kind, block_id, content, line or 0, **extra)
+        return self.blocks[-1].id if self.blocks[-1].kind == kind else block_id
+
+    def _heading(self, el, level: int) -> list:
         content = self._inline(el)
+        anchors = self._anchors(list(el))
         text = plain_text(content).strip()
         if not text:
-            return
+            return anchors + self._bare(list(el))
         if level == 1 and "title" not in self.ids.used:
             self._add("title", "title", content, el.sourceline or 0, level=1)
-        else:
-            self._add("heading", self.ids.heading(text), content, el.sourceline or 0, level=level)
+            return anchors + [{"block": "title"}]
+        block_id = self.ids.heading(text)
+        self._add("heading", block_id, content, el.sourceline or 0, level=level)
+        return anchors + [{"block": block_id}]
 
-    def _list(self, el, level: int) -> None:
-        """Each li a list_item (nesting in level, ol numbering in number); nested lists follow.
+    def _list(self, el, kind: str) -> list:
+        """A list's items (numbering in number, nesting in level); the layout keeps start/reversed/type.
 
         A top-level list right after a "Key points" heading holds key points, as in captures.
         """
-        number = int(el.get("start", "1")) if (el.get("start") or "1").lstrip("-").isdigit() else 1
-        key_points = level == 1 and self._after_key_points_heading()
-        for li in el.iterchildren("li"):
-            content = self._inline(li, skip=("ul", "ol"))
-            if _has_words(content) and key_points:
-                self._add(
-                    "key_point", self.ids.next("kp"), content, li.sourceline or 0, number=number
-                )
-            elif _has_words(content):
-                self._add(
-                    "list_item",
-                    self.ids.next("li"),
-                    content,
-                    li.sourceline or 0,
-                    level=level,
-                    number=number if el.tag == "ol" else None,
-                    attrs={"list": el.tag},
-                )
-            number += 1
-            for sub in li.iter("ul", "ol"):
-                if sub.getparent() is not None and _nearest_list_item(sub) is li:
-                    self._list(sub, level + 1)
+        self.list_depth += 1
+        try:
+            start = el.get("start") or ""
+            number = int(start) if start.lstrip("-").isdigit() else 1
+            items = [li for li in el.iterchildren("li")]
+            step = -1 if el.get("reversed") is not None else 1
+            if step < 0 and not start.lstrip("-").isdigit():
+                number = len(items)
+            for li in items:
+                value = li.get("value") or ""
+                if value.lstrip("-").isdigit():
+                    number = int(value)
+                self.items[li] = (number if el.tag == "ol" else None, self.list_depth, el.tag)
+                number += step
+            key = self.list_depth == 1 and self._after_key_points_heading()
+            return self._walk(el, "key_point" if key else "list_item")
+        finally:
+            self.list_depth -= 1
 
     def _after_key_points_heading(self) -> bool:
-        last = self.blocks[-1] if self.blocks else None
+        last = next((b for b in reversed(self.blocks) if b.kind != "attribute"), None)
         return (
             last is not None
             and last.kind == "heading"
             and bool(KEY_POINTS_HEADING.match(plain_text(last.content).strip()))
         )
 
-    def _quote(self, el) -> None:
-        """A blockquote: one quote block per paragraph; a loose <cite> or attribution is its own."""
-        for group in _groups(el):
-            content = self._inline_nodes(group) if isinstance(group, list) else self._inline(group)
-            line = _line_of(group if isinstance(group, list) else [group], el)
-            if plain_text(content).strip():
-                self._add("quote", self.ids.next("q"), content, line)
-
-    def _figure(self, el) -> None:
-        """Images (alt and src in attrs) with the figcaption as caption; tables and quotes inside read as such."""
+    def _figure(self, el, kind: str) -> list:
+        """A figure as it stands; its caption block keeps the first image's src/alt/title in attrs."""
         caption = el.find(".//figcaption")
         images = [
             img for img in el.iter("img") if caption is None or not _is_ancestor(caption, img)
         ]
-        for child in el:
-            if (
-                not isinstance(child.tag, str)
-                or child is caption
-                or child.tag in ("img", "picture")
-            ):
-                continue
-            if child.find(".//img") is not None and not child.text_content().strip():
-                continue  # an image wrapper (<a>, <div>) with no words of its own
-            if _is_block(child):
-                self._block(child)
-        content = self._inline(caption) if caption is not None else []
-        line = (caption if caption is not None else el).sourceline
-        for extra in images[1:]:  # a gallery: every described image keeps its alt
-            self._image(extra, [], extra.sourceline)
-        self._image(images[0] if images else None, content, line)
+        if caption is not None and images:
+            self.captions[caption] = {
+                k: images[0].get(k) for k in ("src", "alt", "title") if images[0].get(k)
+            }
+        return self._walk(el, kind)
 
-    def _image(self, img, content: list[Inline], line: int | None) -> None:
-        """A caption block for an image: the caption text, with src/alt kept in attrs."""
-        attrs = {}
-        if img is not None:
-            attrs = {k: img.get(k) for k in ("src", "alt", "title") if img.get(k)}
-        if plain_text(content).strip() or attrs.get("alt") or attrs.get("title"):
-            self._add("caption", self.ids.next("cap"), content, line or 0, attrs=attrs)
-
-    def _table(self, el) -> None:
-        """Every cell a table_cell with row/col (and header) in attrs, so the table can be rebuilt."""
+    def _table(self, el, kind: str) -> list:
+        """Every cell its own block, row/col (and header) in attrs; the layout keeps the table itself."""
         self.table_count += 1
         t = self.table_count
         caption = el.find("caption")
         if caption is not None:
-            self._add(
-                "caption",
-                self.ids.next("cap"),
-                self._inline(caption),
-                caption.sourceline or 0,
-                attrs={"table": str(t)},
-            )
-        for r, row in enumerate(el.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"), start=1):
+            self.captions[caption] = {"table": str(t)}
+        rows = el.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+        for r, row in enumerate(rows, start=1):
             for c, cell in enumerate(row.xpath("./td | ./th"), start=1):
                 attrs = {"table": str(t), "row": str(r), "col": str(c)}
                 if cell.tag == "th":
@@ -538,15 +640,68 @@ class HtmlReader:
                 for span in ("colspan", "rowspan"):
                     if cell.get(span):
                         attrs[span] = cell.get(span)
-                content = self._inline(cell)
-                self._add(
-                    "table_cell",
-                    self.ids.unique(f"table-{t}-r{r}-c{c}"),
-                    content,
-                    cell.sourceline or 0,
-                    translate=bool(plain_text(content).strip()),
-                    attrs=attrs,
+                self.cells[cell] = (f"table-{t}-r{r}-c{c}", attrs)
+        return self._walk(el, kind)
+
+    def _layout_attrs(self, el) -> dict[str, str]:
+        """The attributes of a structural element the page keeps; alt and title become units."""
+        attrs = {
+            k: v
+            for k, v in el.attrib.items()
+            if (k in LAYOUT_ATTRS or k in TRANSLATED_ATTRS) and v is not None
+        }
+        if el.tag not in ("img", "a", "area") and "src" in attrs and el.tag not in ("img",):
+            del attrs["src"]
+        self._attribute_blocks(attrs, el.sourceline)
+        return safe_attrs(attrs)
+
+    def _bare(self, nodes: list) -> list:
+        """What a run without words still holds: images, anchors, links around images."""
+        out: list = []
+        for node in nodes:
+            if isinstance(node, str) or not isinstance(node.tag, str):
+                continue
+            if node.tag == "img":
+                out.append({"tag": "img", "attrs": self._layout_attrs(node), "children": []})
+            elif is_verbatim(node.tag, dict(node.attrib)) and node.tag in ("svg", "math"):
+                out.append(_verbatim(node))
+            elif (
+                node.tag in INLINE_TAGS
+                and node.tag not in ("br",)
+                and node.find(".//img") is not None
+            ):
+                out.append(
+                    {
+                        "tag": node.tag,
+                        "attrs": self._layout_attrs(node),
+                        "children": self._bare(list(node)),
+                    }
                 )
+            else:
+                out.extend(self._bare(list(node)))
+        return out
+
+    def _anchors(self, nodes: list) -> list:
+        """Empty anchors for the ids and names inside inline content (spans keep no ids).
+
+        In-page links to them still land: on the block they stand in.
+        """
+        out = []
+        for node in nodes:
+            if isinstance(node, str) or not isinstance(node.tag, str):
+                continue
+            for el in node.iter():
+                if not isinstance(el.tag, str) or el in self.markers:
+                    continue
+                if any(el is v or _is_ancestor(v, el) for v in self.verbatim_inline):
+                    continue
+                for name in dict.fromkeys(
+                    [el.get("id"), el.get("name") if el.tag == "a" else None]
+                ):
+                    if name and name not in self.anchored:
+                        self.anchored.add(name)
+                        out.append({"tag": "a", "attrs": {"id": name}, "children": []})
+        return out
 
     # ------------------------------------------------------------ inline
 
@@ -584,18 +739,26 @@ class HtmlReader:
             return []
         number = self._note_number(el) if tag in ("a", "sup", "span") else None
         if number is not None:
+            for part in el.iter():
+                self.markers.add(part)
+                if part.get("id"):
+                    self.id_map.setdefault(part.get("id"), f"ref-{number}")
             self.refs.setdefault(number, el.sourceline or 0)
             if number not in self.note_items:
                 self.warn(
                     f"note marker {number} has no endnote {number}; kept the marker", el.sourceline
                 )
             return [NoteRef(number)]
+        if is_verbatim(tag, dict(el.attrib)):
+            self.verbatim_inline.append(el)
+            return [_verbatim_span(el)]
         children = self._children(el, skip, drop_backlinks)
         if tag == "br":
             return [Span("br")]
         if tag == "img":
-            attrs = _kept_attrs(el)
-            return [Span("img", attrs)] if attrs.get("alt") or attrs.get("title") else []
+            return [Span("img", _kept_attrs(el))] if el.get("src") else []
+        if tag == "a" and not el.get("href"):
+            return children  # a bare anchor: its id goes to the block (see _anchors)
         if tag in INLINE_TAGS:
             return [Span(tag, _kept_attrs(el), children)]
         if el.get("title"):
@@ -616,9 +779,36 @@ class HtmlReader:
         return out
 
     def _add(self, kind: str, block_id: str, content: list[Inline], line: int, **extra) -> None:
+        """Add a block; text shown as is when it holds nothing to translate (code, figures only
+        stay translatable: figures are localized); alt/title texts inside become blocks after it."""
         if block_id in SINGLETONS:
             block_id = self.ids.unique(block_id)
+        if not _has_prose(content):
+            extra["translate"] = False
         self.blocks.append(Block(kind=kind, id=block_id, content=content, line=line or 0, **extra))
+        self._span_attribute_blocks(content, line)
+
+    def _span_attribute_blocks(self, content: list[Inline], line: int) -> None:
+        for item in content:
+            if isinstance(item, Span) and not is_verbatim(item.tag, item.attrs):
+                self._attribute_blocks(item.attrs, line)
+                self._span_attribute_blocks(item.children, line)
+
+    def _attribute_blocks(self, attrs: dict[str, str], line: int | None) -> None:
+        """Each distinct alt or title text a reader sees is a unit (the page puts its translation back)."""
+        for name in TRANSLATED_ATTRS:
+            text = " ".join((attrs.get(name) or "").split())
+            if text and text not in self.attr_texts:
+                self.attr_texts.add(text)
+                self.blocks.append(
+                    Block(
+                        "attribute",
+                        self.ids.next("attr"),
+                        [text],
+                        line=line or 0,
+                        attrs={"name": name},
+                    )
+                )
 
 
 # ---------------------------------------------------------------- tree helpers
@@ -833,6 +1023,9 @@ def _collapse(content: list[Inline], state: dict) -> list[Inline]:
                 out[-1] += text
             else:
                 out.append(text)
+        elif isinstance(item, Span) and is_verbatim(item.tag, item.attrs):
+            state["space"] = False
+            out.append(item)
         elif isinstance(item, Span):
             if item.tag == "br":
                 if out and isinstance(out[-1], str):
@@ -858,8 +1051,165 @@ def _trim_end(content: list[Inline]) -> None:
             if content[-1]:
                 return
             content.pop()
-        elif isinstance(last, Span) and last.tag not in VOID_TAGS and last.children:
+        elif (
+            isinstance(last, Span)
+            and last.tag not in VOID_TAGS
+            and last.children
+            and not is_verbatim(last.tag, last.attrs)
+        ):
             _trim_end(last.children)
             return
         else:
             return
+
+
+# ---------------------------------------------------------------- verbatim, anchors, titles
+
+
+def _is_verbatim_block(el) -> bool:
+    """pre, math, svg, or a block marked translate="no"/notranslate standing between blocks."""
+    if not isinstance(el.tag, str):
+        return False
+    return el.tag in VERBATIM_BLOCK_TAGS or (
+        el.tag in BLOCK_TAGS and is_verbatim(el.tag, dict(el.attrib))
+    )
+
+
+def _verbatim(el) -> dict:
+    """A layout node shown exactly as in the source: every character of its text, its elements."""
+    children: list = [el.text] if el.text else []
+    for child in el:
+        if isinstance(child.tag, str):
+            children.append(_verbatim(child))
+        if child.tail:
+            children.append(child.tail)
+    attrs = safe_attrs({k: v for k, v in el.attrib.items() if k != "style"})
+    return {
+        "tag": RENAMED.get(el.tag, el.tag),
+        "attrs": attrs,
+        "verbatim": True,
+        "children": children,
+    }
+
+
+def _verbatim_span(el) -> Span:
+    """Inline text never translated (code, kbd, translate="no"…), as a span tree, whitespace kept."""
+    children: list[Inline] = [el.text] if el.text else []
+    for child in el:
+        if isinstance(child.tag, str):
+            children.append(_verbatim_span(child))
+        if child.tail:
+            children.append(child.tail)
+    attrs = safe_attrs({k: v for k, v in el.attrib.items() if k != "style"})
+    return Span(RENAMED.get(el.tag, el.tag), attrs, children)
+
+
+def _has_prose(content: list[Inline]) -> bool:
+    """Some letters or digits outside verbatim spans (else the block is shown as is)."""
+    for item in content:
+        if isinstance(item, str) and re.search(r"\w", item):
+            return True
+        if (
+            isinstance(item, Span)
+            and not is_verbatim(item.tag, item.attrs)
+            and _has_prose(item.children)
+        ):
+            return True
+    return False
+
+
+def _decorative(el) -> bool:
+    """An icon drawing hidden from assistive technology (share buttons, arrows): not content."""
+    return el.tag == "svg" and (el.get("aria-hidden") or "").lower() == "true"
+
+
+def _is_permalink(link) -> bool:
+    """A heading's own permalink sign ("¶"), not a link a reader follows."""
+    text = link.text_content().strip()
+    href = link.get("href") or ""
+    return href.startswith("#") and (
+        "headerlink" in _classes(link)
+        or (
+            text in PERMALINK_TEXT
+            and link.getparent() is not None
+            and link.getparent().tag in HEADINGS + ("dt", "caption", "figcaption")
+        )
+    )
+
+
+def _ancestor(el, tags: tuple[str, ...]):
+    node = el.getparent()
+    while node is not None and node.tag not in tags:
+        node = node.getparent()
+    return node
+
+
+def _ids(root) -> set[str]:
+    """Every id (and a name anchor) a link in the page may point at."""
+    ids = set(root.xpath("//@id"))
+    ids.update(root.xpath("//a/@name"))
+    return {i for i in ids if i}
+
+
+def _layout_ids(nodes: list) -> set[str]:
+    found: set[str] = set()
+    for node in nodes:
+        if isinstance(node, dict):
+            if node.get("attrs", {}).get("id"):
+                found.add(node["attrs"]["id"])
+            if node.get("tag") == "a" and node.get("attrs", {}).get("name"):
+                found.add(node["attrs"]["name"])
+            found |= _layout_ids(node.get("children", []))
+    return found
+
+
+def _span_ids(blocks: list[Block]) -> set[str]:
+    """Ids kept inside verbatim spans (they keep every attribute)."""
+    found: set[str] = set()
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, Span):
+                if item.attrs.get("id"):
+                    found.add(item.attrs["id"])
+                walk(item.children)
+
+    for block in blocks:
+        walk(block.content)
+    return found
+
+
+def _rewrite_hrefs(items: list[Inline], fix) -> None:
+    for item in items:
+        if isinstance(item, Span):
+            href = item.attrs.get("href") or ""
+            if href.startswith("#") and len(href) > 1:
+                item.attrs["href"] = fix(href)
+            _rewrite_hrefs(item.children, fix)
+
+
+def _rewrite_layout_hrefs(nodes: list, fix) -> None:
+    for node in nodes:
+        if isinstance(node, dict):
+            href = node.get("attrs", {}).get("href") or ""
+            if href.startswith("#") and len(href) > 1:
+                node["attrs"]["href"] = fix(href)
+            _rewrite_layout_hrefs(node.get("children", []), fix)
+
+
+def strip_site_name(title: str, site_name: str = "") -> str:
+    """A page title without the site's name after it ("Sanctions | Policy Center" → "Sanctions").
+
+    The part after the last separator goes when it is the site's name (og:site_name) or when the
+    separator is one that sites use for it (|, —, –, ::, ·); a plain " - " only with a known name.
+    """
+    title = " ".join(title.replace("¶", "").split())
+    for sep in TITLE_SEPARATORS:
+        if sep not in title:
+            continue
+        head, tail = title.rsplit(sep, 1)
+        if site_name and tail.strip().lower() == site_name.strip().lower():
+            return head.strip()
+        if sep != " - " and head.strip():
+            return head.strip()
+    return title
