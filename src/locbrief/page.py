@@ -26,8 +26,19 @@ from lxml.html import builder as E
 
 from .locales import bcp47, language_name, machine_translation_tag, parse_locale
 from .localize import data_values, localize_data
-from .markup import INLINE_TAGS, PAGE_ATTRS, text_alternative
-from .model import Block, Document, Inline, LocbriefError, NoteRef, Span, Suggestion, Unit
+from .markup import INLINE_TAGS, PAGE_ATTRS, SAFE_HREF, TRANSLATED_ATTRS, is_verbatim, safe_attrs
+from .model import (
+    OUT_OF_FLOW_KINDS,
+    Block,
+    Document,
+    Inline,
+    LocbriefError,
+    NoteRef,
+    Span,
+    Suggestion,
+    Unit,
+    plain_text,
+)
 from .pofile import entry_key
 from .protect import URL
 from .segment import DecodeError, decode, join_sentences
@@ -118,9 +129,9 @@ def render_page(
     for unit in units:
         by_block.setdefault(unit.block, []).append(unit)
     page = _Page(doc, lang, locale, strings.gettext, strings.ngettext, review)
-    content = {b.id: page.block_content(b, by_block.get(b.id, []), chosen) for b in doc.blocks}
+    content = page.contents(by_block, chosen)
     counts = _counts(units, chosen)
-    title = _text_of(content, doc, "title") or doc.name
+    title = _text_of(content, doc, "title") or _text_of(content, doc, "page_title") or doc.name
     head = E.HEAD(
         E.META(charset="utf-8"),
         E.META(name="viewport", content="width=device-width, initial-scale=1"),
@@ -138,7 +149,7 @@ def render_page(
     body = E.BODY(
         _language_switcher(doc, lang, languages, page._),
         *([_banner(counts, page, doc.lang)] if translated else []),
-        E.MAIN(_article(doc, content, page)),
+        E.MAIN(_layout_article(doc, content, page) if doc.layout else _article(doc, content, page)),
         *([_footer(doc, page)] if translated else []),
     )
     html = E.HTML(head, body, lang=bcp47(lang), dir=locale.text_direction)
@@ -158,6 +169,28 @@ class _Page:
     _: object
     ngettext: object
     review: bool
+    #: source text of an alt or title attribute → its text on this page
+    attr_text: dict[str, str] = field(default_factory=dict)
+
+    def contents(self, by_block: dict[str, list[Unit]], chosen) -> dict[str, list]:
+        """Every block's content; attribute texts first, so elements carrying them are translated."""
+        blocks = sorted(self.doc.blocks, key=lambda b: b.kind != "attribute")
+        content: dict[str, list] = {}
+        for block in blocks:
+            content[block.id] = self.block_content(block, by_block.get(block.id, []), chosen)
+            if block.kind == "attribute":
+                node = _element("span", list(content[block.id]))
+                self.attr_text[plain_text(block.content)] = " ".join(
+                    "".join(node.itertext()).split()
+                )
+        return content
+
+    def attributes(self, attrs: dict[str, str]) -> dict[str, str]:
+        """Source attributes for the page: alt and title texts in the page language."""
+        return {
+            k: self.attr_text.get(" ".join(v.split()), v) if k in TRANSLATED_ATTRS else v
+            for k, v in attrs.items()
+        }
 
     def block_content(self, block: Block, units: list[Unit], chosen) -> list:
         """The block's inline content in the page language, as lxml children (text escaped)."""
@@ -239,11 +272,11 @@ def _counts(units: list[Unit], chosen: dict[tuple, Translation]) -> dict[str, in
     return counts
 
 
-def _inline_nodes(items: list[Inline], block: Block, page: _Page) -> list:
+def _inline_nodes(items: list[Inline], block: Block, page: _Page, in_link: bool = False) -> list:
     nodes = []
     for item in items:
         if isinstance(item, str):
-            nodes.extend(_linkified(item) if block.kind == "endnote" else [item])
+            nodes.extend(_linkified(item) if block.kind == "endnote" and not in_link else [item])
         elif isinstance(item, NoteRef):
             nodes.append(
                 E.A(
@@ -263,17 +296,18 @@ def _inline_nodes(items: list[Inline], block: Block, page: _Page) -> list:
 
 
 def _span_node(span: Span, block: Block, page: _Page):
-    """An inline element of the table in :mod:`locbrief.markup`; anything else becomes a ``<span>``."""
-    if span.tag == "img":
-        return text_alternative(span.attrs)
+    """An inline element of the table in :mod:`locbrief.markup`; anything else becomes a ``<span>``.
+
+    Verbatim spans (code, kbd, translate="no", …) are written exactly as read.
+    """
+    if is_verbatim(span.tag, span.attrs):
+        return _verbatim_element(span.tag, span.attrs, span.children)
     tag = span.tag if span.tag in INLINE_TAGS else "span"
     attrs = {k: v for k, v in span.attrs.items() if k in PAGE_ATTRS or k in ("class", "dir")}
-    if "href" in attrs and not re.match(
-        r"(https?:|mailto:|#|/|\.\.?/|[\w.-]+(?:/|$))", attrs["href"]
-    ):
+    if "href" in attrs and not SAFE_HREF.match(attrs["href"]):
         del attrs["href"]
-    node = etree.Element(tag, **attrs)
-    append_children(node, _inline_nodes(span.children, block, page))
+    node = etree.Element(tag, **page.attributes(attrs))
+    append_children(node, _inline_nodes(span.children, block, page, tag == "a"))
     return node
 
 
@@ -417,6 +451,68 @@ def _article(doc: Document, content: dict, page: _Page):
     return E.ARTICLE(header, *sections)
 
 
+def _layout_article(doc: Document, content: dict, page: _Page):
+    """The article in the source's own structure (HTML sources), each block's text put in its place."""
+    blocks = {b.id: b for b in doc.blocks}
+    article = E.ARTICLE()
+    append_children(article, _layout_nodes(doc.layout or [], blocks, content, doc, page))
+    return article
+
+
+def _layout_nodes(nodes: list, blocks: dict, content: dict, doc: Document, page: _Page) -> list:
+    out: list = []
+    for node in nodes:
+        if isinstance(node, str):
+            out.append(node)
+        elif "block" in node:
+            block = blocks[node["block"]]
+            children = content[block.id]
+            if block.kind == "date" and doc.meta.get("date"):
+                children = list(_date_node(doc, page.locale, children))
+            out.extend(children)
+        elif "note" in node:
+            block = blocks[node["note"]]
+            out.append(_block_node(block, content[block.id], doc, page))
+        elif node.get("verbatim"):
+            out.append(_verbatim_element(node["tag"], node["attrs"], node["children"]))
+        else:
+            out.append(_layout_element(node, blocks, content, doc, page))
+    return out
+
+
+def _layout_element(node: dict, blocks: dict, content: dict, doc: Document, page: _Page):
+    """One structural element: its source tag and attributes; a lone block's id as its anchor."""
+    attrs = page.attributes(safe_attrs(node.get("attrs", {})))
+    element = etree.Element(node["tag"], **attrs)
+    children = node.get("children", [])
+    append_children(element, _layout_nodes(children, blocks, content, doc, page))
+    own = [c["block"] for c in children if isinstance(c, dict) and "block" in c]
+    if "id" not in attrs and len(own) == 1 and blocks[own[0]].kind not in ("date",):
+        element.set("id", own[0])
+    if node.get("endnotes"):
+        element.set("role", "doc-endnotes")
+        if not any(isinstance(c, dict) and c.get("tag", "").startswith("h") for c in children):
+            element.set("aria-label", page._("Endnotes"))
+        for ol in element.iterchildren("ol"):
+            ol.set("class", "endnotes")
+    return element
+
+
+def _verbatim_element(tag: str, attrs: dict, children: list):
+    """Text shown exactly as in the source (pre, code, math, svg, translate="no"): every character kept."""
+    element = etree.Element(tag, **safe_attrs(attrs))
+    for child in children:
+        if isinstance(child, str):
+            append_children(element, [child])
+        elif isinstance(child, Span):
+            element.append(_verbatim_element(child.tag, child.attrs, child.children))
+        else:
+            element.append(
+                _verbatim_element(child["tag"], child.get("attrs", {}), child["children"])
+            )
+    return element
+
+
 def _endnotes_section(section, page: _Page) -> None:
     """The section holding the endnotes is the doc-endnotes landmark, labelled even without a heading."""
     section.set("role", "doc-endnotes")
@@ -445,7 +541,7 @@ def _block_node(block: Block, children: list, doc: Document, page: _Page):
     kind = block.kind
     if kind == "date":
         return _date_node(doc, page.locale, children)
-    if kind == "meta_description":
+    if kind in OUT_OF_FLOW_KINDS:
         return None
     if kind == "title":
         return _element("h1", children)
