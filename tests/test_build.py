@@ -324,32 +324,38 @@ def test_the_template_holds_every_page_string_of_page_py_and_every_language_tran
         assert check.returncode == 0, check.stderr
 
 
-def test_an_inline_image_keeps_its_alt_text_on_the_page(tmp_path):
-    # The HTML reader keeps an inline <img alt> (an icon or flag inside a sentence); the page
-    # shows no images, so it must show the alt text instead of an empty element.
+def test_an_inline_image_is_shown_with_its_alt_text_translated(tmp_path):
+    # The HTML reader keeps an inline <img> (an icon or flag inside a sentence); the page shows
+    # it with its src, and its alt text is a unit of its own, translated like any other.
     source = tmp_path / "flag.html"
     source.write_text(
         "<html><body><article><h1>Flags</h1>"
-        '<p>The <img src="mx.png" alt="Mexican flag"> flies over the border.</p>'
+        '<p>The <img src="mx.png" alt="Mexican flag" width="20"> flies over the border.</p>'
         "</article></body></html>",
         encoding="utf-8",
     )
     doc = read_source(source)
     units = segment(doc)
     sentence = next(u for u in units if "flies" in u.msgid)
-    # The alt is an attribute of the source, not words of the msgid: translators see it in
-    # the template comment, and the page takes it from the source.
     assert sentence.msgid == "The <img1/> flies over the border."
+    alt = next(u for u in units if u.kind == "attribute")
+    assert alt.msgid == "Mexican flag"
     po = polib.POFile()
     po.append(polib.POEntry(msgid=sentence.msgid, msgstr="La <img1/> ondea sobre la frontera."))
+    po.append(polib.POEntry(msgid=alt.msgid, msgstr="bandera mexicana"))
     chosen = choose_translations(units, po, "es.po", {}, lambda e: "reviewed")
     translated = render_page(doc, units, chosen, "es_MX", ["en", "es_MX"])
     original = render_page(doc, units, source_translations(units), "en", ["en", "es_MX"])
-    for result, expected in (
-        (translated, "La Mexican flag ondea sobre la frontera."),
-        (original, "The Mexican flag flies over the border."),
+    for result, expected, alt_text in (
+        (translated, "La ondea sobre la frontera.", "bandera mexicana"),
+        (original, "The flies over the border.", "Mexican flag"),
     ):
         page = html.fromstring(result.html.encode("utf-8"))
-        paragraph = page.xpath("//main//p[not(@class='date')]")[-1]
+        paragraph = page.xpath("//main//p")[-1]
         assert " ".join(paragraph.text_content().split()) == expected
-        assert not [s for s in paragraph.iter("span") if not s.text_content().strip()]
+        (image,) = paragraph.iter("img")
+        assert (image.get("src"), image.get("alt"), image.get("width")) == (
+            "mx.png",
+            alt_text,
+            "20",
+        )

@@ -8,7 +8,15 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from locbrief.model import BLOCK_KINDS, Document, LocbriefError, NoteRef, Span, plain_text
+from locbrief.model import (
+    BLOCK_KINDS,
+    OUT_OF_FLOW_KINDS,
+    Document,
+    LocbriefError,
+    NoteRef,
+    Span,
+    plain_text,
+)
 from locbrief.read import read_source
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -27,6 +35,11 @@ def marked(content) -> str:
         else:
             out.append(item)
     return "".join(out)
+
+
+def flow(doc: Document) -> list:
+    """The blocks a reader sees in the article (not the page title, description, attributes)."""
+    return [b for b in doc.blocks if b.kind not in OUT_OF_FLOW_KINDS]
 
 
 def by_id(doc: Document, block_id: str):
@@ -405,7 +418,7 @@ def test_loose_text_and_nested_blocks(tmp_path):
             "<ul><li><p>Para in item.</p></li></ul>"
         ),
     )
-    assert [(b.kind, marked(b.content)) for b in doc.blocks] == [
+    assert [(b.kind, marked(b.content)) for b in flow(doc)] == [
         ("paragraph", "Loose <em>text</em> here."),
         ("paragraph", "Inner."),
         ("paragraph", "Tail text."),
@@ -424,6 +437,9 @@ def test_attributes_scripts_comments_never_text(tmp_path):
             head="<meta name='description' content='Described.'><script>HEAD-SCRIPT-X</script>",
         ),
     )
+    # the id is kept as the paragraph's anchor in the layout, never as text
+    assert doc.layout[-1]["attrs"] == {"id": "ID-X"}
+    doc.layout = None
     dumped = json.dumps(doc.to_json(), ensure_ascii=False)
     for hidden in (
         "CLASS-X",
@@ -443,6 +459,9 @@ def test_attributes_scripts_comments_never_text(tmp_path):
     assert spans(para.content, "span")[0].attrs == {"title": "Title attribute kept"}
     assert spans(para.content, "img")[0].attrs == {"src": "x.png", "alt": "Alt text kept"}
     assert by_id(doc, "meta-description").content == ["Described."]
+    # what a reader sees in attributes is translated on its own
+    attributes = [(b.attrs["name"], b.content) for b in doc.blocks if b.kind == "attribute"]
+    assert attributes == [("title", ["Title attribute kept"]), ("alt", ["Alt text kept"])]
 
 
 def test_noteref_shapes_and_warnings(tmp_path):
@@ -518,7 +537,10 @@ def test_endnotes_outside_the_article_are_kept(tmp_path):
             "</li></ol></section><p>© Site</p></footer>"
         ),
     )
-    assert [b.kind for b in doc.blocks] == ["paragraph", "endnote"]
+    assert [b.kind for b in doc.blocks if b.kind not in OUT_OF_FLOW_KINDS] == [
+        "paragraph",
+        "endnote",
+    ]
     assert marked(doc.notes()[1].content) == "Outside note."
 
 

@@ -18,7 +18,8 @@ from lxml import html
 
 from locbrief.engines.simple import IdentityEngine, PseudoEngine
 from locbrief.memory import Memory
-from locbrief.model import Document, NoteRef, Span, plain_text
+from locbrief.markup import is_verbatim
+from locbrief.model import OUT_OF_FLOW_KINDS, Document, NoteRef, Span, plain_text
 from locbrief.page import Translation, render_page
 from locbrief.read import read_source
 from locbrief.segment import decode, segment
@@ -89,6 +90,23 @@ def source_links(doc: Document) -> list[str]:
     return links
 
 
+def verbatim_texts(doc: Document) -> list[str]:
+    """The texts of code, kbd, translate="no" … spans: shown as in the source, never translated."""
+    found = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, Span):
+                if is_verbatim(item.tag, item.attrs):
+                    found.append(plain_text(item.children))
+                else:
+                    walk(item.children)
+
+    for block in doc.blocks:
+        walk(block.content)
+    return found
+
+
 def source_notes(doc: Document) -> list[int]:
     notes = []
 
@@ -110,7 +128,7 @@ def translated_text(doc: Document, units) -> list[str]:
     return [
         w
         for b in doc.blocks
-        if b.id in translated and b.kind != "meta_description"
+        if b.id in translated and b.kind not in OUT_OF_FLOW_KINDS
         for w in words(plain_text(_breaks_as_spaces(b.content)))
     ]
 
@@ -185,7 +203,7 @@ def test_pseudo_translation_leaves_no_text_unsegmented(path, tmp_path):
     # Every word went through the pseudo engine, so every word that can carry an accent does.
     shown_as_is = {
         w for b in doc.blocks if not b.translate for w in re.findall(r"\w+", plain_text(b.content))
-    }
+    } | {w for text in verbatim_texts(doc) for w in re.findall(r"\w+", text)}
     leftover = [
         w
         for w in re.findall(r"[^\W\d_]{3,}", text)

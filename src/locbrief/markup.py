@@ -53,7 +53,9 @@ TRANSLATED_ATTRS = ("alt", "title")
 
 #: Elements whose text is never translated nor sent to an engine: what a computer
 #: reads or writes (code, kbd, samp, var, tt), preformatted text, formulas, drawings.
-VERBATIM_TAGS = frozenset({"code", "kbd", "samp", "var", "tt", "pre", "listing", "xmp", "math", "svg"})
+VERBATIM_TAGS = frozenset(
+    {"code", "kbd", "samp", "var", "tt", "pre", "listing", "xmp", "math", "svg"}
+)
 #: Verbatim elements that are blocks of their own when they stand between blocks.
 VERBATIM_BLOCK_TAGS = frozenset({"pre", "listing", "xmp", "math", "svg"})
 
