@@ -17,8 +17,8 @@ import pytest
 from lxml import html
 
 from locbrief.engines.simple import IdentityEngine, PseudoEngine
-from locbrief.memory import Memory
 from locbrief.markup import is_verbatim
+from locbrief.memory import Memory
 from locbrief.model import OUT_OF_FLOW_KINDS, Document, NoteRef, Span, plain_text
 from locbrief.page import Translation, render_page
 from locbrief.read import read_source

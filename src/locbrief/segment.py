@@ -11,10 +11,9 @@ are recognised, so a translator's text never becomes markup.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
-
-import json
 
 from .markup import VOID_TAGS, is_verbatim
 from .model import (
