@@ -53,6 +53,18 @@ class Translation:
     inline: list[Inline]
     status: Status
     problems: list[str] = field(default_factory=list)
+    #: the text ``inline`` was decoded from: units with the same msgid (one PO entry) but other
+    #: placeholder values (notes, code) decode it again with their own
+    text: str | None = None
+
+    def for_unit(self, unit: Unit) -> list[Inline]:
+        """The inline content for one unit of this msgid, with that unit's notes and code."""
+        if self.text is None or not unit.placeholders:
+            return self.inline
+        try:
+            return decode(unit, self.text)
+        except DecodeError:
+            return self.inline
 
 
 @dataclass
@@ -82,7 +94,9 @@ def choose_translations(
         problems = []
         if entry is not None and entry.msgstr:
             try:
-                chosen[unit.key] = Translation(decode(unit, entry.msgstr), status_of(entry))
+                chosen[unit.key] = Translation(
+                    decode(unit, entry.msgstr), status_of(entry), text=entry.msgstr
+                )
                 continue
             except DecodeError as exc:
                 problems.append(
@@ -96,17 +110,19 @@ def choose_translations(
 def _fallback(unit: Unit, suggestion: Suggestion | None, problems: list[str]) -> Translation:
     if suggestion is not None:
         try:
-            return Translation(decode(unit, suggestion.text), Status.MACHINE, problems)
+            return Translation(
+                decode(unit, suggestion.text), Status.MACHINE, problems, suggestion.text
+            )
         except DecodeError as exc:
             problems.append(
                 f"machine suggestion for {unit.block} unusable ({exc}); source text shown"
             )
-    return Translation(decode(unit, unit.msgid), Status.UNTRANSLATED, problems)
+    return Translation(decode(unit, unit.msgid), Status.UNTRANSLATED, problems, unit.msgid)
 
 
 def source_translations(units: list[Unit]) -> dict[tuple, Translation]:
     """The source page: every unit as itself."""
-    return {u.key: Translation(decode(u, u.msgid), Status.SOURCE) for u in units}
+    return {u.key: Translation(decode(u, u.msgid), Status.SOURCE, text=u.msgid) for u in units}
 
 
 # ---------------------------------------------------------------- page
@@ -204,7 +220,7 @@ class _Page:
     def unit_content(self, unit: Unit, translation: Translation, block: Block) -> list[Inline]:
         """One unit: data re-rendered for the locale; source text and machine text tagged as such
         (``lang="en"``, ``lang="es-MX-x-mtfrom-en"`` until a translator reviews it); highlighted in review."""
-        inline = translation.inline
+        inline = translation.for_unit(unit)
         if translation.status != Status.UNTRANSLATED:
             endnote = block.kind == "endnote"
             inline = localize_data(inline, data_values(unit.msgid, endnote), self.locale, endnote)

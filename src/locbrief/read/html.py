@@ -169,6 +169,13 @@ def parse_html(text: str, source: str, name: str, warn: Warner | None = None) ->
     return HtmlReader(source, warn or Warner(source)).read(text, name)
 
 
+def article_tree(text: str, source: str):
+    """The cleaned article element of a page and its endnote containers (what tests compare)."""
+    reader = HtmlReader(source, Warner(source, []))
+    article = reader.clean_article(reader._parse(text))
+    return article, reader.note_containers
+
+
 class HtmlReader:
     """One read of one page: clean the tree, find the notes, walk the article."""
 
@@ -200,11 +207,8 @@ class HtmlReader:
             root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "en"
         ).strip()
         self._read_head(root)
-        self._find_endnotes(root)
         source_ids = _ids(root)
-        article = self._article(root)
-        self._drop_chrome(article)
-        self._drop_never_text(root)
+        article = self.clean_article(root)
         # generated ids never take a source id (both end up as anchors of the page)
         self.ids.used.update(source_ids - set(self.note_ids))
         layout = self._title_outside(root, article)
@@ -231,6 +235,14 @@ class HtmlReader:
         )
 
     # ------------------------------------------------------------ tree
+
+    def clean_article(self, root):
+        """The article element as the reader walks it: endnotes found, chrome and scripts gone."""
+        self._find_endnotes(root)
+        article = self._article(root)
+        self._drop_chrome(article)
+        self._drop_never_text(root)
+        return article
 
     def _parse(self, text: str):
         """The parsed page; an XML declaration is dropped (lxml refuses it in a str)."""
@@ -661,8 +673,9 @@ class HtmlReader:
         for node in nodes:
             if isinstance(node, str) or not isinstance(node.tag, str):
                 continue
-            if node.tag == "img":
-                out.append({"tag": "img", "attrs": self._layout_attrs(node), "children": []})
+            if node.tag in ("img", "br"):
+                attrs = {k: v for k, v in self._layout_attrs(node).items() if k != "id"}
+                out.append({"tag": node.tag, "attrs": attrs, "children": []})
             elif is_verbatim(node.tag, dict(node.attrib)) and node.tag in ("svg", "math"):
                 out.append(_verbatim(node))
             elif (
