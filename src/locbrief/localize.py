@@ -23,14 +23,72 @@ from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
 
+from .markup import is_verbatim
 from .model import Inline, Span
 from .protect import QUOTED_TITLE, URL
 
 _EN_MONTHS = [Locale("en").months["format"]["wide"][m] for m in range(1, 13)]
 _SOURCE_DATE = re.compile(
-    r"\b(?P<month>%s)\.?(?:\s+(?P<day>\d{1,2}),)?\s+(?P<year>\d{4})\b" % "|".join(_EN_MONTHS)
+    r"\b(?:(?P<dday>\d{1,2})\s+)?(?P<month>%s)\.?(?:\s+(?P<day>\d{1,2}),)?\s+(?P<year>\d{4})\b"
+    % "|".join(_EN_MONTHS)
 )
-_FIGURE = re.compile(r"(?<![\w.,/%-])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\w]|[.,]\d)")
+#: A figure: grouped thousands ("79,000") or a decimal ("2.5"); never part of a longer
+#: dotted number ("1.2.3", "1.2.x"), a range inside a name ("G-20"), a path or a version.
+_FIGURE = re.compile(r"(?<![\w.,/%-])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\w]|[.,]\w)")
+#: Words before a decimal that make it a name rather than a quantity: "Python 3.3",
+#: "Section 2.1", "version 1.2" — a capitalised word (a product, a part of a document) or
+#: one of these, unless the capitalised word only starts the sentence (QUANTITY_LEADS).
+_NAME_BEFORE = re.compile(
+    r"(?:\b(?:version|versions|release|rev|revision|section|sections|chapter|part|step|"
+    r"figure|table|article|clause|no|§)|\b[A-Z][\w+#-]*|§)\.?\s*$"
+)
+QUANTITY_LEADS = frozenset(
+    [
+        "About",
+        "Around",
+        "Almost",
+        "Nearly",
+        "Over",
+        "Under",
+        "Only",
+        "Just",
+        "Some",
+        "Roughly",
+        "Approximately",
+        "More",
+        "Less",
+        "Fewer",
+        "Between",
+        "From",
+        "To",
+        "By",
+        "In",
+        "Of",
+        "On",
+        "At",
+        "For",
+        "With",
+        "Than",
+        "Up",
+        "Down",
+        "And",
+        "Or",
+        "But",
+        "The",
+        "A",
+        "An",
+        "Each",
+        "Every",
+        "Another",
+        "Just",
+        "Another",
+        "Barely",
+        "Fully",
+        "Still",
+        "Even",
+        "Another",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -56,19 +114,36 @@ def data_values(msgid: str, endnote: bool = False) -> list[DataValue]:
     text = _blank(msgid, endnote)
     values = []
     for m in _SOURCE_DATE.finditer(text):
-        day = int(m.group("day") or 1)
+        given = m.group("day") or m.group("dday")
         try:
-            value = date(int(m.group("year")), _EN_MONTHS.index(m.group("month")) + 1, day)
+            value = date(
+                int(m.group("year")), _EN_MONTHS.index(m.group("month")) + 1, int(given or 1)
+            )
         except ValueError:
             continue
-        values.append(
-            (m.start(), DataValue("date" if m.group("day") else "month", m.group(0), value))
-        )
+        values.append((m.start(), DataValue("date" if given else "month", m.group(0), value)))
     for m in _FIGURE.finditer(text):
+        if not is_quantity(text, m.start(), m.group(0)):
+            continue
         values.append(
             (m.start(), DataValue("number", m.group(0), Decimal(m.group(0).replace(",", ""))))
         )
     return [v for _, v in sorted(values, key=lambda pair: pair[0])]
+
+
+def is_quantity(text: str, start: int, figure: str) -> bool:
+    """Only quantities are localized: a decimal that numbers a section ("2.1. Scope") or names a
+    version ("Python 3.3", "Section 2.1") stays as written. Grouped figures are always quantities."""
+    if "," in figure:
+        return True
+    before = text[:start]
+    if not before.strip() and text[start + len(figure) : start + len(figure) + 1] in (".", ")", ""):
+        return False  # "2.1. Scope", "3.2) Versions", a heading that is only a number
+    name = _NAME_BEFORE.search(before)
+    if name is None:
+        return True
+    word = name.group(0).strip().rstrip(".")
+    return word in QUANTITY_LEADS
 
 
 def render_value(value: DataValue, locale: Locale) -> str:
@@ -107,7 +182,9 @@ def _localize_items(
     for item in items:
         if isinstance(item, str):
             out.extend(_localize_text(item, remaining, locale, endnote))
-        elif isinstance(item, Span) and item.tag not in ("code", "time"):
+        elif (
+            isinstance(item, Span) and item.tag != "time" and not is_verbatim(item.tag, item.attrs)
+        ):
             out.append(
                 Span(
                     item.tag, item.attrs, _localize_items(item.children, remaining, locale, endnote)
