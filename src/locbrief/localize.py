@@ -166,28 +166,42 @@ def render_value(value: DataValue, locale: Locale) -> str:
 
 
 def localize_data(
-    inline: list[Inline], values: list[DataValue], locale: Locale, endnote: bool = False
+    inline: list[Inline],
+    values: list[DataValue],
+    locale: Locale,
+    endnote: bool = False,
+    as_written: bool = False,
 ) -> list[Inline]:
-    """A decoded translation with its dates and figures re-rendered by Babel for ``locale``."""
+    """A decoded translation with its dates and figures re-rendered by Babel for ``locale``.
+
+    ``as_written``: the source page, where each value keeps the author's words ("11 December
+    2005" stays so) and only gains its machine-readable ``<time datetime>``.
+    """
     if not values:
         return inline
     remaining = list(values)
-    return _localize_items(inline, remaining, locale, endnote)
+    return _localize_items(inline, remaining, locale, endnote, as_written)
 
 
 def _localize_items(
-    items: list[Inline], remaining: list[DataValue], locale: Locale, endnote: bool
+    items: list[Inline],
+    remaining: list[DataValue],
+    locale: Locale,
+    endnote: bool,
+    as_written: bool = False,
 ) -> list[Inline]:
     out: list[Inline] = []
     for item in items:
         if isinstance(item, str):
-            out.extend(_localize_text(item, remaining, locale, endnote))
+            out.extend(_localize_text(item, remaining, locale, endnote, as_written))
         elif (
             isinstance(item, Span) and item.tag != "time" and not is_verbatim(item.tag, item.attrs)
         ):
             out.append(
                 Span(
-                    item.tag, item.attrs, _localize_items(item.children, remaining, locale, endnote)
+                    item.tag,
+                    item.attrs,
+                    _localize_items(item.children, remaining, locale, endnote, as_written),
                 )
             )
         else:
@@ -196,7 +210,7 @@ def _localize_items(
 
 
 def _localize_text(
-    text: str, remaining: list[DataValue], locale: Locale, endnote: bool
+    text: str, remaining: list[DataValue], locale: Locale, endnote: bool, as_written: bool = False
 ) -> list[Inline]:
     """Each value found (once, left to right, never overlapping another) → Babel's rendering."""
     blanked = _blank(text, endnote)
@@ -211,7 +225,7 @@ def _localize_text(
     pos = 0
     for start, end, value in sorted(found, key=lambda f: f[0]):
         out.append(text[pos:start])
-        rendered = render_value(value, locale)
+        rendered = text[start:end] if as_written else render_value(value, locale)
         out.append(
             Span("time", {"datetime": value.iso}, [rendered])
             if value.kind != "number"

@@ -223,7 +223,13 @@ class _Page:
         inline = translation.for_unit(unit)
         if translation.status != Status.UNTRANSLATED:
             endnote = block.kind == "endnote"
-            inline = localize_data(inline, data_values(unit.msgid, endnote), self.locale, endnote)
+            inline = localize_data(
+                inline,
+                data_values(unit.msgid, endnote),
+                self.locale,
+                endnote,
+                as_written=translation.status == Status.SOURCE,
+            )
         attrs: dict[str, str] = {}
         if translation.status == Status.UNTRANSLATED and self.lang != self.doc.lang:
             attrs.update(lang=bcp47(self.doc.lang), dir=parse_locale(self.doc.lang).text_direction)
