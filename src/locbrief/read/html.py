@@ -100,6 +100,8 @@ NEVER_TEXT = {
     "source",
     "map",
 }
+#: Never-text elements whose words are code or boilerplate, left out without a warning.
+SILENT_TAGS = {"head", "script", "style", "noscript", "template", "link", "meta", "svg"}
 CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "menu"}
 CHROME_TOKEN = re.compile(
     r"^(share|sharing|sharedaddy|social|related|jp-relatedposts|newsletter|subscribe|breadcrumbs?|"
@@ -241,7 +243,7 @@ class HtmlReader:
         self._find_endnotes(root)
         article = self._article(root)
         self._drop_chrome(article)
-        self._drop_never_text(root)
+        self._drop_never_text(root, article)
         return article
 
     def _parse(self, text: str):
@@ -312,19 +314,40 @@ class HtmlReader:
             if el is article or not isinstance(el.tag, str) or el.getparent() is None:
                 continue
             if _is_chrome(el, article) and not self._is_note_area(el):
+                if not _is_ancestor(article, el):
+                    continue  # inside something already dropped
                 holder = self._note_container_inside(el)
+                self._skipped(el, "navigation, sharing or related-posts box, site furniture")
                 if holder is not None:
                     el.getparent().replace(el, holder)
                 else:
                     _remove_keep_tail(el, keep_tail=True)
 
-    def _drop_never_text(self, root) -> None:
+    def _skipped(self, el, why: str) -> None:
+        """Say which block with words is left out of the brief and why: nothing goes silently."""
+        words = " ".join(el.text_content().split())
+        if not words:
+            return
+        names = " ".join(f'{k}="{v}"' for k, v in el.attrib.items() if k in ("id", "class", "role"))
+        shown = words if len(words) <= 60 else words[:57] + "…"
+        self.warn(
+            f"skipped <{el.tag}{' ' + names if names else ''}> ({why}): “{shown}”; "
+            "move it into the article if it is part of the brief",
+            el.sourceline,
+        )
+
+    def _drop_never_text(self, root, article) -> None:
         """Scripts, styles, forms, embeds, nav and hidden elements: never text, wherever they are
-        (a hidden endnote list is still kept: notes are never dropped silently)."""
+        (a hidden endnote list is still kept: notes are never dropped silently). Those with words
+        inside the article are named in a warning."""
         for el in list(root.iter()):
             if not isinstance(el.tag, str) or el.getparent() is None or self._holds_notes(el):
                 continue
             if el.tag in NEVER_TEXT or _hidden(el) or _decorative(el):
+                if el.tag not in SILENT_TAGS and _is_ancestor(article, el):
+                    self._skipped(
+                        el, "hidden from readers" if _hidden(el) else "a form, embed or menu"
+                    )
                 _remove_keep_tail(el)
 
     def _title_outside(self, root, article) -> list:
