@@ -334,3 +334,196 @@ def _text(block) -> str:
     from locbrief.model import plain_text
 
     return plain_text(block.content)
+
+
+# ---------------------------------------------------------------- small pages, one item each
+
+
+def shout(msgid: str) -> str:
+    """A stand-in translation: the words upper-cased, placeholders and tags kept."""
+    return re.sub(
+        r"(\{\d+\}|</?[a-z]+\d+/?>)|([^{<]+)", lambda m: m.group(1) or m.group(2).upper(), msgid
+    )
+
+
+def built(tmp_path, body: str, head: str = "<title>T</title>", lang: str = "es_MX"):
+    """The source page's document and units, and the page translated by :func:`shout`."""
+    path = tmp_path / "page.html"
+    path.write_text(f"<!DOCTYPE html><html lang='en'><head>{head}</head><body>{body}</body></html>")
+    warnings: list[str] = []
+    doc = read_source(path, warnings)
+    units = segment(doc)
+    chosen = {
+        u.key: Translation(decode(u, shout(u.msgid)), "machine", [], shout(u.msgid)) for u in units
+    }
+    result = render_page(doc, units, chosen, lang, ["en", lang])
+    return doc, units, html.fromstring(result.html.encode("utf-8")), warnings
+
+
+def test_lists_keep_numbering_nesting_and_definitions(tmp_path):
+    _, _, page, _ = built(
+        tmp_path,
+        "<article><ol start='3' reversed type='a'><li>Third step<ol type='i'><li>inner</li></ol></li>"
+        "<li value='7'>Seventh</li></ol><dl><dt>Term</dt><dd>Its meaning.</dd></dl></article>",
+    )
+    ol = page.xpath("//article/ol")[0]
+    assert (ol.get("start"), ol.get("reversed"), ol.get("type")) == ("3", "", "a")
+    assert ol.xpath("./li[1]/ol/@type") == ["i"] and ol.xpath("./li[2]/@value") == ["7"]
+    assert [li.text for li in ol.xpath("./li")] == ["THIRD STEP", "SEVENTH"]
+    assert [(e.tag, e.text_content()) for e in page.xpath("//article/dl/*")] == [
+        ("dt", "TERM"),
+        ("dd", "ITS MEANING."),
+    ]
+
+
+def test_tables_keep_headers_spans_and_each_cell_is_a_unit(tmp_path):
+    _, units, page, _ = built(
+        tmp_path,
+        "<article><table><caption>Exports</caption><thead><tr><th scope='col' colspan='2'>Year and "
+        "buyer</th></tr></thead><tbody><tr><td rowspan='2'>2014</td><td>United States</td></tr>"
+        "<tr><td>China<table><tr><td>Inner cell</td></tr></table></td></tr></tbody></table></article>",
+    )
+    assert {u.msgid for u in units if u.kind == "table_cell"} >= {
+        "Year and buyer",
+        "United States",
+        "Inner cell",
+    }
+    th = page.xpath("//th")[0]
+    assert (th.get("scope"), th.get("colspan"), th.text) == ("col", "2", "YEAR AND BUYER")
+    assert page.xpath("//td[@rowspan='2']")[0].text == "2014"
+    assert page.xpath("//caption")[0].text == "EXPORTS"
+    assert page.xpath("//td/table//td")[0].text == "INNER CELL"  # a table nested in a cell
+
+
+def test_figures_quotes_and_attributes_a_reader_sees_are_translated(tmp_path):
+    _, units, page, _ = built(
+        tmp_path,
+        "<article><p>Intro.</p><figure><img src='chart.png' width='640' height='480' alt='A bar chart'>"
+        "<figcaption>Exports by year</figcaption></figure><hr><blockquote cite='https://ex.org/q'>"
+        "<p>Quoted words.</p></blockquote><p>The <abbr title='Bureau of Alcohol'>ATF</abbr> said "
+        "CO<sub>2</sub> rose<sup>*</sup>.</p></article>",
+    )
+    img = page.xpath("//figure/img")[0]
+    assert (img.get("src"), img.get("width"), img.get("height"), img.get("alt")) == (
+        "chart.png",
+        "640",
+        "480",
+        "A BAR CHART",
+    )
+    assert page.xpath("//figcaption")[0].text == "EXPORTS BY YEAR"
+    assert page.xpath("//article/hr") and page.xpath("//blockquote/@cite") == ["https://ex.org/q"]
+    assert page.xpath("//abbr/@title") == ["BUREAU OF ALCOHOL"]
+    assert page.xpath("//sub")[0].text == "2" and page.xpath("//sup")[0].text == "*"
+    assert {"A bar chart", "Bureau of Alcohol"} <= {u.msgid for u in units if u.kind == "attribute"}
+
+
+def test_what_must_not_be_translated_is_byte_identical_and_never_a_msgid(tmp_path):
+    code = "if (x) {\n    return {a: 1};\n}\n"
+    doc, units, page, _ = built(
+        tmp_path,
+        f"<article><p>Run <code>make {{all}}</code> then <kbd>Ctrl+C</kbd>, <var>n</var>, "
+        f"<samp>OK</samp> and <span translate='no'>Acme Widget</span>.</p><pre>{code}</pre>"
+        "<div class='notranslate'><p>Keep this paragraph.</p></div>"
+        "<p>Area <math><mi>x</mi><mo>=</mo><mn>2</mn></math> and <svg width='10'><text>Label</text></svg>.</p>"
+        "</article>",
+    )
+    msgids = "\n".join(u.msgid for u in units)
+    for text in ("make", "Ctrl", "Acme", "return", "Keep this", "Label", "{{"):
+        assert text not in msgids
+    (sentence,) = [u for u in units if u.msgid.startswith("Run")]
+    assert sentence.msgid == "Run {0} then {1}, {2}, {3} and {4}."
+    assert page.xpath("//pre")[0].text == code
+    assert page.xpath("//code")[0].text == "make {all}"
+    assert page.xpath("//kbd")[0].text == "Ctrl+C"
+    assert page.xpath("//span[@translate='no']")[0].text == "Acme Widget"
+    assert page.xpath("//div[@class='notranslate']/p")[0].text == "Keep this paragraph."
+    assert "".join(page.xpath("//math")[0].itertext()) == "x=2"
+    assert page.xpath("//svg/text")[0].text == "Label"
+    assert page.xpath("//p[starts-with(., 'RUN')]")[0].text_content() == (
+        "RUN make {all} THEN Ctrl+C, n, OK AND Acme Widget."
+    )
+
+
+def test_in_page_links_land_and_external_links_are_kept(tmp_path):
+    _, _, page, _ = built(
+        tmp_path,
+        "<div id='top'></div><article><p><a href='#sec'>Jump</a>, <a href='#old'>old anchor</a>, "
+        "<a href='#top'>top</a>, <a href='#x'>span</a> and <a href='https://ex.org/a?b=1&amp;c'>out</a>."
+        "</p><h2 id='sec'>Section</h2><p><a name='old'></a>Old-style anchor and a <span id='x'>"
+        "spanned</span> word.</p></article>",
+    )
+    links, broken = in_page_links(page)
+    assert links >= 4 and broken == []
+    assert page.xpath("//a[text()='OUT']/@href") == ["https://ex.org/a?b=1&c"]
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "title"),
+    [
+        ("<title>Sanctions | Policy Center</title>", "<main><p>Text.</p></main>", "SANCTIONS"),
+        (
+            "<title>Site - Home</title><meta property='og:title' content='Real title - Policy Center'>"
+            "<meta property='og:site_name' content='Policy Center'>",
+            "<main><p>Text.</p></main>",
+            "REAL TITLE",
+        ),
+        (
+            "<title>Wrong | Site</title>",
+            "<article><h1>Abstract<a class='headerlink' href='#abstract'>¶</a></h1><p>T.</p></article>",
+            "ABSTRACT",
+        ),
+    ],
+)
+def test_page_title_comes_from_the_article_without_permalinks_or_site_names(
+    tmp_path, head, body, title
+):
+    _, _, page, _ = built(tmp_path, body, head=head)
+    assert page.xpath("//title")[0].text == title
+    assert "¶" not in page.xpath("//article")[0].text_content()
+
+
+def test_meta_description_from_og_description(tmp_path):
+    _, _, page, _ = built(
+        tmp_path,
+        "<article><h1>T</h1><p>Text.</p></article>",
+        head="<title>T</title><meta property='og:description' content='What it is about.'>",
+    )
+    assert page.xpath("//meta[@name='description']/@content") == ["WHAT IT IS ABOUT."]
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def test_malformed_html_keeps_every_word(tmp_path):
+    doc, _, page, _ = built(
+        tmp_path,
+        "<article><p>First <em>unclosed emphasis<p>Second para</div> after a stray close."
+        "<ul><li>one<li>two</ul><table><tr><td>cell one<td>cell two</table>Trailing words</article>",
+    )
+    text = " ".join(page.xpath("//article")[0].text_content().split())
+    for words in (
+        "FIRST",
+        "UNCLOSED EMPHASIS",
+        "SECOND PARA",
+        "AFTER A STRAY CLOSE.",
+        "ONE",
+        "TWO",
+    ):
+        assert words in text
+    assert "CELL ONE" in text and "CELL TWO" in text and "TRAILING WORDS" in text
+
+
+def test_a_list_of_5000_items_is_read_whole(tmp_path):
+    items = "".join(f"<li>Item number {n} of the list</li>" for n in range(5000))
+    doc, units, page, _ = built(tmp_path, f"<article><ol>{items}</ol></article>")
+    assert len([b for b in doc.blocks if b.kind == "list_item"]) == 5000
+    assert len(page.xpath("//article/ol/li")) == 5000
+    assert page.xpath("//article/ol/li")[-1].text == "ITEM NUMBER 4999 OF THE LIST"
+
+
+def test_no_article_element_reads_the_body(tmp_path):
+    doc, _, page, warnings = built(
+        tmp_path, "<h1>Title</h1><div><p>Body text.</p></div><p>More.</p>"
+    )
+    assert [e.text for e in page.xpath("//article//p")] == ["BODY TEXT.", "MORE."]
+    assert warnings == []
