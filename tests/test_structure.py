@@ -201,10 +201,11 @@ def test_identity_page_has_the_source_content_tree(origin):
     # endnotes: as many on the page as the reader found
     assert len(article.xpath(".//li[@role='doc-endnote']")) == len(doc.notes())
     # every in-page link that lands in the source article lands on the page
-    source_root = html.fromstring(decode_html(path.read_bytes(), str(path)).encode("utf-8"))
-    total, broken_in_source = in_page_links(source_root)
     links, broken = in_page_links(page)
     assert broken == [], f"{origin}: in-page links without a target: {broken[:10]}"
+    # the review page links each unit to its block's place on the page: that place exists
+    page_ids = set(page.xpath("//@id"))
+    assert {b.attrs["anchor"] for b in doc.blocks if "anchor" in b.attrs} <= page_ids
 
 
 class RecordingPseudo(PseudoEngine):

@@ -503,14 +503,11 @@ def _layout_nodes(nodes: list, blocks: dict, content: dict, doc: Document, page:
 
 
 def _layout_element(node: dict, blocks: dict, content: dict, doc: Document, page: _Page):
-    """One structural element: its source tag and attributes; a lone block's id as its anchor."""
+    """One structural element: its source tag and attributes (the reader gave it its anchor)."""
     attrs = page.attributes(safe_attrs(node.get("attrs", {})))
     element = etree.Element(node["tag"], **attrs)
     children = node.get("children", [])
     append_children(element, _layout_nodes(children, blocks, content, doc, page))
-    own = [c["block"] for c in children if isinstance(c, dict) and "block" in c]
-    if "id" not in attrs and len(own) == 1 and blocks[own[0]].kind not in ("date",):
-        element.set("id", own[0])
     if node.get("endnotes"):
         element.set("role", "doc-endnotes")
         if not any(isinstance(c, dict) and c.get("tag", "").startswith("h") for c in children):

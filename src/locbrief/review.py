@@ -65,6 +65,8 @@ def block_anchor(block: Block) -> str | None:
     """The fragment of the block's element in the localized page, if it has one."""
     if block.kind == "endnote" and block.number is not None:
         return f"note-{block.number}"
+    if block.attrs.get("anchor"):  # an HTML article's element (its source id, or the block's)
+        return block.attrs["anchor"]
     return block.id if block.kind in ANCHORED_KINDS else None
 
 

@@ -212,7 +212,7 @@ class HtmlReader:
         source_ids = _ids(root)
         article = self.clean_article(root)
         # generated ids never take a source id (both end up as anchors of the page)
-        self.ids.used.update(source_ids - set(self.note_ids))
+        self.ids.used.update(source_ids - set(self.note_ids) - SINGLETONS)
         layout = self._title_outside(root, article)
         layout += self._walk(article)
         layout += self._endnotes_outside()
@@ -326,8 +326,11 @@ class HtmlReader:
     def _skipped(self, el, why: str) -> None:
         """Say which block with words is left out of the brief and why: nothing goes silently."""
         words = " ".join(el.text_content().split())
-        if not words:
-            return
+        linked = "".join("".join(a.itertext()) for a in el.iter("a"))
+        if not words or not re.sub(r"[\W_]", "", words).replace(
+            re.sub(r"[\W_]", "", linked), "", 1
+        ):
+            return  # nothing, or only links (a menu, a table of contents): navigation, not words
         names = " ".join(f'{k}="{v}"' for k, v in el.attrib.items() if k in ("id", "class", "role"))
         shown = words if len(words) <= 60 else words[:57] + "…"
         self.warn(
@@ -472,13 +475,10 @@ class HtmlReader:
         children: list = []
         for heading in container.xpath(".//h1|.//h2|.//h3|.//h4|.//h5|.//h6"):
             if not _inside(heading, _note_items(container)):
-                children.append(
-                    {
-                        "tag": heading.tag,
-                        "attrs": self._layout_attrs(heading),
-                        "children": self._heading(heading, int(heading.tag[1])),
-                    }
-                )
+                attrs = self._layout_attrs(heading)
+                own = self._heading(heading, int(heading.tag[1]))
+                self._anchor_block(attrs, own)
+                children.append({"tag": heading.tag, "attrs": attrs, "children": own})
         notes = []
         for number, item in sorted(self.note_items.items()):
             if not _is_ancestor(container, item) or number in self.notes_read:
@@ -549,7 +549,18 @@ class HtmlReader:
             children = self._leaf(el, context)
         else:
             children = self._walk(el, context)
+        self._anchor_block(attrs, children)
         return [{"tag": RENAMED.get(tag, tag), "attrs": attrs, "children": children}]
+
+    def _anchor_block(self, attrs: dict[str, str], children: list) -> None:
+        """An element holding one block is that block's place in the page (review links there):
+        its source id, else the block's id."""
+        own = [c["block"] for c in children if isinstance(c, dict) and "block" in c]
+        if len(own) != 1:
+            return
+        block = next(b for b in reversed(self.blocks) if b.id == own[0])
+        attrs.setdefault("id", block.id)
+        block.attrs["anchor"] = attrs["id"]
 
     def _run(self, run: list, parent, kind: str) -> list:
         """Text and inline elements standing between blocks: one block, or what it holds besides words."""
