@@ -157,9 +157,15 @@ def node(el, skip) -> list:
     attrs = tuple(
         (k, " ".join(el.get(k).split()))
         for k in MEANINGFUL
-        if el.get(k) is not None and not (k == "href" and el.get(k).startswith("#"))
+        if el.get(k) is not None and not (k == "href" and _in_document(el.get(k)))
     )
     return [(tag, attrs, canonical(el, skip))]
+
+
+def _in_document(href: str) -> bool:
+    """A link within the document ("#x", or "index.html#x" in a single-page build): checked by
+    whether it lands, since the page may remap it."""
+    return "#" in href and not re.match(r"[a-z][\w+.-]*:|/", href, re.I)
 
 
 def count(tree: list) -> int:

@@ -197,7 +197,7 @@ class HtmlReader:
         self.cells: dict = {}  # td/th → (block id, attrs)
         self.captions: dict = {}  # caption/figcaption → attrs of its caption block
         self.markers: set = set()  # note marker elements and their descendants
-        self.verbatim_inline: list = []  # inline elements kept verbatim (they keep their ids)
+        self.verbatim_inline: set = set()  # inline elements kept verbatim (they keep their ids)
         self.anchored: set[str] = set()  # ids written as empty anchors
         self.id_map: dict[str, str] = {}  # source id → the page's id for the same place
         self.attr_texts: set[str] = set()  # texts of alt/title attributes already a block
@@ -374,18 +374,27 @@ class HtmlReader:
             self._add("page_title", "page-title", [title], 0)
 
     def _link_anchors(self, layout: list, source_ids: set[str]) -> list:
-        """In-page links keep landing: remapped ids (notes, markers) rewritten, and an anchor at the
-        top of the article for a target the page does not carry (a dropped menu, the page top)."""
+        """In-page links keep landing: remapped ids (notes, markers) rewritten, links to this same
+        document by a file name made in-page ("index.html#x" in a single-page build saved as
+        another name), and an anchor at the top of the article for a target the page does not
+        carry (a dropped menu, the page top)."""
         carried = self.anchored | _layout_ids(layout) | _span_ids(self.blocks)
+        hrefs: list[str] = []
+        for block in self.blocks:
+            _rewrite_hrefs(block.content, lambda h: hrefs.append(h) or h)
+        _rewrite_layout_hrefs(layout, lambda h: hrefs.append(h) or h)
+        itself = _self_paths(hrefs, source_ids, self.source)
         missing: list[str] = []
 
         def fix(href: str) -> str:
-            target = href[1:]
+            path, _, target = href.partition("#")
+            if path and path not in itself or not target:
+                return href
             if target in self.id_map:
                 return "#" + self.id_map[target]
             if target in source_ids and target not in carried and target not in missing:
                 missing.append(target)
-            return href
+            return "#" + target
 
         for block in self.blocks:
             _rewrite_hrefs(block.content, fix)
@@ -740,7 +749,9 @@ class HtmlReader:
             for el in node.iter():
                 if not isinstance(el.tag, str) or el in self.markers:
                     continue
-                if any(el is v or _is_ancestor(v, el) for v in self.verbatim_inline):
+                if el in self.verbatim_inline or any(
+                    a in self.verbatim_inline for a in el.iterancestors()
+                ):
                     continue
                 for name in dict.fromkeys(
                     [el.get("id"), el.get("name") if el.tag == "a" else None]
@@ -797,7 +808,7 @@ class HtmlReader:
                 )
             return [NoteRef(number)]
         if is_verbatim(tag, dict(el.attrib)):
-            self.verbatim_inline.append(el)
+            self.verbatim_inline.add(el)
             return [_verbatim_span(el)]
         children = self._children(el, skip, drop_backlinks)
         if tag == "br":
@@ -1229,19 +1240,33 @@ def _span_ids(blocks: list[Block]) -> set[str]:
 def _rewrite_hrefs(items: list[Inline], fix) -> None:
     for item in items:
         if isinstance(item, Span):
-            href = item.attrs.get("href") or ""
-            if href.startswith("#") and len(href) > 1:
-                item.attrs["href"] = fix(href)
+            if item.attrs.get("href"):
+                item.attrs["href"] = fix(item.attrs["href"])
             _rewrite_hrefs(item.children, fix)
 
 
 def _rewrite_layout_hrefs(nodes: list, fix) -> None:
     for node in nodes:
         if isinstance(node, dict):
-            href = node.get("attrs", {}).get("href") or ""
-            if href.startswith("#") and len(href) > 1:
-                node["attrs"]["href"] = fix(href)
+            if node.get("attrs", {}).get("href") and not node.get("verbatim"):
+                node["attrs"]["href"] = fix(node["attrs"]["href"])
             _rewrite_layout_hrefs(node.get("children", []), fix)
+
+
+def _self_paths(hrefs: list[str], source_ids: set[str], source: str) -> set[str]:
+    """Relative file names that name this very document: its own file name, or one linked at
+    least twice, always with a fragment, every fragment an id of this document."""
+    own = source.replace("\\", "/").rsplit("/", 1)[-1]
+    by_path: dict[str, list[str]] = {}
+    for href in hrefs:
+        path, hash_, target = href.partition("#")
+        if path and not re.match(r"[a-z][\w+.-]*:|/", path, re.I) and "/" not in path:
+            by_path.setdefault(path, []).append(target if hash_ else "")
+    return {
+        path
+        for path, targets in by_path.items()
+        if path == own or (len(targets) >= 2 and all(t and t in source_ids for t in targets))
+    }
 
 
 def strip_site_name(title: str, site_name: str = "") -> str:
