@@ -11,6 +11,16 @@ Span; note references (``<sup><a href="#fn1">``, ``role="doc-noteref"``,
 ``class="footnote-ref"``) become NoteRef; endnote lists (``role="doc-endnotes"``,
 ``section.footnotes``, an ``ol`` of ``li id="fn…"``) become endnote blocks
 with their back-links ("↩") removed.
+
+The article's structure is kept beside the blocks as ``Document.layout``: every
+structural element (section, list, table, figure, quote, …) with the attributes
+that matter (:data:`locbrief.markup.LAYOUT_ATTRS`), a ``{"block": id}`` where a
+block's text stands, and verbatim nodes (``pre``, ``math``, ``svg``,
+``translate="no"``) that the page writes back exactly. Text runs take their kind
+from the nearest structural element (li → list_item, td → table_cell, dd →
+definition, …). Ids and ``<a name>`` anchors are kept or remapped so that every
+in-page link of the source still lands; a block with words that is left out is
+named in a warning.
 """
 
 from __future__ import annotations
@@ -888,28 +898,6 @@ def _hidden(el) -> bool:
     )
 
 
-def _groups(el) -> list:
-    """Children of a container as reading groups: each block child alone, runs of text and
-    inline elements together (as lists)."""
-    groups: list = []
-    run: list = [el.text] if el.text and el.text.strip() else []
-    for child in el:
-        if not isinstance(child.tag, str):
-            continue
-        if _is_block(child):
-            if run:
-                groups.append(run)
-            groups.append(child)
-            run = []
-        else:
-            run.append(child)
-        if child.tail and child.tail.strip():
-            run.append(child.tail)
-    if run:
-        groups.append(run)
-    return groups
-
-
 def _remove_keep_tail(node, keep_tail: bool = True) -> None:
     """Remove a node but keep the text that follows it (lxml stores it on the node)."""
     parent = node.getparent()
@@ -1005,10 +993,6 @@ def _is_block(el) -> bool:
     return isinstance(el.tag, str) and el.tag in BLOCK_TAGS
 
 
-def _has_block_child(el) -> bool:
-    return any(_is_block(c) for c in el)
-
-
 def _is_ancestor(a, b) -> bool:
     """True if a is a proper ancestor of b."""
     node = b.getparent()
@@ -1021,18 +1005,6 @@ def _is_ancestor(a, b) -> bool:
 
 def _inside(el, items: list) -> bool:
     return any(_is_ancestor(i, el) for i in items)
-
-
-def _nearest_list_item(el):
-    node = el.getparent()
-    while node is not None and node.tag != "li":
-        node = node.getparent()
-    return node
-
-
-def _lone_image(el):
-    imgs = el.findall(".//img")
-    return imgs[0] if len(imgs) == 1 else None
 
 
 def _hinted_kind(el) -> str | None:
