@@ -26,6 +26,7 @@ from locbrief.read.html import article_tree
 from locbrief.read.source import decode_html
 from locbrief.segment import decode, segment
 from locbrief.suggest import suggest
+from locbrief.template import unit_comments
 from locbrief.termbase import Termbase
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -449,6 +450,26 @@ def test_what_must_not_be_translated_is_byte_identical_and_never_a_msgid(tmp_pat
     assert page.xpath("//p[starts-with(., 'RUN')]")[0].text_content() == (
         "RUN make {all} THEN Ctrl+C, n, OK AND Acme Widget."
     )
+    # translators see what each placeholder shows
+    assert "{0} = “make {all}” (code or a name, shown as is)" in unit_comments(sentence)
+
+
+def test_verbatim_markup_and_images_never_carry_script(tmp_path):
+    _, _, page, _ = built(
+        tmp_path,
+        "<article><p>Text.</p><svg onload='alert(1)'><script>alert(2)</script><a href='javascript:x'>"
+        "<text>Label</text></a></svg><img src='data:image/png;base64,iVBORw0KGgo=' alt='Dot'>"
+        "<img src='data:image/svg+xml;base64,PHN2Zz4=' alt='Bad'><p class='byline'>By Jane Roe</p></article>",
+    )
+    svg = page.xpath("//svg")[0]
+    assert (
+        svg.get("onload") is None
+        and not svg.xpath(".//script")
+        and "alert" not in page.text_content()
+    )
+    assert svg.xpath(".//a/@href") == [] and svg.xpath(".//text")[0].text == "Label"
+    assert page.xpath("//img/@src") == ["data:image/png;base64,iVBORw0KGgo="]
+    assert page.xpath("//p[@class='byline']")[0].text == "BY JANE ROE"  # styled as before
 
 
 def test_in_page_links_land_and_external_links_are_kept(tmp_path):

@@ -86,6 +86,10 @@ LAYOUT_ATTRS = frozenset(
 )
 #: Where a kept link may point: the web, mail, in-page anchors and relative paths (never javascript:).
 SAFE_HREF = re.compile(r"(https?:|mailto:|#|/|\.\.?/|[\w.-]+(?:[/#?]|$))")
+#: Images embedded in the page (Pandoc --embed-resources); never SVG, which can carry script.
+SAFE_DATA_IMAGE = re.compile(r"data:image/(?:png|jpe?g|gif|webp);base64,", re.IGNORECASE)
+#: Elements never written from a verbatim subtree: they run code or embed other documents.
+UNSAFE_TAGS = frozenset({"script", "style", "foreignobject", "iframe", "object", "embed"})
 #: Attribute names an lxml element accepts (namespaced ones such as xlink:href are not kept).
 ATTR_NAME = re.compile(r"[A-Za-z_][\w.-]*")
 
@@ -105,8 +109,9 @@ def safe_attrs(attrs: dict[str, str]) -> dict[str, str]:
     for name, value in attrs.items():
         if not ATTR_NAME.fullmatch(name) or name.lower().startswith("on") or value is None:
             continue
-        if name.lower() in ("href", "src", "xlink:href", "action") and not SAFE_HREF.match(
-            value.strip()
+        url = value.strip()
+        if name.lower() in ("href", "src", "action") and not (
+            SAFE_HREF.match(url) or (name.lower() == "src" and SAFE_DATA_IMAGE.match(url))
         ):
             continue
         kept[name] = value

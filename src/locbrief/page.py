@@ -45,6 +45,17 @@ from .segment import DecodeError, decode, join_sentences
 from .status import Status
 from .strings import page_strings, page_strings_problem
 
+#: The style sheet's class for blocks of these kinds.
+KIND_CLASSES = {
+    "topic": "topic",
+    "dek": "dek",
+    "byline": "byline",
+    "date": "date",
+    "author_name": "author-name",
+    "author_role": "author-role",
+    "author_org": "author-org",
+}
+
 
 @dataclass
 class Translation:
@@ -508,6 +519,9 @@ def _layout_element(node: dict, blocks: dict, content: dict, doc: Document, page
     element = etree.Element(node["tag"], **attrs)
     children = node.get("children", [])
     append_children(element, _layout_nodes(children, blocks, content, doc, page))
+    own = [blocks[c["block"]] for c in children if isinstance(c, dict) and "block" in c]
+    if len(own) == 1 and own[0].kind in KIND_CLASSES and "class" not in attrs:
+        element.set("class", KIND_CLASSES[own[0].kind])  # the style sheet's dek, byline, …
     if node.get("endnotes"):
         element.set("role", "doc-endnotes")
         if not any(isinstance(c, dict) and c.get("tag", "").startswith("h") for c in children):
@@ -580,15 +594,9 @@ def _block_node(block: Block, children: list, doc: Document, page: _Page):
         return E.FIGURE(_element("figcaption", children))
     if kind == "quote":
         return E.BLOCKQUOTE(_element("p", children))
-    classes = {
-        "topic": "topic",
-        "dek": "dek",
-        "byline": "byline",
-        "author_name": "author-name",
-        "author_role": "author-role",
-        "author_org": "author-org",
-    }
-    return _element("p", children, class_=classes.get(kind, kind.replace("_", "-")), id=block.id)
+    return _element(
+        "p", children, class_=KIND_CLASSES.get(kind, kind.replace("_", "-")), id=block.id
+    )
 
 
 def _date_node(doc: Document, locale: Locale, children: list):

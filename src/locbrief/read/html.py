@@ -35,6 +35,7 @@ from locbrief.markup import (
     KEPT_ATTRS,
     LAYOUT_ATTRS,
     TRANSLATED_ATTRS,
+    UNSAFE_TAGS,
     VERBATIM_BLOCK_TAGS,
     VOID_TAGS,
     is_verbatim,
@@ -1109,7 +1110,7 @@ def _verbatim(el) -> dict:
     """A layout node shown exactly as in the source: every character of its text, its elements."""
     children: list = [el.text] if el.text else []
     for child in el:
-        if isinstance(child.tag, str):
+        if isinstance(child.tag, str) and child.tag.lower() not in UNSAFE_TAGS:
             children.append(_verbatim(child))
         if child.tail:
             children.append(child.tail)
@@ -1126,7 +1127,7 @@ def _verbatim_span(el) -> Span:
     """Inline text never translated (code, kbd, translate="no"…), as a span tree, whitespace kept."""
     children: list[Inline] = [el.text] if el.text else []
     for child in el:
-        if isinstance(child.tag, str):
+        if isinstance(child.tag, str) and child.tag.lower() not in UNSAFE_TAGS:
             children.append(_verbatim_span(child))
         if child.tail:
             children.append(child.tail)
