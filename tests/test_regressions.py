@@ -58,6 +58,50 @@ def paragraph_of_capture(text: str) -> str:
     return marked(next(b for b in doc.blocks if b.kind == "paragraph").content)
 
 
+def html_page(body: str, lang: str = "fr"):
+    """An HTML article through read → segment → page, every unit translated to itself."""
+    from lxml import html
+
+    from locbrief.page import Translation, render_page
+    from locbrief.segment import decode, segment
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "article.html"
+        path.write_text(f"<html><head><title>Page | Site</title></head><body>{body}</body></html>")
+        doc = read_source(str(path))
+    units = segment(doc)
+    chosen = {u.key: Translation(decode(u, u.msgid), "machine", [], u.msgid) for u in units}
+    result = render_page(doc, units, chosen, lang, ["en", lang])
+    return doc, units, html.fromstring(result.html.encode("utf-8"))
+
+
+def pre_and_code(body: str):
+    """What the page shows of pre and code, and whether any of it became a msgid."""
+    _, units, page = html_page(body)
+    shown = [e.text for e in page.xpath("//pre | //code")]
+    return shown, any("import" in u.msgid or "include" in u.msgid for u in units)
+
+
+def shown_text(body: str) -> list[str]:
+    _, _, page = html_page(body)
+    return [" ".join(p.text_content().split()) for p in page.xpath("//article//p | //article//h2")]
+
+
+def structure(body: str):
+    """The ordered list's tag and numbering, the page title, and in-page links without a target."""
+    _, _, page = html_page(body)
+    ids = set(page.xpath("//@id")) | set(page.xpath("//a/@name"))
+    broken = [
+        a.get("href")
+        for a in page.xpath("//a[starts-with(@href, '#')]")
+        if a.get("href")[1:] not in ids
+    ]
+    lists = [
+        (e.tag, e.get("start"), e.get("type")) for e in page.xpath("//article//ol | //article//ul")
+    ]
+    return lists, page.xpath("//title")[0].text, broken
+
+
 def unit(msgid: str):
     """The one unit of a paragraph whose note markers are written {n} in ``msgid``."""
     head, _, tail = msgid.partition("{0}")
@@ -219,6 +263,35 @@ ROWS = [
         "committed PO on a fresh clone's make run (ba69d76, 13d99ad)",
         (False, "2020-01-01 00:00+0000"),
         po_after_the_template_is_regenerated,
+    ),
+    Regression(
+        "pre-became-a-translated-paragraph",
+        "<article><p>Use it:</p><pre>#include &lt;zlib.h&gt;\nimport foo\n</pre>"
+        "<p>Call <code>import foo</code>.</p></article>",
+        "every <pre> became a <p> with its line breaks collapsed and its code machine-translated "
+        "('#include' → '#Incluye'), also inside class=notranslate (issue 10)",
+        (["#include <zlib.h>\nimport foo\n", "import foo"], False),
+        pre_and_code,
+    ),
+    Regression(
+        "section-and-version-numbers-localized",
+        "<article><h2>2.1. Removal of Python 3.3</h2><p>Use the 1.2.x branch. "
+        "Last modified 11 December 2005.</p></article>",
+        "'2.1.' → '2,1.', 'Python 3.3' → '3,3', '1.2.x' → '1,2.x', and '11 December 2005' "
+        "lost its day (issue 10)",
+        ["2.1. Removal of Python 3.3", "Use the 1.2.x branch. Last modified 11 décembre 2005."],
+        shown_text,
+    ),
+    Regression(
+        "lists-titles-and-in-page-links-lost",
+        "<article><h1>Abstract<a class='headerlink' href='#abstract'>¶</a></h1>"
+        "<p><a href='#s2'>Jump</a> to <a href='#n'>the anchor</a>.</p>"
+        "<ol start='4' type='a'><li>Fourth</li></ol><h2 id='s2'>Two</h2><p><a name='n'></a>Here.</p>"
+        "</article>",
+        "ordered lists came out as <ul>, every in-page link was broken (48 of 48 in one document) "
+        "and the title kept the heading's permalink sign ('Abstract¶') (issue 10)",
+        ([("ol", "4", "a")], "Abstract", []),
+        structure,
     ),
 ]
 
