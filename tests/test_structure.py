@@ -555,3 +555,9 @@ def test_no_article_element_reads_the_body(tmp_path):
     )
     assert [e.text for e in page.xpath("//article//p")] == ["BODY TEXT.", "MORE."]
     assert warnings == []
+
+
+def test_a_page_of_code_alone_is_kept(tmp_path):
+    doc, units, page, _ = built(tmp_path, "<article><pre>make all\n  make test</pre></article>")
+    assert [u.kind for u in units] == ["page_title"]
+    assert page.xpath("//pre")[0].text == "make all\n  make test"

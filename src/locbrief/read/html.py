@@ -41,7 +41,16 @@ from locbrief.markup import (
     is_verbatim,
     safe_attrs,
 )
-from locbrief.model import Block, Document, Inline, LocbriefError, NoteRef, Span, plain_text
+from locbrief.model import (
+    OUT_OF_FLOW_KINDS,
+    Block,
+    Document,
+    Inline,
+    LocbriefError,
+    NoteRef,
+    Span,
+    plain_text,
+)
 from locbrief.read.common import KEY_POINTS_HEADING, BlockIds, Warner, parse_date
 
 BLOCK_TAGS = {
@@ -231,8 +240,8 @@ class HtmlReader:
         self._page_title()
         layout = self._link_anchors(layout, source_ids)
         if not any(
-            plain_text(b.content).strip() for b in self.blocks if b.kind != "meta_description"
-        ):
+            plain_text(b.content).strip() for b in self.blocks if b.kind not in OUT_OF_FLOW_KINDS
+        ) and not _verbatim_text(layout):
             raise LocbriefError(
                 "no article text found; the page has no headings or paragraphs in its "
                 "<article>, <main> or <body> — save the article page itself",
@@ -1121,6 +1130,17 @@ def _verbatim(el) -> dict:
         "verbatim": True,
         "children": children,
     }
+
+
+def _verbatim_text(nodes: list, inside: bool = False) -> bool:
+    """Some text in the layout's verbatim nodes (a page of code alone is still a page)."""
+    for node in nodes:
+        if isinstance(node, str):
+            if inside and node.strip():
+                return True
+        elif _verbatim_text(node.get("children", []), inside or bool(node.get("verbatim"))):
+            return True
+    return False
 
 
 def _verbatim_span(el) -> Span:
