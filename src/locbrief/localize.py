@@ -133,7 +133,12 @@ def data_values(msgid: str, endnote: bool = False) -> list[DataValue]:
 
 def is_quantity(text: str, start: int, figure: str) -> bool:
     """Only quantities are localized: a decimal that numbers a section ("2.1. Scope") or names a
-    version ("Python 3.3", "Section 2.1") stays as written. Grouped figures are always quantities."""
+    version ("Python 3.3", "Section 2.1") stays as written. Grouped figures are always quantities.
+
+    >>> [is_quantity(t, t.index(f), f) for t, f in (("2.1. Scope", "2.1"), ("Python 3.3 is", "3.3"),
+    ...     ("rose 2.5 percent", "2.5"), ("About 7.7 million", "7.7"), ("see Section 4.2", "4.2"))]
+    [False, False, True, True, False]
+    """
     if "," in figure:
         return True
     before = text[:start]

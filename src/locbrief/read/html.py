@@ -1267,6 +1267,11 @@ def strip_site_name(title: str, site_name: str = "") -> str:
 
     The part after the last separator goes when it is the site's name (og:site_name) or when the
     separator is one that sites use for it (|, —, –, ::, ·); a plain " - " only with a known name.
+
+    >>> strip_site_name("Sanctions | Policy Center"), strip_site_name("Guns - Site", "Site")
+    ('Sanctions', 'Guns')
+    >>> strip_site_name("Step-by-step - a guide"), strip_site_name("Abstract¶")
+    ('Step-by-step - a guide', 'Abstract')
     """
     title = " ".join(title.replace("¶", "").split())
     for sep in TITLE_SEPARATORS:
