@@ -362,7 +362,7 @@ def built(tmp_path, body: str, head: str = "<title>T</title>", lang: str = "es_M
     doc = read_source(path, warnings)
     units = segment(doc)
     chosen = {
-        u.key: Translation(decode(u, shout(u.msgid)), "machine", [], shout(u.msgid)) for u in units
+        u.key: Translation(decode(u, shout(u.msgid)), "reviewed", [], shout(u.msgid)) for u in units
     }
     result = render_page(doc, units, chosen, lang, ["en", lang])
     return doc, units, html.fromstring(result.html.encode("utf-8")), warnings
