@@ -2,22 +2,66 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import stat
 import tempfile
 from pathlib import Path
 
 from .model import LocbriefError
+
+#: The temporary files write_atomically creates next to their target (mkstemp's 8 random characters).
+TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+
+#: What to do about each file-system error, after the file's name.
+_ADVICE = {
+    errno.EACCES: "not writable; make it writable (chmod u+w) and run again",
+    errno.EPERM: "not writable (operation not permitted); check its owner, permissions and attributes",
+    errno.EROFS: "read-only file system; write the project somewhere writable",
+    errno.ENOSPC: "no space left on device; free some space and run again",
+    errno.EDQUOT: "disk quota exceeded; free some space and run again",
+}
+
+
+#: Errors that, while creating the temporary file, are the folder's (its permissions, not the disk).
+_FOLDER_ERRORS = (errno.EACCES, errno.EPERM, errno.EROFS)
 
 
 def write_atomically(path: Path | str, text: str, expected: bytes | None = None) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename.
 
     With ``expected`` (the bytes read at the start of a run; ``b""`` for "did not
-    exist"), refuse if the file changed on disk meanwhile: someone edited it.
+    exist"), refuse if the file changed on disk meanwhile: someone edited it. A file
+    without write permission is refused, not replaced: the rename would succeed in a
+    writable folder, and a read-only PO is a translator's way of saying "hands off".
+    File-system errors become one LocbriefError naming the file.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        _write(path, text, expected)
+    except OSError as exc:
+        raise fs_error(exc, path) from None
+
+
+def fs_error(exc: OSError, path: Path | str | None = None) -> LocbriefError:
+    """A file-system error as one line: the file (or folder), what went wrong, what to do."""
+    name = exc.filename or path or "?"
+    if path is not None and str(name).startswith(f"{Path(path).parent}/."):
+        name = path  # the temporary file's name means nothing to the user
+    advice = _ADVICE.get(exc.errno, exc.strerror or str(exc))
+    return LocbriefError(advice, str(name))
+
+
+def _write(path: Path, text: str, expected: bytes | None) -> None:
+    if path.exists() and not _writable(path):
+        raise PermissionError(errno.EACCES, "read-only", str(path))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # the folder refuses new files: name it, not a temporary name
+        exc.filename = f"{path.parent}/" if exc.errno in _FOLDER_ERRORS else str(path)
+        raise
     try:
         os.chmod(tmp, _mode_for(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
@@ -56,3 +100,25 @@ def read_bytes(path: Path | str) -> bytes:
         return Path(path).read_bytes()
     except FileNotFoundError:
         return b""
+
+
+def _writable(path: Path) -> bool:
+    """Writable by us, and not marked read-only by its owner (which root would otherwise ignore)."""
+    return os.access(path, os.W_OK) and bool(path.stat().st_mode & stat.S_IWUSR)
+
+
+def remove_stale_temporaries(folder: Path | str) -> int:
+    """Delete the temporary files a killed write left under ``folder``; return how many.
+
+    Only write_atomically's own names are touched, and only while no run is writing.
+    """
+    removed = 0
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            if TEMPORARY.match(name):
+                try:
+                    os.unlink(os.path.join(dirpath, name))
+                    removed += 1
+                except FileNotFoundError:
+                    pass
+    return removed

@@ -1,0 +1,354 @@
+"""``locbrief run``: the workflow as `make run` starts it, with faults ending in one line.
+
+Snakemake alone leaves a stale lock after a kill, asks for ``--rerun-incomplete`` after a crash,
+may wait forever after SIGTERM, and under ``--quiet`` says nothing at all when it stops. This
+runner starts it, resumes a killed run by itself (every locbrief write is atomic, so redoing an
+unfinished job is safe), stops it within seconds on SIGTERM or Ctrl-C, and when a run fails,
+reads Snakemake's messages and prints one line: what happened and what to do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from .files import remove_stale_temporaries
+from .model import LocbriefError
+
+#: Where Snakemake's own messages of the last run go (the terminal gets only job output and one line).
+RUN_LOG = Path("logs") / "run.log"
+#: The folders locbrief writes into; an interrupted run may leave temporary files there.
+OUTPUT_FOLDERS = ("build", "out", "locales", "logs")
+#: Seconds a stopping run gets to end by itself before it is killed.
+STOP_GRACE = 3.0
+#: Seconds to wait for the last jobs of a killed run (they run on and finish by themselves).
+ORPHAN_WAIT = 60.0
+RESUME = "run `make run` again: it resumes where this run stopped"
+
+
+def snakefile(root: Path = Path(".")) -> Path:
+    """The conventional workflow/Snakefile where it exists, else the top-level Snakefile."""
+    for candidate in (root / "workflow" / "Snakefile", root / "Snakefile"):
+        if candidate.exists():
+            return candidate
+    raise LocbriefError("no Snakefile here; run from the project folder (where the Makefile is)")
+
+
+def run(
+    cores: str = "all", targets: list[str] | None = None, config: str = "config/config.yaml"
+) -> int:
+    """Run the workflow in the current folder; return its exit status (0 when all is well)."""
+    from .config import load_config
+
+    load_config(config)  # a YAML or settings error: one line naming the file and line
+    workflow = snakefile()
+    _clear_stale_lock(Path.cwd())
+    command = [
+        sys.executable, "-m", "snakemake", "--snakefile", str(workflow), "--cores", str(cores),
+        "--rerun-incomplete",
+        "--", *(targets or ["all"]),
+    ]  # fmt: skip
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    RUN_LOG.parent.mkdir(parents=True, exist_ok=True)
+    with open(RUN_LOG, "w", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            command, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True
+        )
+        messages: list[str] = []
+        reader = threading.Thread(target=_collect, args=(process.stderr, log, messages))
+        reader.start()
+        stopped = _wait_or_stop(process)
+        reader.join(timeout=STOP_GRACE)
+    if stopped:
+        _after_stop(process.pid)
+        print(
+            f"locbrief: stopped by {signal.Signals(stopped).name}; finished files are kept and "
+            f"nothing half-written is left — {RESUME}",
+            file=sys.stderr,
+        )
+        return 128 + stopped
+    if process.returncode:
+        print(explain("".join(messages)), file=sys.stderr)
+    return process.returncode
+
+
+def _collect(stream, log, messages: list[str]) -> None:
+    """Keep Snakemake's messages in the run log and in memory, off the terminal."""
+    for line in stream:
+        log.write(line)
+        log.flush()
+        messages.append(line)
+
+
+def _wait_or_stop(process: subprocess.Popen) -> int:
+    """Wait for the run; on SIGTERM, SIGINT or SIGHUP stop its whole process group.
+
+    Snakemake runs in its own session, so its jobs are stopped with it and nothing keeps running
+    after the runner returns. Returns the signal that stopped it, or 0.
+    """
+    received: list[int] = []
+
+    def handler(signum, frame):
+        received.append(signum)
+
+    previous = {
+        s: signal.signal(s, handler) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+    }
+    try:
+        while process.poll() is None and not received:
+            time.sleep(0.1)
+        if received:
+            _stop_group(process)
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+    return received[0] if received else 0
+
+
+def _stop_group(process: subprocess.Popen) -> None:
+    """SIGTERM to Snakemake and its jobs; SIGKILL to whatever still runs after STOP_GRACE."""
+    for signum in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, signum)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + STOP_GRACE
+        while time.monotonic() < deadline:
+            if process.poll() is not None and not _group_alive(process.pid):
+                return
+            time.sleep(0.1)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _after_stop(pgid: int) -> None:
+    """Once the stopped group is gone: drop its lock and temporary files, so the next run starts clean."""
+    deadline = time.monotonic() + STOP_GRACE
+    while _group_alive(pgid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if not snakemake_processes(Path.cwd()):
+        _tidy(Path.cwd())
+
+
+# ---------------------------------------------------------------- resume after a kill
+
+
+def snakemake_processes(folder: Path) -> list[tuple[int, bool]]:
+    """(pid, is a job) of every Snakemake process working in ``folder``, from /proc.
+
+    A job is a sub-process Snakemake starts with ``--nolock`` for one rule; the main process is
+    the one that holds the lock.
+    """
+    found = []
+    mine = _ancestors()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) in mine:
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+            if not any(b"snakemake" in part for part in argv[:3]):
+                continue
+            cwd = Path(os.readlink(entry / "cwd"))
+        except OSError:  # gone meanwhile, or not ours to look at
+            continue
+        if cwd == folder.resolve():
+            found.append((int(entry.name), b"--nolock" in argv))
+    return found
+
+
+def _ancestors() -> set[int]:
+    """This process and its parents (make, a shell): never "another run"."""
+    pids, pid = set(), os.getpid()
+    while pid > 1 and pid not in pids:
+        pids.add(pid)
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            break
+        pid = int(stat.rsplit(")", 1)[1].split()[1])
+    return pids
+
+
+def _clear_stale_lock(folder: Path, wait: float = ORPHAN_WAIT) -> None:
+    """Remove the lock a killed run left, but only when no Snakemake process holds it.
+
+    The last jobs of a run killed with SIGKILL keep running until they finish; they are waited for
+    (up to ``wait`` seconds), never killed. A live main process means a second run: refused.
+    """
+    locks = folder / ".snakemake" / "locks"
+    if not locks.is_dir() or not any(locks.iterdir()):
+        return
+    deadline = time.monotonic() + wait
+    while True:
+        processes = snakemake_processes(folder)
+        main = [pid for pid, job in processes if not job]
+        if main:
+            raise LocbriefError(
+                f"another Snakemake run (process {main[0]}) is working in this folder; "
+                "wait for it to finish, or stop it, then run again"
+            )
+        if not processes:
+            break
+        if time.monotonic() >= deadline:
+            raise LocbriefError(
+                f"jobs of an interrupted run (process {processes[0][0]}) are still running in this "
+                "folder; wait for them to finish, then run again"
+            )
+        time.sleep(0.5)
+    _tidy(folder)
+    print("locbrief: resuming a run that was killed (its stale lock was cleared)", file=sys.stderr)
+
+
+def _tidy(folder: Path) -> None:
+    """What a killed run leaves: Snakemake's lock and locbrief's temporary files (never data)."""
+    shutil.rmtree(folder / ".snakemake" / "locks", ignore_errors=True)
+    for name in OUTPUT_FOLDERS:
+        remove_stale_temporaries(folder / name)
+
+
+# ---------------------------------------------------------------- the one line
+
+
+def explain(messages: str, log: str = str(RUN_LOG)) -> str:
+    """One line from Snakemake's messages of a failed run: what happened, what to do."""
+    own = re.findall(r"^locbrief: error: .*$", messages, re.M)
+    failed = re.search(r"^Error in rule (\S+):", messages, re.M)
+    if failed:
+        rule = failed.group(1).rstrip(":")
+        block = messages[failed.end() :]
+        where = re.search(r"^\s+wildcards: (.*)$", block, re.M)
+        job_log = re.search(r"^\s+log: (\S+)", block, re.M)
+        cause = _job_error(job_log.group(1)) if job_log else None
+        what = f"the {rule} step" + (f" ({where.group(1)})" if where else "")
+        if cause:
+            return f"locbrief: error: {what} failed: {cause.removeprefix('locbrief: error: ')}"
+        return f"locbrief: error: {what} failed; see {job_log.group(1) if job_log else log}, then {RESUME}"
+    command = re.search(r"locbrief (\w[\w-]*) .*\| tee '?([^\s']+)'?' returned non-zero", messages)
+    if command:  # under --quiet Snakemake names the failed command, not the rule
+        cause = _job_error(command.group(2)) or f"see {command.group(2)}"
+        return f"locbrief: error: the {command.group(1)} step failed: {cause.removeprefix('locbrief: error: ')}"
+    if own:
+        return own[-1]
+    if "LockException" in messages:
+        return (
+            "locbrief: error: another Snakemake run holds this folder's lock; wait for it to finish "
+            "(if none runs, `make run` clears the lock by itself)"
+        )
+    if "IncompleteFilesException" in messages:
+        return f"locbrief: error: a killed run left unfinished files; {RESUME} (it redoes them)"
+    for pattern, what in _SNAKEMAKE_FAULTS:
+        found = re.search(pattern, messages, re.M)
+        if found:
+            return f"locbrief: error: {what.format(*found.groups())}"
+    last = [line.strip() for line in messages.splitlines() if "rror" in line]
+    detail = f" ({last[-1][:200]})" if last else ""
+    return f"locbrief: error: the run stopped{detail}; the full messages are in {log}"
+
+
+_SNAKEMAKE_FAULTS = [
+    (
+        r"(?:PermissionError|Permission denied)\S*:?.*?'([^']+)'",
+        "{0}: permission denied; make it writable (chmod u+w) and run again",
+    ),
+    (
+        r"No space left on device.*?'([^']+)'",
+        "{0}: no space left on device; free some space and run again",
+    ),
+    (
+        r"MissingOutputException.*?\n.*?\n?\s*(\S+)",
+        "a step did not write {0}; see the log named above, then run again",
+    ),
+    (
+        r"(?:Error|Exception)[^:\n]*:\s*(?:\n\s*)?(.+)",
+        "{0} — see " + str(RUN_LOG),
+    ),
+]
+
+
+def explain_log(paths: str | list[str] | None) -> str:
+    """The one line for a run started with ``snakemake`` itself, from its log file(s).
+
+    Under ``--quiet`` Snakemake's log does not name the failed job; then the job logs written
+    since the run started say which one failed.
+    """
+    paths = [paths] if isinstance(paths, str) else list(paths or [])
+    messages = ""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            messages += Path(path).read_text(encoding="utf-8", errors="replace")
+    line = explain(messages, paths[-1] if paths else ".snakemake/log/")
+    if "Error in rule" in messages or not paths:
+        return line
+    failed = _failed_job_logs(_started(paths[-1]))
+    if failed:
+        step = failed.stem.rsplit(".", 1)[-1]
+        cause = _job_error(str(failed)) or f"see {failed}"
+        return f"locbrief: error: the {step} step failed: {cause.removeprefix('locbrief: error: ')}"
+    return line
+
+
+def _started(path: str) -> float:
+    """When a run began, from its Snakemake log's name (2026-11-28T073844.299916.snakemake.log)."""
+    stamp = Path(path).name.split(".snakemake.log")[0]
+    try:
+        return time.mktime(time.strptime(stamp.split(".")[0], "%Y-%m-%dT%H%M%S"))
+    except ValueError:
+        return 0.0
+
+
+def _failed_job_logs(since: float) -> Path | None:
+    """The newest job log written since ``since`` that reports an error or a traceback."""
+    logs = [p for p in Path("logs").glob("**/*.log") if p != RUN_LOG and p.stat().st_mtime >= since]
+    for log in sorted(logs, key=lambda p: p.stat().st_mtime, reverse=True):
+        text = log.read_text(encoding="utf-8", errors="replace")
+        if "locbrief: error:" in text or "Traceback (most recent call last)" in text:
+            return log
+    return None
+
+
+def _job_error(path: str) -> str | None:
+    """The last error line a failed job wrote to its log: its own one-line explanation."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    errors = [line for line in lines if line.startswith("locbrief: error:")]
+    if errors:
+        return errors[-1]
+    tail = [line.strip() for line in lines if line.strip()]
+    return f"{tail[-1]} (log: {path})" if tail else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m locbrief.run [--cores N] [TARGET ...]``, the same as ``locbrief run``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="locbrief run", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "targets", nargs="*", metavar="TARGET", help="files to build (default: all)"
+    )
+    parser.add_argument("--cores", default="all", help="how many jobs at once (default: all)")
+    args = parser.parse_args(argv)
+    try:
+        return run(args.cores, args.targets)
+    except LocbriefError as exc:
+        print(f"locbrief: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
