@@ -12,7 +12,7 @@ WITH_VENV := PATH="$(abspath $(VENV))/bin:$$PATH"
 
 run: setup
 	@$(PY) -m locbrief check-config
-	@$(WITH_VENV) $(PY) -m locbrief.run --cores $(CORES)
+	@$(WITH_VENV) $(PY) -m locbrief run --cores $(CORES)
 	@echo "Pages (a rerun rebuilds only what changed):"; for f in out/*/*.html; do echo "  $$f"; done
 
 test: setup test-tools

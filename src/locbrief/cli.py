@@ -37,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         log.error("%s", exc)
         return 1
     except OSError as exc:
-        log.error("%s: %s", exc.filename or "", exc.strerror or exc)
+        from .files import fs_error
+
+        log.error("%s", fs_error(exc))
         return 1
     except KeyboardInterrupt:
         log.error("interrupted; nothing half-written was kept")
@@ -328,6 +330,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="only names found at least N times (default: %(default)s)",
     )
     p.set_defaults(run=cmd_terms)
+
+    p = _command(
+        sub,
+        "run",
+        "run the whole workflow (what make run does): resumes a killed run, stops cleanly "
+        "on SIGTERM or Ctrl-C, ends a failed run with one line saying what to do",
+    )
+    p.add_argument(
+        "targets", nargs="*", metavar="TARGET", help="files to build (default: every page)"
+    )
+    p.add_argument(
+        "--cores", default="all", help="how many jobs run at once (default: %(default)s)"
+    )
+    p.set_defaults(run=cmd_run)
 
     p = _command(sub, "check-config", "validate config/config.yaml and the engines it names")
     p.add_argument(
@@ -624,6 +640,12 @@ def cmd_terms(args) -> None:
     for candidate in found:
         print(f"{candidate.count:4d}  {candidate.text}")
     log.info(f"{len(found)} candidate terms not in {args.termbase or 'any termbase'}")
+
+
+def cmd_run(args) -> int:
+    from .run import run
+
+    return run(args.cores, args.targets)
 
 
 def cmd_check_config(args) -> None:

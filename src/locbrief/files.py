@@ -46,11 +46,11 @@ def write_atomically(path: Path | str, text: str, expected: bytes | None = None)
 
 def fs_error(exc: OSError, path: Path | str | None = None) -> LocbriefError:
     """A file-system error as one line: the file (or folder), what went wrong, what to do."""
-    name = exc.filename or path or "?"
+    name = exc.filename or path
     if path is not None and str(name).startswith(f"{Path(path).parent}/."):
         name = path  # the temporary file's name means nothing to the user
     advice = _ADVICE.get(exc.errno, exc.strerror or str(exc))
-    return LocbriefError(advice, str(name))
+    return LocbriefError(advice, str(name) if name else None)
 
 
 def _write(path: Path, text: str, expected: bytes | None) -> None:

@@ -331,24 +331,3 @@ def _job_error(path: str) -> str | None:
         return errors[-1]
     tail = [line.strip() for line in lines if line.strip()]
     return f"{tail[-1]} (log: {path})" if tail else None
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m locbrief.run [--cores N] [TARGET ...]``, the same as ``locbrief run``."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="locbrief run", description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "targets", nargs="*", metavar="TARGET", help="files to build (default: all)"
-    )
-    parser.add_argument("--cores", default="all", help="how many jobs at once (default: all)")
-    args = parser.parse_args(argv)
-    try:
-        return run(args.cores, args.targets)
-    except LocbriefError as exc:
-        print(f"locbrief: error: {exc}", file=sys.stderr)
-        return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
