@@ -285,3 +285,37 @@ def _shifted(item):
 def test_encode_counts_tags_in_document_order():
     enc = encode(["a ", Span("em", {}, ["b"]), Span("br", {}, []), NoteRef(4)])
     assert enc.text == "a <em1>b</em1><br2/>{0}"
+
+
+# ---------------------------------------------------------------- text that looks like our markup
+
+HOSTILE_TEXTS = [
+    "A literal <b2>tag</b2> in prose.",
+    "Tags <em1>one</em1> and <br3/> and </a9> unpaired.",
+    "Braces {0} and {{1}} and a lone { and } here.",
+    "A brace {",
+    "Angle < and > and <<a1>> doubled.",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXTS)
+def test_text_shaped_like_our_markup_is_escaped_and_comes_back_as_the_same_text(text):
+    link = Span("a", {"href": "https://example.org/"}, ["a real link"])
+    block = Block("paragraph", "p1", [f"{text} Then ", link, " and ", NoteRef(4), " <a1>x</a1>."])
+    units = segment_block(block)  # today: IndexError for <b2> in a unit with one tag
+    decoded = join_sentences([decode(u, u.msgid) for u in units])
+    assert decoded == block.content  # the same words, the one real link, nothing more
+    spans = [i for u in units for i in decode(u, u.msgid) if isinstance(i, Span)]
+    assert spans == [link]
+
+
+def test_a_literal_tag_becomes_a_placeholder_the_template_explains():
+    (unit,) = segment_block(Block("paragraph", "p1", ["Write <em1>x</em1> here."]))
+    assert unit.msgid == "Write {0}x{1} here."
+    assert [(p.kind, p.value) for p in unit.placeholders] == [
+        ("literal", "<em1>"),
+        ("literal", "</em1>"),
+    ]
+    assert unit.tags == ()
+    # a translation that writes a tag the source does not have is refused, not rendered
+    assert check_translation(unit, "Escriba <em1>{0}x{1}</em1> aquí.")

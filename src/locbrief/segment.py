@@ -28,7 +28,7 @@ from .model import (
     inline_to_json,
     plain_text,
 )
-from .protect import EMAIL, URL
+from .protect import EMAIL, TAG, URL
 
 #: Abbreviations that end with a period but do not end a sentence when more follows.
 NON_FINAL_ABBREVIATIONS = (
@@ -171,6 +171,10 @@ _INITIALISM = re.compile(r"(?:\b[A-Z]\.){2,}$")  # U.S.  D.C.  J.D.
 _ET_AL = re.compile(r"\bet al\.$")
 _TAG = re.compile(r"<(/?)([a-z]+)(\d+)(/?)>")
 _TOKEN = re.compile(r"\{\d+\}|<\/?[a-z]+\d+\/?>")
+#: Source text shaped like one of our tags: kept as a literal placeholder, never as markup.
+_LITERAL_TAG = re.compile(f"({TAG})")
+#: A placeholder, or a doubled brace (literal text, skipped as a whole: "{{0}}" is no placeholder).
+_PLACEHOLDER_OR_BRACES = re.compile(r"\{\{|\}\}|\{(\d+)\}")
 
 
 #: Placeholder kind of inline text shown as in the source (its value: the span as JSON).
@@ -201,13 +205,17 @@ def encode(content: list[Inline]) -> _Encoded:
     """Inline content → one msgid-style string with placeholders and numbered tags.
 
     Note markers are numbered per unit from 0; literal braces are doubled, so
-    only the placeholders are format fields:
+    only the placeholders are format fields; source text shaped like one of our
+    tags (``<b2>``, an HTML source's escaped ``&lt;a1&gt;``) becomes a placeholder
+    of kind ``literal``, so it is put back as text and never read as markup:
 
     >>> encoded = encode(["Read ", Span("em", {}, ["this"]), " {now}", NoteRef(12)])
     >>> encoded.text
     'Read <em1>this</em1> {{now}}{0}'
     >>> encoded.placeholders
     [Placeholder(kind='note', value='12')]
+    >>> encode(["a <b2>x</b2> {0}"]).text
+    'a {0}x{1} {{0}}'
     """
     enc = _Encoded("", [], [])
     enc.text = "".join(_encode_items(content, enc))
@@ -217,7 +225,12 @@ def encode(content: list[Inline]) -> _Encoded:
 def _encode_items(items: list[Inline], enc: _Encoded):
     for item in items:
         if isinstance(item, str):
-            yield item.replace("{", "{{").replace("}", "}}")
+            for index, piece in enumerate(_LITERAL_TAG.split(item)):
+                if index % 2:
+                    enc.placeholders.append(Placeholder("literal", piece))
+                    yield "{%d}" % (len(enc.placeholders) - 1)
+                else:
+                    yield piece.replace("{", "{{").replace("}", "}}")
         elif isinstance(item, NoteRef):
             enc.placeholders.append(Placeholder("note", str(item.number)))
             yield "{%d}" % (len(enc.placeholders) - 1)
@@ -412,6 +425,8 @@ def _localize_numbers(sentence: str, enc: _Encoded):
     placeholders, tags = [], []
 
     def placeholder(m):
+        if m.group(1) is None:
+            return m.group(0)
         placeholders.append(enc.placeholders[int(m.group(1))])
         return "{%d}" % (len(placeholders) - 1)
 
@@ -424,7 +439,7 @@ def _localize_numbers(sentence: str, enc: _Encoded):
             tag_numbers[number] = len(tags)
         return f"<{closing}{name}{tag_numbers[number]}{empty}>"
 
-    text = re.sub(r"(?<!\{)\{(\d+)\}(?!\})", placeholder, sentence)
+    text = _PLACEHOLDER_OR_BRACES.sub(placeholder, sentence)
     text = _TAG.sub(tag, text)
     return text, tuple(placeholders), tuple(tags)
 
