@@ -17,7 +17,7 @@ from lxml import html
 from locbrief import page as page_builder
 from locbrief import strings
 from locbrief.localize import DataValue, data_values, render_value
-from locbrief.model import Block, Document, LocbriefError, NoteRef, Suggestion
+from locbrief.model import Block, Document, LocbriefError, NoteRef, Span, Suggestion
 from locbrief.page import Translation, choose_translations, render_page, source_translations
 from locbrief.read import read_source
 from locbrief.segment import segment
@@ -359,3 +359,51 @@ def test_an_inline_image_is_shown_with_its_alt_text_translated(tmp_path):
             alt_text,
             "20",
         )
+        assert not [s for s in paragraph.iter("span") if not s.text_content().strip()]
+
+
+# ---------------------------------------------------------------- links come only from the source
+
+NOTE = "“Data for 34.7% of May 2025,” CDC, May 15, 2025, https://www.cdc.gov/2025/05/1.5/data.htm."
+
+
+def test_a_url_only_the_translation_has_is_text_not_a_link():
+    spanish = dict(SPANISH)
+    spanish[NOTE] = spanish[NOTE].replace("https://www.cdc.gov/", "https://evil.example/")
+    units = segment(DOC)
+    po = polib.POFile()
+    for unit in units:
+        po.append(polib.POEntry(msgid=unit.msgid, msgstr=spanish[unit.msgid]))
+    chosen = choose_translations(units, po, "es.po", {}, lambda e: "reviewed")
+    root = html.fromstring(render_page(DOC, units, chosen, "es_MX", ["en", "es_MX"]).html)
+    note = root.get_element_by_id("note-1")
+    assert "https://evil.example/2025/05/1.5/data.htm" in note.text_content()  # shown as written
+    assert not root.xpath("//@href[contains(., 'evil.example')]")
+    # the source's own URL, kept by the translator, stays a link
+    page, _ = spanish_page("es_MX")
+    assert page.xpath("//a[@href='https://www.cdc.gov/2025/05/1.5/data.htm']")
+
+
+@pytest.mark.parametrize(
+    "url, kept",
+    [
+        ("https://example.org/a", True),
+        ("mailto:press@example.org", True),
+        ("../en/brief.html", True),
+        ("#note-1", True),
+        ("javascript:alert(1)", False),
+        (" JavaScript:alert(1)", False),
+        ("java\tscript:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("vbscript:x", False),
+    ],
+)
+def test_every_url_attribute_of_the_source_is_scheme_filtered(url, kept):
+    link = Span("a", {"href": url}, ["a link"])
+    quote = Span("q", {"cite": url}, ["a quote"])
+    doc = Document("b.html", "b", [Block("paragraph", "p1", ["See ", link, " and ", quote, "."])])
+    units = segment(doc)
+    root = html.fromstring(render_page(doc, units, source_translations(units), "en", ["en"]).html)
+    assert bool(root.xpath("//article//a[@href]")) is kept
+    assert bool(root.xpath("//article//q[@cite]")) is kept
+    assert root.xpath("string(//article//a)") == "a link"  # the words stay either way

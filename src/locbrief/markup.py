@@ -12,6 +12,7 @@ on a page is a ``<span>``.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 #: Phrasing elements kept from the source and written back on the page.
 INLINE_TAGS = frozenset(
@@ -84,8 +85,6 @@ LAYOUT_ATTRS = frozenset(
         "translate",
     }
 )
-#: Where a kept link may point: the web, mail, in-page anchors and relative paths (never javascript:).
-SAFE_HREF = re.compile(r"(https?:|mailto:|#|/|\.\.?/|[\w.-]+(?:[/#?]|$))")
 #: Images embedded in the page (Pandoc --embed-resources); never SVG, which can carry script.
 SAFE_DATA_IMAGE = re.compile(r"data:image/(?:png|jpe?g|gif|webp);base64,", re.IGNORECASE)
 #: Elements never written from a verbatim subtree: they run code or embed other documents.
@@ -110,12 +109,39 @@ def safe_attrs(attrs: dict[str, str]) -> dict[str, str]:
         if not ATTR_NAME.fullmatch(name) or name.lower().startswith("on") or value is None:
             continue
         url = value.strip()
-        if name.lower() in ("href", "src", "action") and not (
-            SAFE_HREF.match(url) or (name.lower() == "src" and SAFE_DATA_IMAGE.match(url))
+        if name.lower() in URL_ATTRS and not (
+            safe_url(url) or (name.lower() == "src" and SAFE_DATA_IMAGE.match(url))
         ):
             continue
         kept[name] = value
     return kept
+
+
+#: Attributes whose value is a URL a browser follows or fetches: each passes :func:`safe_url`.
+URL_ATTRS = frozenset({"href", "src", "cite", "action", "formaction", "poster", "srcset"})
+#: The schemes a page may link to; a URL without a scheme is relative (or a #fragment).
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def safe_url(value: str) -> bool:
+    """True for an http(s), mailto, relative or #fragment URL; false for javascript:, data: and
+    anything a browser would read differently (control characters, which it strips).
+
+    >>> [safe_url(u) for u in ("https://x.org", "../en/a.html", "#note-1", "JavaScript:alert(1)")]
+    [True, True, True, False]
+    >>> safe_url("java\tscript:alert(1)"), safe_url(" data:text/html,x"), safe_url("MAILTO:a@b.org")
+    (False, False, True)
+    """
+    if _CONTROL.search(value):
+        return False
+    try:
+        scheme = urlsplit(value.strip()).scheme.lower()
+    except ValueError:
+        return False
+    return scheme in SAFE_SCHEMES or (not scheme and ":" not in value.split("/")[0])
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def text_alternative(attrs: dict[str, str]) -> str:

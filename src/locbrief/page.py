@@ -26,7 +26,13 @@ from lxml.html import builder as E
 
 from .locales import bcp47, language_name, machine_translation_tag, parse_locale
 from .localize import data_values, localize_data
-from .markup import INLINE_TAGS, PAGE_ATTRS, SAFE_HREF, TRANSLATED_ATTRS, is_verbatim, safe_attrs
+from .markup import (
+    INLINE_TAGS,
+    PAGE_ATTRS,
+    TRANSLATED_ATTRS,
+    is_verbatim,
+    safe_attrs,
+)
 from .model import (
     OUT_OF_FLOW_KINDS,
     Block,
@@ -309,7 +315,11 @@ def _inline_nodes(items: list[Inline], block: Block, page: _Page, in_link: bool 
     nodes = []
     for item in items:
         if isinstance(item, str):
-            nodes.extend(_linkified(item) if block.kind == "endnote" and not in_link else [item])
+            nodes.extend(
+                _linkified(item, _source_urls(block))
+                if block.kind == "endnote" and not in_link
+                else [item]
+            )
         elif isinstance(item, NoteRef):
             nodes.append(
                 E.A(
@@ -336,18 +346,29 @@ def _span_node(span: Span, block: Block, page: _Page):
     if is_verbatim(span.tag, span.attrs):
         return _verbatim_element(span.tag, span.attrs, span.children)
     tag = span.tag if span.tag in INLINE_TAGS else "span"
-    attrs = {k: v for k, v in span.attrs.items() if k in PAGE_ATTRS or k in ("class", "dir")}
-    if "href" in attrs and not SAFE_HREF.match(attrs["href"]):
-        del attrs["href"]
+    attrs = safe_attrs(
+        {k: v for k, v in span.attrs.items() if k in PAGE_ATTRS or k in ("class", "dir")}
+    )  # every URL attribute scheme-filtered (markup.safe_url)
     node = etree.Element(tag, **page.attributes(attrs))
     append_children(node, _inline_nodes(span.children, block, page, tag == "a"))
     return node
 
 
-def _linkified(text: str) -> list:
-    """Endnote text with its URLs as links."""
+def _source_urls(block: Block) -> frozenset[str]:
+    """The URLs written in the source block's own text: the only ones its page may link to."""
+    return frozenset(re.findall(URL, plain_text(block.content)))
+
+
+def _linkified(text: str, allowed: frozenset[str]) -> list:
+    """Endnote text with the source's URLs as links.
+
+    A URL that appears only in a translation stays text: a msgstr that swaps a note's
+    link for another would otherwise publish a live link to any site.
+    """
     nodes, pos = [], 0
     for m in re.finditer(URL, text):
+        if m.group(0) not in allowed:
+            continue
         nodes.append(text[pos : m.start()])
         href = m.group(0) if m.group(0).startswith("http") else "https://" + m.group(0)
         nodes.append(E.A(m.group(0), href=href))
