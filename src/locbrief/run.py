@@ -254,12 +254,16 @@ def explain(messages: str, log: str = str(RUN_LOG)) -> str:
         found = re.search(pattern, messages, re.M)
         if found:
             return f"locbrief: error: {what.format(*found.groups())}"
-    last = [line.strip() for line in messages.splitlines() if "rror" in line]
-    detail = f" ({last[-1][:200]})" if last else ""
+    errors = re.findall(r"^(\w*(?:Error|Exception)\w*):[ \t]*\n?[ \t]*(.*)$", messages, re.M)
+    detail = f": {errors[-1][0]}: {errors[-1][1][:200]}" if errors else ""
     return f"locbrief: error: the run stopped{detail}; the full messages are in {log}"
 
 
 _SNAKEMAKE_FAULTS = [
+    (
+        r"Write-protected output files for rule \S+(?:\n.*?)*?affected files:\s*\n\s*(\S+)",
+        "{0}: write-protected output; make it writable (chmod u+w) or delete it, then run again",
+    ),
     (
         r"(?:PermissionError|Permission denied)\S*:?.*?'([^']+)'",
         "{0}: permission denied; make it writable (chmod u+w) and run again",
@@ -271,10 +275,6 @@ _SNAKEMAKE_FAULTS = [
     (
         r"MissingOutputException.*?\n.*?\n?\s*(\S+)",
         "a step did not write {0}; see the log named above, then run again",
-    ),
-    (
-        r"(?:Error|Exception)[^:\n]*:\s*(?:\n\s*)?(.+)",
-        "{0} — see " + str(RUN_LOG),
     ),
 ]
 

@@ -1,0 +1,265 @@
+"""Fault injection on a real run: kills, SIGTERM and Ctrl-C, a full disk, read-only files.
+
+Every fault must end in one line that says what happened and what to do, leave nothing
+half-written, and the next `locbrief run` (what `make run` calls) must finish by itself.
+The runs use the smallest project (support.faults): one short brief, one language.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import polib
+import pytest
+
+from locbrief.files import remove_stale_temporaries, write_atomically
+from locbrief.model import LocbriefError
+from locbrief.run import _clear_stale_lock, explain
+from support import faults
+from support.faults import LANG, OUTPUTS, PAGE, PO, leftovers, small_project, wait_for
+
+#: (file whose appearance triggers the fault, the fault): one run each, in the order of the stages
+STRIKES = [
+    ("build/wordpress-guns/units.json", "kill -9 everything"),
+    ("build/wordpress-guns/es_MX.suggestions.json", "SIGTERM"),
+    ("build/wordpress-guns/es_MX.merge.json", "SIGINT"),
+    (PAGE, "kill -9 Snakemake only"),
+]
+
+
+def one_line(stderr: str) -> str:
+    """The line a stopped run ends with; nothing of Snakemake's, no traceback, on the terminal.
+
+    The jobs' summaries go to stdout (the rules' tee); stderr is the runner's alone: at most a
+    note that a killed run is being resumed, then the one line.
+    """
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert lines and all(line.startswith("locbrief: ") for line in lines), stderr
+    assert all("resuming" in line for line in lines[:-1]), stderr
+    return lines[-1]
+
+
+@pytest.fixture(scope="module")
+def struck(tmp_path_factory):
+    """A first run struck four times at four stages, then a run that must finish alone."""
+    workdir = small_project(tmp_path_factory.mktemp("faults"))
+    results = []
+    for path, fault in STRIKES:
+        runner = faults.start(workdir)
+        wait_for(workdir, path, runner)
+        struck_at = time.monotonic()
+        if fault == "kill -9 everything":
+            faults.kill_everything(workdir, runner)
+        elif fault == "kill -9 Snakemake only":
+            faults.kill_snakemake_only(workdir, runner)
+        else:
+            runner.send_signal(signal.SIGTERM if fault == "SIGTERM" else signal.SIGINT)
+            runner.wait(timeout=30)
+        ended = time.monotonic() - struck_at
+        _out, err = runner.communicate()
+        results.append((fault, runner.returncode, err, ended, leftovers(workdir)))
+    final = faults.run(workdir)
+    return workdir, results, final
+
+
+@pytest.mark.slow
+def test_after_kills_and_signals_at_four_stages_the_next_run_finishes_by_itself(struck):
+    workdir, _results, final = struck
+    assert final.returncode == 0, final.stdout + final.stderr
+    for output in OUTPUTS:
+        assert (workdir / output).stat().st_size > 0, output
+    po = polib.pofile(str(workdir / PO))
+    assert len(po) > 30 and all(entry.msgstr for entry in po)
+    assert not (workdir / ".snakemake" / "locks").exists() or not any(
+        (workdir / ".snakemake" / "locks").iterdir()
+    )
+    assert leftovers(workdir) == []
+    # a killed run is resumed with a note, not an error; and never a word of Snakemake's
+    assert "resuming a run that was killed" in final.stderr
+    assert "Snakemake" not in final.stderr and "LockException" not in final.stderr
+
+
+@pytest.mark.slow
+def test_sigterm_and_ctrl_c_end_the_run_within_10_s_with_one_line_and_nothing_half_written(struck):
+    _workdir, results, _final = struck
+    for fault, returncode, err, ended, left in results:
+        if fault not in ("SIGTERM", "SIGINT"):
+            continue
+        assert ended < 10, f"{fault}: the run took {ended:.1f} s to end"
+        assert returncode == 128 + getattr(signal, fault)
+        line = one_line(err)
+        assert f"stopped by {fault}" in line and "make run" in line
+        assert left == [], f"{fault} left {left}"
+
+
+@pytest.mark.slow
+def test_a_killed_snakemake_leaves_its_jobs_to_finish_and_no_process_behind(struck):
+    workdir, results, _final = struck
+    from locbrief.run import snakemake_processes
+
+    assert snakemake_processes(workdir) == []
+    assert [r[1] for r in results if r[0].startswith("kill -9")] == [-signal.SIGKILL, 1]
+
+
+# ---------------------------------------------------------------- the one line
+
+
+def test_a_lock_is_cleared_only_when_no_snakemake_process_holds_it(tmp_path):
+    locks = tmp_path / ".snakemake" / "locks"
+    locks.mkdir(parents=True)
+    (locks / "0.input.lock").write_text("x")
+    # a process named snakemake working in this folder: the lock is live, the run is refused
+    holder = subprocess.Popen(["bash", "-c", "exec -a snakemake sleep 30"], cwd=tmp_path)
+    try:
+        time.sleep(0.2)
+        with pytest.raises(
+            LocbriefError, match=f"another Snakemake run \\(process {holder.pid}\\)"
+        ):
+            _clear_stale_lock(tmp_path, wait=0)
+        assert (locks / "0.input.lock").exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / ".x.html.abcd1234.tmp").write_text("half")
+    (tmp_path / "out" / "x.html").write_text("whole")
+    _clear_stale_lock(tmp_path, wait=0)
+    assert not locks.exists()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["x.html"]
+
+
+@pytest.mark.parametrize(
+    "messages, expected",
+    [
+        (
+            "Building DAG of jobs...\nLockException:\nError: Directory cannot be locked.",
+            "another Snakemake run holds this folder's lock",
+        ),
+        (
+            "Error in rule merge:\n    jobid: 4\n    log: {log} (check log file(s))\n",
+            "the merge step failed: locales/es_MX/LC_MESSAGES/b.po: not writable",
+        ),
+        (
+            "locbrief: error: config/config.yaml:3: not valid YAML (x)\n",
+            "config/config.yaml:3: not valid YAML",
+        ),
+        (
+            "Something unexpected happened\nKeyError: 'x'\n",
+            "the full messages are in logs/run.log",
+        ),
+    ],
+)
+def test_a_failed_run_is_explained_in_one_line(tmp_path, messages, expected):
+    log = tmp_path / "merge.log"
+    log.write_text(
+        "es_MX: 3 units\nlocbrief: error: locales/es_MX/LC_MESSAGES/b.po: not writable; "
+        "make it writable (chmod u+w) and run again\n"
+    )
+    line = explain(messages.format(log=log))
+    assert "\n" not in line and line.startswith("locbrief: error: ")
+    assert expected in line
+
+
+# ---------------------------------------------------------------- the file system
+
+
+def test_a_read_only_file_is_refused_not_replaced(tmp_path):
+    po = tmp_path / "es.po"
+    po.write_text("the translator's words\n")
+    po.chmod(0o444)
+    with pytest.raises(LocbriefError, match=f"^{po}: not writable; make it writable"):
+        write_atomically(po, "machine words\n")
+    assert po.read_text() == "the translator's words\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["es.po"]
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 64 KiB tmpfs: a real full disk (needs mount permission, as root in CI)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        pytest.skip(f"cannot mount a small tmpfs to fill ({done.stderr.strip()}); run as root")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_full_disk_names_the_file_and_keeps_the_old_one_whole(small_disk):
+    page = small_disk / "out" / "page.html"
+    write_atomically(page, "the old page\n")
+    with pytest.raises(LocbriefError) as raised:
+        write_atomically(page, "x" * 200_000)
+    assert str(raised.value) == f"{page}: no space left on device; free some space and run again"
+    assert page.read_text() == "the old page\n"
+    assert leftovers(small_disk) == []
+
+
+@pytest.mark.slow
+def test_a_run_on_a_full_disk_stops_with_one_line_and_resumes_once_there_is_room(small_disk):
+    workdir = small_project(small_disk)
+    ballast = small_disk / "ballast"
+    ballast.write_bytes(b"\0" * (os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize))
+    failed = faults.run(workdir)
+    assert failed.returncode == 1
+    line = one_line(failed.stderr)
+    assert "no space left on device" in line or "No space left on device" in line, line
+    ballast.unlink()
+    subprocess.run(["mount", "-o", "remount,size=4m", str(small_disk)], check=True)
+    again = faults.run(workdir)
+    assert again.returncode == 0, again.stderr
+    assert leftovers(workdir) == []
+
+
+@pytest.mark.slow
+def test_read_only_po_and_output_folder_stop_the_run_with_one_line_naming_them(tmp_path):
+    workdir = small_project(tmp_path)
+    assert faults.run(workdir).returncode == 0
+    source = workdir / "source" / "wordpress-guns.html"
+    source.write_text(
+        source.read_text().replace("</body>", "<p>A new sentence for the translators.</p></body>")
+    )
+    po = workdir / PO
+    before = po.read_bytes()
+    po.chmod(0o444)
+    refused = faults.run(workdir)
+    assert refused.returncode == 1
+    line = one_line(refused.stderr)
+    assert f"{PO}: not writable; make it writable" in line, line
+    assert po.read_bytes() == before
+    po.chmod(0o644)
+    folder = workdir / "out" / LANG
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode:
+        pytest.skip("chattr +i is not permitted here (a read-only folder root cannot write to)")
+    try:
+        blocked = faults.run(workdir)
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+    assert blocked.returncode == 1
+    line = one_line(blocked.stderr)
+    assert f"out/{LANG}" in line and "not writable" in line, line
+    assert faults.run(workdir).returncode == 0
+
+
+def test_stale_temporaries_are_recognised_by_name_only(tmp_path):
+    keep = ["notes.tmp", ".hidden", "page.html", ".page.html.tmp"]
+    for name in [*keep, ".page.html.a1b2c3d4.tmp"]:
+        (tmp_path / name).write_text("x")
+    assert remove_stale_temporaries(tmp_path) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(keep)
+
+
+def test_errno_of_a_disk_full_has_advice():
+    from locbrief.files import fs_error
+
+    error = fs_error(OSError(errno.ENOSPC, "No space left on device"), Path("out/x.html"))
+    assert str(error) == "out/x.html: no space left on device; free some space and run again"
