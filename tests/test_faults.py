@@ -103,7 +103,9 @@ def test_a_killed_snakemake_leaves_its_jobs_to_finish_and_no_process_behind(stru
     from locbrief.run import snakemake_processes
 
     assert snakemake_processes(workdir) == []
-    assert [r[1] for r in results if r[0].startswith("kill -9")] == [-signal.SIGKILL, 1]
+    (killed,) = [r for r in results if r[0] == "kill -9 Snakemake only"]
+    assert killed[1] == 128 + signal.SIGKILL
+    assert "Snakemake was killed by SIGKILL; run `make run` again" in one_line(killed[2])
 
 
 # ---------------------------------------------------------------- the one line
@@ -226,7 +228,9 @@ def test_read_only_po_and_output_folder_stop_the_run_with_one_line_naming_them(t
     assert faults.run(workdir).returncode == 0
     source = workdir / "source" / "wordpress-guns.html"
     source.write_text(
-        source.read_text().replace("</body>", "<p>A new sentence for the translators.</p></body>")
+        source.read_text().replace(
+            "<p>We are fighting", "<p>A new sentence for the translators.</p>\n<p>We are fighting"
+        )
     )
     po = workdir / PO
     before = po.read_bytes()

@@ -57,16 +57,19 @@ def run(
         "--", *(targets or ["all"]),
     ]  # fmt: skip
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    RUN_LOG.parent.mkdir(parents=True, exist_ok=True)
-    with open(RUN_LOG, "w", encoding="utf-8") as log:
-        process = subprocess.Popen(
-            command, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True
-        )
-        messages: list[str] = []
-        reader = threading.Thread(target=_collect, args=(process.stderr, log, messages))
-        reader.start()
-        stopped = _wait_or_stop(process)
-        reader.join(timeout=STOP_GRACE)
+    log = _open_log()
+    started = time.time()
+    process = subprocess.Popen(
+        command, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True
+    )
+    messages: list[str] = []
+    reader = threading.Thread(target=_collect, args=(process.stderr, log, messages))
+    reader.start()
+    stopped = _wait_or_stop(process)
+    reader.join(timeout=STOP_GRACE)
+    if log is not None:
+        with contextlib.suppress(OSError):
+            log.close()
     if stopped:
         _after_stop(process.pid)
         print(
@@ -75,17 +78,38 @@ def run(
             file=sys.stderr,
         )
         return 128 + stopped
+    if process.returncode < 0:  # Snakemake itself was killed (OOM killer, kill -9)
+        killer = signal.Signals(-process.returncode).name
+        print(f"locbrief: Snakemake was killed by {killer}; {RESUME}", file=sys.stderr)
+        return 128 - process.returncode
     if process.returncode:
-        print(explain("".join(messages)), file=sys.stderr)
+        print(explain("".join(messages), since=started), file=sys.stderr)
     return process.returncode
 
 
+def _open_log():
+    """logs/run.log for Snakemake's messages, or None where it cannot be written (a full disk)."""
+    try:
+        RUN_LOG.parent.mkdir(parents=True, exist_ok=True)
+        return open(RUN_LOG, "w", encoding="utf-8")  # noqa: SIM115 (closed by run())
+    except OSError:
+        return None
+
+
 def _collect(stream, log, messages: list[str]) -> None:
-    """Keep Snakemake's messages in the run log and in memory, off the terminal."""
+    """Keep Snakemake's messages in the run log and in memory, off the terminal.
+
+    The log is best effort: on a full disk the messages are still read (Snakemake must never
+    block on a full pipe) and explained from memory.
+    """
     for line in stream:
-        log.write(line)
-        log.flush()
         messages.append(line)
+        if log is not None:
+            try:
+                log.write(line)
+                log.flush()
+            except OSError:
+                log = None
 
 
 def _wait_or_stop(process: subprocess.Popen) -> int:
@@ -223,8 +247,12 @@ def _tidy(folder: Path) -> None:
 # ---------------------------------------------------------------- the one line
 
 
-def explain(messages: str, log: str = str(RUN_LOG)) -> str:
-    """One line from Snakemake's messages of a failed run: what happened, what to do."""
+def explain(messages: str, log: str = str(RUN_LOG), since: float = 0.0) -> str:
+    """One line from Snakemake's messages of a failed run: what happened, what to do.
+
+    A failed job's own error line (from its log, if written since ``since``) says it best;
+    where Snakemake failed around the job (removing an old output, say), its error does.
+    """
     own = re.findall(r"^locbrief: error: .*$", messages, re.M)
     failed = re.search(r"^Error in rule (\S+):", messages, re.M)
     if failed:
@@ -232,14 +260,15 @@ def explain(messages: str, log: str = str(RUN_LOG)) -> str:
         block = messages[failed.end() :]
         where = re.search(r"^\s+wildcards: (.*)$", block, re.M)
         job_log = re.search(r"^\s+log: (\S+)", block, re.M)
-        cause = _job_error(job_log.group(1)) if job_log else None
+        cause = _job_error(job_log.group(1), since) if job_log else None
+        cause = cause or _snakemake_fault(messages[: failed.start()])
         what = f"the {rule} step" + (f" ({where.group(1)})" if where else "")
         if cause:
             return f"locbrief: error: {what} failed: {cause.removeprefix('locbrief: error: ')}"
         return f"locbrief: error: {what} failed; see {job_log.group(1) if job_log else log}, then {RESUME}"
     command = re.search(r"locbrief (\w[\w-]*) .*\| tee '?([^\s']+)'?' returned non-zero", messages)
     if command:  # under --quiet Snakemake names the failed command, not the rule
-        cause = _job_error(command.group(2)) or f"see {command.group(2)}"
+        cause = _job_error(command.group(2), since) or f"see {command.group(2)}"
         return f"locbrief: error: the {command.group(1)} step failed: {cause.removeprefix('locbrief: error: ')}"
     if own:
         return own[-1]
@@ -250,10 +279,9 @@ def explain(messages: str, log: str = str(RUN_LOG)) -> str:
         )
     if "IncompleteFilesException" in messages:
         return f"locbrief: error: a killed run left unfinished files; {RESUME} (it redoes them)"
-    for pattern, what in _SNAKEMAKE_FAULTS:
-        found = re.search(pattern, messages, re.M)
-        if found:
-            return f"locbrief: error: {what.format(*found.groups())}"
+    fault = _snakemake_fault(messages)
+    if fault:
+        return f"locbrief: error: {fault}"
     errors = re.findall(r"^(\w*(?:Error|Exception)\w*):[ \t]*\n?[ \t]*(.*)$", messages, re.M)
     detail = f": {errors[-1][0]}: {errors[-1][1][:200]}" if errors else ""
     return f"locbrief: error: the run stopped{detail}; the full messages are in {log}"
@@ -266,7 +294,7 @@ _SNAKEMAKE_FAULTS = [
     ),
     (
         r"(?:PermissionError|Permission denied)\S*:?.*?'([^']+)'",
-        "{0}: permission denied; make it writable (chmod u+w) and run again",
+        "{0}: not writable (permission denied); check its and its folder's permissions, then run again",
     ),
     (
         r"No space left on device.*?'([^']+)'",
@@ -277,6 +305,15 @@ _SNAKEMAKE_FAULTS = [
         "a step did not write {0}; see the log named above, then run again",
     ),
 ]
+
+
+def _snakemake_fault(messages: str) -> str | None:
+    """A file-system error of Snakemake's own, as "FILE: what happened; what to do"."""
+    for pattern, what in _SNAKEMAKE_FAULTS:
+        found = list(re.finditer(pattern, messages, re.M))
+        if found:  # the last one: the error nearest to the failure
+            return what.format(*found[-1].groups())
+    return None
 
 
 def explain_log(paths: str | list[str] | None) -> str:
@@ -290,10 +327,11 @@ def explain_log(paths: str | list[str] | None) -> str:
     for path in paths:
         with contextlib.suppress(OSError):
             messages += Path(path).read_text(encoding="utf-8", errors="replace")
-    line = explain(messages, paths[-1] if paths else ".snakemake/log/")
+    since = _started(paths[-1]) if paths else 0.0
+    line = explain(messages, paths[-1] if paths else ".snakemake/log/", since)
     if "Error in rule" in messages or not paths:
         return line
-    failed = _failed_job_logs(_started(paths[-1]))
+    failed = _failed_job_logs(since)
     if failed:
         step = failed.stem.rsplit(".", 1)[-1]
         cause = _job_error(str(failed)) or f"see {failed}"
@@ -320,14 +358,21 @@ def _failed_job_logs(since: float) -> Path | None:
     return None
 
 
-def _job_error(path: str) -> str | None:
-    """The last error line a failed job wrote to its log: its own one-line explanation."""
+def _job_error(path: str, since: float = 0.0) -> str | None:
+    """The error a failed job wrote to its log: its own one line, or a traceback's last line.
+
+    A log older than the run is a previous run's: the job did not get to run this time.
+    """
     try:
+        if Path(path).stat().st_mtime < since:
+            return None
         lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
     errors = [line for line in lines if line.startswith("locbrief: error:")]
     if errors:
         return errors[-1]
-    tail = [line.strip() for line in lines if line.strip()]
-    return f"{tail[-1]} (log: {path})" if tail else None
+    if any(line.startswith("Traceback") for line in lines):
+        tail = [line.strip() for line in lines if line.strip()]
+        return f"{tail[-1]} (log: {path})"
+    return None
