@@ -20,10 +20,11 @@ import pytest
 import websocket
 
 from locbrief.model import Block, Document, NoteRef
-from locbrief.page import choose_translations, render_page
+from locbrief.page import choose_translations, render_page, source_translations
+from locbrief.read import read_source
 from locbrief.segment import segment
+from support import DATA, REPO
 from support import PUBLISHED_BRIEF as BRIEF
-from support import REPO
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -218,4 +219,62 @@ def test_markup_in_a_translation_shows_as_text_and_never_runs(chromium, tmp_path
     assert chromium.evaluate(
         "[...document.querySelectorAll('*')].every(e => ![...e.attributes]"
         ".some(a => a.name.startsWith('on')))"
+    )
+
+
+#: What a hostile translator writes for tests/data/hostile.html: a swapped note URL, a tag the
+#: source sentence does not have, markup in a title.
+HOSTILE_MSGSTRS = {
+    "Hostile brief": 'Título <img src=x onerror="window.pwned=1">',
+    "Write {0}this{1} next to <a1>a real link</a1> and <a2>a bad one</a2>.{2}": (
+        "Escriba {0}esto{1} junto a <a1>un enlace real</a1> y <a2>uno malo</a2>.{2}"
+    ),
+    "Literal bold?": "¿Negrita literal?",
+    "and {{0}} and {0}x{1} and <q1>a quote</q1>.": (
+        'y {{0}} y {0}x{1} y <q1>una cita</q1> <a1 href="https://evil.example/">aquí</a1>.'
+    ),
+    "A report, 2025, https://example.org/report.": "Un informe, 2025, https://evil.example/report.",
+}
+#: The only links the pages may carry: the source's, the notes' and the language switch.
+SOURCE_LINKS = {"https://example.org/real", "https://example.org/report"}
+
+
+@pytest.mark.slow
+def test_text_that_looks_like_markup_stays_text_and_links_come_only_from_the_source(
+    chromium, tmp_path
+):
+    doc = read_source(str(DATA / "hostile.html"))
+    units = segment(doc)
+    po = polib.POFile()
+    for unit in units:
+        po.append(polib.POEntry(msgid=unit.msgid, msgstr=HOSTILE_MSGSTRS[unit.msgid]))
+    pages = {
+        "en": source_translations(units),
+        "es_MX": choose_translations(units, po, "es_MX.po", {}, lambda entry: "reviewed"),
+    }
+    for lang, chosen in pages.items():
+        page = tmp_path / lang / "hostile.html"
+        page.parent.mkdir()
+        page.write_text(
+            render_page(doc, units, chosen, lang, ["en", "es_MX"]).html, encoding="utf-8"
+        )
+        chromium.open(page)
+        hrefs = chromium.evaluate(
+            "[...document.querySelectorAll('[href]')].map(e => e.getAttribute('href'))"
+        )
+        external = {h for h in hrefs if not h.startswith(("#", "../"))}
+        assert external <= SOURCE_LINKS, f"{lang}: {external - SOURCE_LINKS}"
+        assert "https://example.org/real" in external
+        assert chromium.evaluate("document.querySelectorAll('[cite], [src]').length") == 0
+        paragraph = chromium.evaluate("document.querySelector('#p-1').textContent")
+        assert ("<a1>this</a1>" if lang == "en" else "<a1>esto</a1>") in paragraph
+        assert chromium.evaluate("document.querySelectorAll('#p-1 a[href^=http]').length") == 1
+        chromium.click("#p-1 a:not([href])")  # the source's javascript: link, now plain words
+        time.sleep(0.2)
+        assert chromium.evaluate("window.pwned === undefined")
+        assert chromium.evaluate("document.scripts.length + document.images.length") == 0
+        assert "{0}" in chromium.evaluate("document.querySelector('#p-2').textContent")
+    # the translated note shows the translator's URL as words, never as a link
+    assert "https://evil.example/report" in chromium.evaluate(
+        "document.querySelector('#note-1').textContent"
     )
