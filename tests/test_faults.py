@@ -267,3 +267,15 @@ def test_errno_of_a_disk_full_has_advice():
 
     error = fs_error(OSError(errno.ENOSPC, "No space left on device"), Path("out/x.html"))
     assert str(error) == "out/x.html: no space left on device; free some space and run again"
+
+
+# ---------------------------------------------------------------- endurance (bench/endurance.py, short)
+
+
+def test_random_edit_merge_cycles_lose_no_translators_edit(tmp_path):
+    from support.endurance import endure
+
+    tally = endure(tmp_path, cycles=80, seed=3)
+    assert tally.edits >= 15 and tally.races >= 5
+    assert tally.lost == []
+    assert tally.refused == tally.races  # every save during a merge was kept, not overwritten
