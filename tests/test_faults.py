@@ -11,6 +11,7 @@ import errno
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -240,6 +241,18 @@ def test_read_only_po_and_output_folder_stop_the_run_with_one_line_naming_them(t
     line = one_line(refused.stderr)
     assert f"{PO}: not writable; make it writable" in line, line
     assert po.read_bytes() == before
+    # the same fault with Snakemake run by hand: its last line is ours (the Snakefile's onerror)
+    direct = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", "--quiet"],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}"),
+    )
+    assert direct.returncode == 1
+    last = [line for line in direct.stderr.splitlines() if line.strip()][-1]
+    assert last.startswith("locbrief: error: the merge step failed: ") and PO in last, last
+    assert po.read_bytes() == before
     po.chmod(0o644)
     folder = workdir / "out" / LANG
     if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode:
@@ -279,3 +292,16 @@ def test_random_edit_merge_cycles_lose_no_translators_edit(tmp_path):
     assert tally.edits >= 15 and tally.races >= 5
     assert tally.lost == []
     assert tally.refused == tally.races  # every save during a merge was kept, not overwritten
+
+
+@pytest.mark.parametrize("by", ["locbrief run", "snakemake"])
+def test_a_config_that_is_not_yaml_is_one_line_naming_file_and_line(tmp_path, by):
+    workdir = small_project(tmp_path)
+    (workdir / "config" / "config.yaml").write_text("briefs: [wordpress-guns\nlanguages:\n")
+    command = ["locbrief", "run"] if by == "locbrief run" else ["snakemake", "--cores", "1"]
+    done = subprocess.run(
+        [sys.executable, "-m", *command], cwd=workdir, capture_output=True, text=True
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().startswith("locbrief: error: config/config.yaml:2: not valid YAML")
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
