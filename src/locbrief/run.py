@@ -34,6 +34,18 @@ ORPHAN_WAIT = 60.0
 RESUME = "run `make run` again: it resumes where this run stopped"
 
 
+def check_config_file(path: str = "config/config.yaml") -> None:
+    """For the Snakefile, before ``configfile:``: a config that is not valid YAML (or not valid)
+    ends the run with one line naming file and line, where Snakemake would print a screenful."""
+    from .config import load_config
+
+    if Path(path).exists():
+        try:
+            load_config(path)
+        except LocbriefError as error:
+            sys.exit(f"locbrief: error: {error}")
+
+
 def snakefile(root: Path = Path(".")) -> Path:
     """The conventional workflow/Snakefile where it exists, else the top-level Snakefile."""
     for candidate in (root / "workflow" / "Snakefile", root / "Snakefile"):
