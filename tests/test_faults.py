@@ -313,3 +313,13 @@ def test_a_config_that_is_not_yaml_is_one_line_naming_file_and_line(tmp_path, by
     assert lines[-1].startswith("locbrief: error: config/config.yaml:2: not valid YAML")
     # Snakemake may say which profile it read first; nothing else, no traceback
     assert len(lines) == 1 or (by == "snakemake" and len(lines) == 2 and "profile" in lines[0])
+
+
+def test_a_file_locbrief_cannot_read_is_one_line_naming_it(tmp_path):
+    from locbrief.files import fs_error
+
+    error = fs_error(PermissionError(errno.EACCES, "Permission denied", "source/brief.html"))
+    assert (
+        str(error)
+        == "source/brief.html: permission denied; check its permissions and owner, then run again"
+    )

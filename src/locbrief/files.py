@@ -16,11 +16,16 @@ TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
 
 #: What to do about each file-system error, after the file's name.
 _ADVICE = {
-    errno.EACCES: "not writable; make it writable (chmod u+w) and run again",
-    errno.EPERM: "not writable (operation not permitted); check its owner, permissions and attributes",
+    errno.EACCES: "permission denied; check its permissions and owner, then run again",
+    errno.EPERM: "operation not permitted; check its owner, permissions and attributes",
     errno.EROFS: "read-only file system; write the project somewhere writable",
     errno.ENOSPC: "no space left on device; free some space and run again",
     errno.EDQUOT: "disk quota exceeded; free some space and run again",
+}
+#: The same, when locbrief was writing the file.
+_WRITE_ADVICE = {
+    errno.EACCES: "not writable; make it writable (chmod u+w) and run again",
+    errno.EPERM: "not writable (operation not permitted); check its owner, permissions and attributes",
 }
 
 
@@ -41,15 +46,16 @@ def write_atomically(path: Path | str, text: str, expected: bytes | None = None)
     try:
         _write(path, text, expected)
     except OSError as exc:
-        raise fs_error(exc, path) from None
+        raise fs_error(exc, path, writing=True) from None
 
 
-def fs_error(exc: OSError, path: Path | str | None = None) -> LocbriefError:
+def fs_error(exc: OSError, path: Path | str | None = None, writing: bool = False) -> LocbriefError:
     """A file-system error as one line: the file (or folder), what went wrong, what to do."""
     name = exc.filename or path
     if path is not None and str(name).startswith(f"{Path(path).parent}/."):
         name = path  # the temporary file's name means nothing to the user
-    advice = _ADVICE.get(exc.errno, exc.strerror or str(exc))
+    advice = (writing and _WRITE_ADVICE.get(exc.errno)) or _ADVICE.get(exc.errno)
+    advice = advice or exc.strerror or str(exc)
     return LocbriefError(advice, str(name) if name else None)
 
 
