@@ -60,9 +60,14 @@ def run(
     """Run the workflow in the current folder; return its exit status (0 when all is well)."""
     from .config import load_config
 
-    load_config(config)  # a YAML or settings error: one line naming the file and line
-    workflow = snakefile()
-    _clear_stale_lock(Path.cwd())
+    # until Snakemake runs, SIGTERM is Ctrl-C: the CLI's one line, nothing to stop yet
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        load_config(config)  # a YAML or settings error: one line naming the file and line
+        workflow = snakefile()
+        _clear_stale_lock(Path.cwd())
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     command = [
         sys.executable, "-m", "snakemake", "--snakefile", str(workflow), "--cores", str(cores),
         "--rerun-incomplete",
@@ -196,7 +201,7 @@ def snakemake_processes(folder: Path) -> list[tuple[int, bool]]:
             continue
         try:
             argv = (entry / "cmdline").read_bytes().split(b"\0")
-            if not any(b"snakemake" in part for part in argv[:3]):
+            if not is_snakemake(argv):
                 continue
             cwd = Path(os.readlink(entry / "cwd"))
         except OSError:  # gone meanwhile, or not ours to look at
@@ -204,6 +209,27 @@ def snakemake_processes(folder: Path) -> list[tuple[int, bool]]:
         if cwd == folder.resolve():
             found.append((int(entry.name), b"--nolock" in argv))
     return found
+
+
+def is_snakemake(argv: list[bytes]) -> bool:
+    """Whether a command line runs Snakemake: ``snakemake …``, ``python -m snakemake …`` or
+    ``python …/bin/snakemake …`` (not a ``grep snakemake`` or an editor on the Snakefile).
+
+    >>> is_snakemake([b"/v/bin/python", b"-m", b"snakemake", b"--cores", b"2"])
+    True
+    >>> is_snakemake([b"/v/bin/python", b"/v/bin/snakemake", b"all"]), is_snakemake([b"grep", b"snakemake"])
+    (True, False)
+    """
+    names = [os.path.basename(part) for part in argv[:3]]
+    if not names or names[0] == b"snakemake":
+        return bool(names)
+    if not names[0].startswith(b"python"):
+        return False
+    return (
+        names[1:3] == [b"-m", b"snakemake"]
+        or names[1:2] == [b"snakemake"]
+        or (len(argv) > 1 and argv[1].endswith(b"snakemake/__main__.py"))
+    )
 
 
 def _ancestors() -> set[int]:
