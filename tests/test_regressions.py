@@ -21,11 +21,12 @@ from locbrief.cli import build_parser
 from locbrief.config import check_config
 from locbrief.diff import resolve_specs
 from locbrief.engines import choose_engine
+from locbrief.files import fs_error
 from locbrief.memory import Memory
-from locbrief.model import Block, LocbriefError, NoteRef
+from locbrief.model import Block, LocbriefError, NoteRef, Span
 from locbrief.protect import enforced_terms, mask
 from locbrief.read import read_source
-from locbrief.segment import check_translation, segment_block, split_sentences
+from locbrief.segment import check_translation, decode, segment_block, split_sentences
 from locbrief.suggest import suggest
 from locbrief.termbase import load_termbase
 from support import REPO
@@ -160,6 +161,12 @@ def po_after_the_template_is_regenerated(msgid: str) -> tuple[bool, str]:
         return changed, project.read().metadata["POT-Creation-Date"]
 
 
+def spans_put_back(content: list) -> list[tuple[str, dict]]:
+    """The elements a paragraph's units give back on the page: (tag, attributes) of each."""
+    units = segment_block(Block("paragraph", "p-1", content))
+    return [(i.tag, i.attrs) for u in units for i in decode(u, u.msgid) if isinstance(i, Span)]
+
+
 # ---------------------------------------------------------------- the table
 
 ROWS = [
@@ -292,6 +299,28 @@ ROWS = [
         "and the title kept the heading's permalink sign ('Abstract¶') (issue 10)",
         ([("ol", "4", "a")], "Abstract", []),
         structure,
+    ),
+    Regression(
+        "literal-tag-in-prose",
+        "A sentence with <b2>tag</b2> in it.",
+        "text shaped like our numbered tags crashed segment with a bare IndexError (issue 17)",
+        "A sentence with {0}tag{1} in it.",
+        lambda text: unit(text).msgid,
+    ),
+    Regression(
+        "escaped-tag-next-to-a-real-link",
+        ["Write <a1>this</a1> next to ", Span("a", {"href": "https://x.org/"}, ["a link"]), "."],
+        "an HTML source's escaped &lt;a1&gt;this&lt;/a1&gt; became a second live link to the "
+        "real link's address on every page (issue 17)",
+        [("a", {"href": "https://x.org/"})],
+        spans_put_back,
+    ),
+    Regression(
+        "disk-full-without-a-file-name",
+        (OSError(28, "No space left on device"), "out/es_MX/brief.html"),
+        "a full disk printed 'locbrief: error: : No space left on device' (issue 17)",
+        "out/es_MX/brief.html: no space left on device; free some space and run again",
+        lambda error_and_path: str(fs_error(*error_and_path, writing=True)),
     ),
 ]
 
