@@ -297,7 +297,8 @@ def test_random_edit_merge_cycles_lose_no_translators_edit(tmp_path):
     tally = endure(tmp_path, cycles=80, seed=3)
     assert tally.edits >= 15 and tally.races >= 5
     assert tally.lost == []
-    assert tally.refused == tally.races  # every save during a merge was kept, not overwritten
+    # a save during a merge that had something to write made it refuse (the edit is merged next run)
+    assert 0 < tally.refused <= tally.races
 
 
 @pytest.mark.parametrize("by", ["locbrief run", "snakemake"])
