@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 from lxml import html
 
 from locbrief import page as page_builder
-from locbrief import strings
+from locbrief import shell, strings
 from locbrief.localize import DataValue, data_values, render_value
 from locbrief.model import Block, Document, LocbriefError, NoteRef, Span, Suggestion
 from locbrief.page import Translation, choose_translations, render_page, source_translations
@@ -303,8 +303,9 @@ def test_a_missing_page_string_falls_back_to_english_and_is_named(tmp_path, monk
 def test_the_template_holds_every_page_string_of_page_py_and_every_language_translates_it():
     extracted = {
         m[1] if isinstance(m[1], str) else m[1][0]
+        for module in (page_builder, shell)
         for m in extract_from_file(
-            "python", page_builder.__file__, keywords={"_": None, "ngettext": (1, 2)}
+            "python", module.__file__, keywords={"_": None, "ngettext": (1, 2)}
         )
     }
     with open(LOCALE_DIR / "locbrief.pot", "rb") as handle:

@@ -235,6 +235,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma-separated locales for the switcher (default: --lang only)",
     )
     p.add_argument("--review", action="store_true", help="highlight units no human has reviewed")
+    p.add_argument(
+        "--config",
+        metavar="YAML",
+        help="the config, for its site settings (theme, base URL, name, logo)",
+    )
     p.add_argument("-o", "--output", required=True, metavar="HTML", help="page to write")
     p.set_defaults(run=cmd_page)
 
@@ -499,11 +504,14 @@ def cmd_merge(args) -> None:
 
 
 def cmd_page(args) -> None:
+    from .config import load_config
     from .files import write_atomically
     from .memory import Memory
     from .page import choose_translations, render_page, source_translations
     from .pofile import read_po
+    from .shell import metadata_problems
     from .status import unit_status
+    from .theme import Site
 
     doc = Document.from_json(_read_json(args.document))
     units = load_units(args.units)
@@ -519,9 +527,11 @@ def cmd_page(args) -> None:
     else:
         chosen = source_translations(units)
     languages = [lang for lang in args.languages.split(",") if lang] or [args.lang]
-    result = render_page(doc, units, chosen, args.lang, languages, review=args.review)
+    site = Site.from_config(load_config(args.config)) if args.config else Site()
+    result = render_page(doc, units, chosen, args.lang, languages, review=args.review, site=site)
     write_atomically(args.output, result.html)
-    for problem in result.problems:
+    problems = result.problems + (metadata_problems(doc) if args.lang == doc.lang else [])
+    for problem in problems:
         log.warning("%s", problem)
     log.info(
         f"{args.lang}: page {args.output} ({result.counts.get('units', 0)} units, "

@@ -5,8 +5,9 @@ so markup only ever comes from the source and text from a PO file is always
 escaped by lxml. Locale data comes from Babel: the language names of the
 switcher (each in its own language, :mod:`locbrief.locales`), text direction,
 and the dates and figures that are data rather than prose (:mod:`locbrief.localize`).
-The page's own strings come from :mod:`locbrief.strings`; its style sheet is
-the package file ``page.css``.
+The page's own strings come from :mod:`locbrief.strings`; the shell around the
+article (head metadata, switcher, banner, footer) is the theme's Jinja2
+template, filled by :mod:`locbrief.shell`.
 """
 
 from __future__ import annotations
@@ -14,17 +15,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
-from importlib.resources import files
 
 import polib
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
 from lxml import etree
 from lxml.html import builder as E
+from markupsafe import Markup
 
-from .locales import bcp47, language_name, machine_translation_tag, parse_locale
+from .locales import bcp47, machine_translation_tag, parse_locale
 from .localize import data_values, localize_data
 from .markup import (
     INLINE_TAGS,
@@ -48,8 +47,10 @@ from .model import (
 from .pofile import entry_key
 from .protect import URL
 from .segment import DecodeError, decode, join_sentences
+from .shell import Strings, render_shell
 from .status import Status
 from .strings import page_strings, page_strings_problem
+from .theme import Site
 
 #: The style sheet's class for blocks of these kinds.
 KIND_CLASSES = {
@@ -152,8 +153,9 @@ def render_page(
     lang: str,
     languages: list[str],
     review: bool = False,
+    site: Site | None = None,
 ) -> PageResult:
-    """The whole HTML page for one language."""
+    """The whole HTML page for one language: the article built here, in the theme's page shell."""
     locale = parse_locale(lang)
     for other in languages:
         parse_locale(other)
@@ -165,29 +167,22 @@ def render_page(
     content = page.contents(by_block, chosen)
     counts = _counts(units, chosen)
     title = _text_of(content, doc, "title") or _text_of(content, doc, "page_title") or doc.name
-    head = E.HEAD(
-        E.META(charset="utf-8"),
-        E.META(name="viewport", content="width=device-width, initial-scale=1"),
-        E.TITLE(title),
-        E.META(
-            name="description",
-            content=_text_of(content, doc, "meta_description")
-            or _text_of(content, doc, "dek")
-            or title,
-        ),
-        *_alternates(doc, languages),
-        E.STYLE("\n" + page_css()),
+    description = (
+        _text_of(content, doc, "meta_description") or _text_of(content, doc, "dek") or title
     )
-    translated = lang != doc.lang
-    body = E.BODY(
-        _language_switcher(doc, lang, languages, page._),
-        *([_banner(counts, page, doc.lang)] if translated else []),
-        E.MAIN(_layout_article(doc, content, page) if doc.layout else _article(doc, content, page)),
-        *([_footer(doc, page)] if translated else []),
-    )
-    html = E.HTML(head, body, lang=bcp47(lang), dir=locale.text_direction)
-    text = "<!DOCTYPE html>\n" + etree.tostring(
-        html, encoding="unicode", method="html", pretty_print=True
+    body = _layout_article(doc, content, page) if doc.layout else _article(doc, content, page)
+    article = etree.tostring(body, encoding="unicode", method="html", pretty_print=True)
+    text = render_shell(
+        doc,
+        lang,
+        languages,
+        Markup(article),
+        title,
+        description,
+        counts,
+        Strings(strings.gettext, strings.ngettext, locale),
+        review,
+        site or Site(),
     )
     return PageResult(text, counts, _problems(doc, lang, chosen, counts))
 
@@ -269,18 +264,6 @@ class _Page:
             Status.MACHINE: _("machine translation, not reviewed"),
             Status.UNTRANSLATED: _("not translated yet"),
         }.get(status, status)
-
-
-def _alternates(doc: Document, languages: list[str]) -> list:
-    links = [
-        E.LINK(rel="alternate", hreflang=bcp47(other), href=f"../{other}/{doc.name}.html")
-        for other in languages
-    ]
-    if doc.lang in languages:
-        links.append(
-            E.LINK(rel="alternate", hreflang="x-default", href=f"../{doc.lang}/{doc.name}.html")
-        )
-    return links
 
 
 def _problems(
@@ -401,82 +384,6 @@ def _text_of(content: dict, doc: Document, kind: str) -> str:
         return ""
     node = _element("span", content[block.id])
     return " ".join("".join(node.itertext()).split())
-
-
-def _language_switcher(doc: Document, lang: str, languages: list[str], _):
-    """Links to every language of the page, each named in its own language by CLDR."""
-    items = []
-    for other in languages:
-        link = E.A(
-            language_name(other),
-            href=f"../{other}/{doc.name}.html",
-            hreflang=bcp47(other),
-            lang=bcp47(other),
-            dir=parse_locale(other).text_direction,
-        )
-        if other == lang:
-            link.set("aria-current", "page")
-        items.append(E.LI(link))
-    return E.NAV(E.UL(*items), **{"class": "languages", "aria-label": _("Languages")})
-
-
-def _banner(counts: dict[str, int], page: _Page, source_lang: str):
-    """How much of the page a human has reviewed: reviewed units (not fuzzy, not machine) of all units."""
-    _, locale = page._, page.locale
-    total = counts.get("units", 0)
-    reviewed = counts.get(Status.REVIEWED, 0)
-    share = reviewed / total if total else 1.0
-    numbers = {
-        "percent": format_percent(share, locale=locale),
-        "reviewed": format_decimal(reviewed, locale=locale),
-        "total": format_decimal(total, locale=locale),
-    }
-    if reviewed == total:
-        message = _("A translator has reviewed all of this page.")
-    elif reviewed == 0:
-        message = _(
-            "No translator has reviewed this page yet: it is machine translation and may contain errors."
-        )
-    else:
-        message = (
-            page.ngettext(
-                "A translator has reviewed %(percent)s of this page (%(reviewed)s of %(total)s "
-                "sentence); the rest is machine translation.",
-                "A translator has reviewed %(percent)s of this page (%(reviewed)s of %(total)s "
-                "sentences); the rest is machine translation.",
-                total,
-            )
-            % numbers
-        )
-    parts = [message]
-    untranslated = counts.get(Status.UNTRANSLATED, 0)
-    if untranslated:
-        language = locale.languages.get(parse_locale(source_lang).language, source_lang)
-        parts.append(
-            page.ngettext(
-                "%(count)s sentence is not translated yet and shows in %(language)s.",
-                "%(count)s sentences are not translated yet and show in %(language)s.",
-                untranslated,
-            )
-            % {"count": format_decimal(untranslated, locale=locale), "language": language}
-        )
-    if page.review:
-        parts.append(_("Review build: sentences no translator has reviewed are highlighted."))
-    return E.P(
-        " ".join(parts), role="note", **{"class": "review-banner", "data-reviewed": f"{share:.4f}"}
-    )
-
-
-def _footer(doc: Document, page: _Page):
-    """A link back to the original, named in the page's language."""
-    source = parse_locale(doc.lang)
-    language = page.locale.languages.get(source.language, doc.lang)
-    link = E.A(
-        page._("Read the original in %(language)s") % {"language": language},
-        href=f"../{doc.lang}/{doc.name}.html",
-        hreflang=bcp47(doc.lang),
-    )
-    return E.FOOTER(E.P(link))
 
 
 def _article(doc: Document, content: dict, page: _Page):
@@ -636,9 +543,3 @@ def _date_node(doc: Document, locale: Locale, children: list):
     return E.P(
         E.TIME(format_date(value, format="long", locale=locale), datetime=iso), **{"class": "date"}
     )
-
-
-@cache
-def page_css() -> str:
-    """The page's style sheet, package data beside this module (inlined: one self-contained file)."""
-    return files("locbrief").joinpath("page.css").read_text(encoding="utf-8")
