@@ -350,6 +350,45 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=cmd_run)
 
+    p = _command(sub, "pdf", "a PDF of a page, from the same HTML with the print style")
+    p.add_argument("page", help="the page's HTML file in out/<lang>/")
+    p.add_argument("-o", "--output", required=True, metavar="PDF", help="PDF to write")
+    p.add_argument(
+        "--config", metavar="YAML", help="the config, for site.paper, site.fonts and site.theme"
+    )
+    p.set_defaults(run=cmd_pdf)
+
+    p = _command(sub, "site", "out/index.html (every brief and language) and out/sitemap.xml")
+    p.add_argument(
+        "config", nargs="?", default=DEFAULT_CONFIG, help="the config (default: %(default)s)"
+    )
+    p.add_argument(
+        "--out", default="out", metavar="DIR", help="what the stages wrote (default: %(default)s)"
+    )
+    p.set_defaults(run=cmd_site)
+
+    p = _command(
+        sub,
+        "publish",
+        "copy to site/ only the languages that pass the config's publish bar",
+        "Copy to the site folder only the languages that pass the config's publish bar "
+        "(publish.min_reviewed, publish.qa_errors); one line per language held back; exit "
+        "status 1, the site left as it was, if a language in publish.required is not ready.",
+    )
+    p.add_argument(
+        "config", nargs="?", default=DEFAULT_CONFIG, help="the config (default: %(default)s)"
+    )
+    p.add_argument(
+        "--out", default="out", metavar="DIR", help="what the stages wrote (default: %(default)s)"
+    )
+    p.add_argument(
+        "--site",
+        default="site",
+        metavar="DIR",
+        help="the folder to publish to (default: %(default)s)",
+    )
+    p.set_defaults(run=cmd_publish)
+
     p = _command(sub, "check-config", "validate config/config.yaml and the engines it names")
     p.add_argument(
         "config", nargs="?", default=DEFAULT_CONFIG, help="the config (default: %(default)s)"
@@ -656,6 +695,64 @@ def cmd_run(args) -> int:
     from .run import run
 
     return run(args.cores, args.targets)
+
+
+def cmd_pdf(args) -> None:
+    from .config import load_config
+    from .pdf import render_pdf
+    from .theme import Site
+
+    site = Site.from_config(load_config(args.config)) if args.config else Site()
+    started = time.perf_counter()
+    render_pdf(Path(args.page), Path(args.output), site)
+    log.info(f"{args.page} → {args.output} ({site.paper}, {time.perf_counter() - started:.1f} s)")
+
+
+def _site_of(args):
+    """The config, its site settings and every brief × language read back from out/."""
+    from .config import load_config
+    from .site import collect
+    from .theme import Site
+
+    config = load_config(args.config)
+    editions = collect(
+        Path(args.out), config["briefs"], config["source_language"], list(config["languages"])
+    )
+    return config, Site.from_config(config), editions
+
+
+def cmd_site(args) -> None:
+    from functools import partial
+
+    from .publish import Bar, held_back
+    from .site import write_site
+
+    config, site, editions = _site_of(args)
+    gate = partial(held_back, bar=Bar.from_config(config))
+    for note in write_site(Path(args.out), editions, site, gate):
+        log.warning("%s", note)
+    log.info(f"{args.out}/index.html: {len(editions)} pages listed; {args.out}/sitemap.xml")
+
+
+def cmd_publish(args) -> int:
+    from .publish import Bar, publish
+
+    config, site, editions = _site_of(args)
+    outcome = publish(editions, Path(args.out), Path(args.site), site, Bar.from_config(config))
+    for line in outcome.held:
+        print(line)
+    if outcome.missing_required:
+        log.error(
+            f"required language(s) not ready: {', '.join(outcome.missing_required)} "
+            f"(publish.required in {args.config}); {args.site}/ left as it was"
+        )
+        return 1
+    if not outcome.published:
+        log.info(f"nothing passes the publish bar; {args.site}/ left as it was")
+        return 0
+    langs = sorted({e.lang for e in outcome.published})
+    log.info(f"{args.site}/: published {len(outcome.published)} pages ({', '.join(langs)})")
+    return 0
 
 
 def cmd_check_config(args) -> None:

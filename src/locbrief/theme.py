@@ -47,9 +47,14 @@ class Site:
         return cls(**settings)
 
     @property
+    def logo_name(self) -> str:
+        """The logo's file name in out/assets/ (``locbrief site`` copies it there)."""
+        return Path(self.logo).name if self.logo else ""
+
+    @property
     def logo_href(self) -> str:
-        """Where a page in out/<lang>/ finds the logo (``locbrief site`` copies it there)."""
-        return f"../assets/{Path(self.logo).name}" if self.logo else ""
+        """Where a page in out/<lang>/ finds the logo."""
+        return f"../assets/{self.logo_name}" if self.logo else ""
 
 
 @cache
