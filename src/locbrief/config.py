@@ -46,7 +46,28 @@ def check_config(config: dict, path: str = "config/config.yaml") -> dict:
     for lang, settings in config["languages"].items():
         _check_locale(lang, path, f"languages.{lang}")
         settings.setdefault("engine", "auto")
+    _check_publish(config, path)
     return config
+
+
+def _check_publish(config: dict, path: str) -> None:
+    """A required language must be one the config translates into (or the source language)."""
+    known = [config["source_language"], *config["languages"]]
+    for lang in (config.get("publish") or {}).get("required", []):
+        if lang not in known:
+            raise LocbriefError(
+                f"setting publish.required: {lang!r} is not one of the languages "
+                f"({', '.join(known)}); add it under 'languages' or remove it",
+                path,
+            )
+    for setting in ("theme", "logo"):
+        value = (config.get("site") or {}).get(setting)
+        if value and not Path(value).exists():
+            raise LocbriefError(
+                f"setting site.{setting}: {value} does not exist; fix the path (relative to "
+                "the folder make run is started from)",
+                path,
+            )
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:
