@@ -71,7 +71,7 @@ def collect(out: Path, briefs: list[str], source_lang: str, languages: list[str]
 def _edition(out: Path, brief: str, lang: str, source_lang: str) -> Edition:
     page = out / lang / f"{brief}.html"
     if not page.is_file():
-        raise LocbriefError(f"no page {page}; run the workflow (make run) first", str(page))
+        raise LocbriefError("no such page; run the workflow (make run) first", str(page))
     title = (lxml_html.parse(str(page)).findtext(".//title") or brief).strip()
     edition = Edition(brief, lang, source_lang, title)
     for kind, (name, _label) in EDITION_FILES.items():
@@ -189,12 +189,18 @@ def copy_assets(target: Path, site: Site) -> None:
 
 def write_site(out: Path, editions: list[Edition], site: Site, gate=None) -> list[str]:
     """out/index.html, out/sitemap.xml and out/assets/; returns notes for the user, one line each."""
-    copy_assets(out, site)
-    write_atomically(out / "index.html", render_index(editions, site, gate))
-    write_atomically(
-        out / "sitemap.xml",
-        '<?xml version="1.0" encoding="UTF-8"?>\n' + render_sitemap(editions, site),
-    )
+    index = render_index(editions, site, gate)
+    sitemap = '<?xml version="1.0" encoding="UTF-8"?>\n' + render_sitemap(editions, site)
+    try:
+        copy_assets(out, site)
+        write_atomically(out / "index.html", index)
+        write_atomically(out / "sitemap.xml", sitemap)
+    except OSError as exc:
+        raise LocbriefError(
+            f"cannot write the site's index here ({exc.strerror}); fix the folder's "
+            "permissions or give another --out",
+            str(exc.filename or out),
+        ) from None
     if not site.base_url:
         return [
             f"{out / 'sitemap.xml'}: addresses are relative to the sitemap; set site.base_url "
