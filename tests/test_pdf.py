@@ -18,8 +18,9 @@ from locbrief.cli import main
 from locbrief.model import LocbriefError
 from locbrief.pdf import check_fonts, render_pdf
 from locbrief.theme import Site
-from site_data import brief, build_out, page_result
-from test_page_locale import BRIEF, LANGUAGES, real_pages
+from support import PUBLISHED_BRIEF as BRIEF
+from support.site_data import brief, build_out, page_result
+from support.workflow import PAGE_LANGUAGES as LANGUAGES
 
 
 def poppler(*command) -> str:
@@ -98,12 +99,16 @@ def test_the_first_page_renders_to_an_image_with_the_title_on_it(half_reviewed, 
     assert "Col·lecció: Cartels and the border" in poppler("pdftotext", "-l", "1", str(pdf), "-")
 
 
-def test_us_letter_from_the_config(tmp_path):
+def test_us_letter_and_the_fonts_from_the_config(tmp_path):
     page = tmp_path / "es_MX" / "brief.html"
     page.parent.mkdir()
     page.write_text(page_result(brief(paragraphs=3), "es_MX", 1.0).html, encoding="utf-8")
-    render_pdf(page, tmp_path / "letter.pdf", Site(paper="letter"))
+    render_pdf(page, tmp_path / "letter.pdf", Site(paper="letter", fonts=("DejaVu Sans",)))
     assert "612 x 792 pts (letter)" in poppler("pdfinfo", str(tmp_path / "letter.pdf"))
+    fonts = [
+        r.split()[0] for r in poppler("pdffonts", str(tmp_path / "letter.pdf")).splitlines()[2:]
+    ]
+    assert fonts and all(f.split("+")[1].startswith("DejaVu-Sans") for f in fonts), fonts
 
 
 def test_a_font_lacking_a_character_is_one_line_naming_it_and_the_fix(tmp_path, capsys):
@@ -122,6 +127,6 @@ def test_a_font_lacking_a_character_is_one_line_naming_it_and_the_fix(tmp_path, 
 
 
 @pytest.mark.slow
-def test_the_pdf_fonts_cover_every_character_of_the_real_brief_in_all_languages():
+def test_the_pdf_fonts_cover_every_character_of_the_real_brief_in_all_languages(real_pages):
     for lang in LANGUAGES:
-        check_fonts(real_pages() / "out" / lang / f"{BRIEF}.html", Site().fonts)
+        check_fonts(real_pages / "out" / lang / f"{BRIEF}.html", Site().fonts)

@@ -13,7 +13,7 @@ import pytest
 from lxml import html
 
 from locbrief.cli import main
-from site_data import LANGS, build_out, write_config
+from support.site_data import LANGS, build_out, write_config
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from locbrief.model import LocbriefError
 from locbrief.shell import metadata_problems
 from locbrief.site import collect, write_site
 from locbrief.theme import Site
-from site_data import LANGS, brief, build_out, page_result, write_config
+from support.site_data import LANGS, brief, build_out, page_result, write_config
 from test_html_valid import vnu_errors
 
 BASE = "https://briefs.example.org/pub/"
@@ -182,4 +182,4 @@ def test_locbrief_site_writes_index_and_sitemap_from_the_config(tmp_path, monkey
     assert gate[1] == "ready"
     assert gate[2].startswith("held back: ") and "below publish.min_reviewed 100%" in gate[2]
     assert f"<loc>{BASE}fr/brief.html</loc>" in (tmp_path / "out" / "sitemap.xml").read_text()
-    assert "out/index.html: 4 pages listed" in capsys.readouterr().out
+    assert "out/index.html: 4 pages listed" in capsys.readouterr().err

@@ -7,7 +7,7 @@ import json
 
 from locbrief.site import collect, write_site
 from locbrief.theme import Site
-from site_data import LANGS, build_out
+from support.site_data import LANGS, build_out
 from test_browser import IN_VIEW, chromium  # noqa: F401 (the fixture)
 
 

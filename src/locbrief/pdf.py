@@ -11,6 +11,7 @@ otherwise come silently from some other font, or print as a box.
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import tempfile
@@ -28,9 +29,12 @@ def render_pdf(page: Path, output: Path, site: Site) -> None:
     """``page`` (an HTML file of out/) → ``output``, written atomically."""
     from weasyprint import CSS, HTML
 
+    # WeasyPrint warns about every screen-only media query of the page (it knows media types
+    # only); those rules are not for paper, so only its errors are worth a line.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     page = Path(page)
     check_fonts(page, site.fonts)
-    css = CSS(string=stylesheet(site, "pdf.css") + pdf_rules(site))
+    css = CSS(string=str(stylesheet(site, "pdf.css")) + pdf_rules(site))
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
@@ -45,14 +49,18 @@ def render_pdf(page: Path, output: Path, site: Site) -> None:
 
 
 def pdf_rules(site: Site) -> str:
-    """The config's part of the PDF style: paper size and font families (body, then headings)."""
+    """The config's part of the PDF style: paper size and font families (body, then headings).
+
+    WeasyPrint gives these rules user origin, below the page's own style: ``!important`` lets
+    the configured fonts win over the page's screen fonts.
+    """
     body = ", ".join(f'"{f}"' for f in site.fonts)
     headings = ", ".join(f'"{f}"' for f in (*site.fonts[1:], site.fonts[0]))
     return (
         f"\n@page {{ size: {site.paper}; @top-center {{ font-family: {headings}; }}"
         f" @bottom-center {{ font-family: {headings}; }} }}\n"
-        f"body {{ font-family: {body}; }}\n"
-        f"h1, h2, h3, h4, .topic, .date, .byline, .review-banner {{ font-family: {headings}; }}\n"
+        f"body {{ font-family: {body} !important; }}\n"
+        f"h1, h2, h3, h4, .topic, .date, .byline, .review-banner {{ font-family: {headings} !important; }}\n"
     )
 
 
