@@ -26,7 +26,8 @@ $(INSTALLED): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Debian packages of the configured engines (and gettext), installed only where missing.
+# Debian packages of the configured engines, gettext, and WeasyPrint's libraries and fonts for the
+# PDFs, installed only where missing.
 system-packages: $(INSTALLED)
 	@missing=$$(for p in $$($(PY) -m locbrief system-packages); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -36,12 +37,14 @@ system-packages: $(INSTALLED)
 	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
 	fi
 
-# What the page tests drive: headless Chromium (Debian) and the Nu Html Checker (npm vnu-jar, run
-# with the installed Java), each installed only where missing.
+# What the page tests drive: headless Chromium (Debian), the Nu Html Checker (npm vnu-jar, run
+# with the installed Java) and poppler's tools to read the PDFs back, each installed only where missing.
 VNU_JAR := $(VENV)/npm/node_modules/vnu-jar/build/dist/vnu.jar
 test-tools: $(INSTALLED) $(VNU_JAR) slurm
 	@command -v chromium >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
+	@command -v pdftotext >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q poppler-utils; }
 
 $(VNU_JAR): | $(INSTALLED)
 	@command -v java >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -73,4 +76,4 @@ lint: setup
 	$(WITH_VENV) $(VENV)/bin/snakemake --lint
 
 clean:
-	rm -rf build out logs benchmarks .snakemake
+	rm -rf build out logs benchmarks .snakemake site

@@ -780,9 +780,10 @@ def cmd_install_argos(args) -> None:
 def cmd_system_packages(args) -> None:
     from .config import load_config
     from .engines.apertium import ApertiumEngine
+    from .pdf import DEBIAN_PACKAGES
 
     config = load_config(args.config)
-    packages = {"gettext"}
+    packages = {"gettext", *DEBIAN_PACKAGES}
     for lang, settings in config["languages"].items():
         if settings["engine"] in ("apertium", "auto"):
             packages.update(ApertiumEngine().debian_packages(config["source_language"], lang))

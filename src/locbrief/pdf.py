@@ -24,6 +24,15 @@ from lxml import html as lxml_html
 from .model import LocbriefError
 from .theme import Site, stylesheet
 
+#: What WeasyPrint (from PyPI) needs from Debian, and the default fonts; `make` installs them.
+DEBIAN_PACKAGES = (
+    "libpango-1.0-0",
+    "libpangoft2-1.0-0",
+    "libharfbuzz-subset0",
+    "fontconfig",
+    "fonts-dejavu-core",
+)
+
 
 def render_pdf(page: Path, output: Path, site: Site) -> None:
     """``page`` (an HTML file of out/) → ``output``, written atomically."""
