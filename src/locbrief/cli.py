@@ -710,14 +710,13 @@ def cmd_pdf(args) -> None:
 
 def _site_of(args):
     """The config, its site settings and every brief × language read back from out/."""
-    from .config import load_config
+    from .config import find_briefs, load_config
     from .site import collect
     from .theme import Site
 
     config = load_config(args.config)
-    editions = collect(
-        Path(args.out), config["briefs"], config["source_language"], list(config["languages"])
-    )
+    briefs = list(find_briefs(config, "source", args.config))
+    editions = collect(Path(args.out), briefs, config["source_language"], list(config["languages"]))
     return config, Site.from_config(config), editions
 
 

@@ -98,6 +98,8 @@ def write_config(root: Path, **extra) -> Path:
         "languages": {lang: {"engine": "identity"} for lang in LANGS[1:]},
         **extra,
     }
+    (root / "source").mkdir(exist_ok=True)
+    (root / "source" / "brief.txt").write_text("Cartels and the border\n", encoding="utf-8")
     path = root / "config" / "config.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(config), encoding="utf-8")

@@ -46,12 +46,25 @@ wildcard_constraints:
 
 
 def final_targets():
-    """Every page, QA report and review page of every brief: what `rule all` asks for."""
+    """Every page, PDF, QA report and review page of every brief, the index and the sitemap:
+    what `rule all` asks for."""
     return [
         *expand("out/{lang}/{brief}.html", lang=[SRC, *LANGS], brief=BRIEFS),
         *expand("out/{lang}/{brief}.qa.json", lang=LANGS, brief=BRIEFS),
         *expand("out/{lang}/{brief}.review.html", lang=LANGS, brief=BRIEFS),
+        *expand("out/{lang}/{brief}.pdf", lang=[SRC, *LANGS], brief=BRIEFS),
+        "out/index.html",
+        "out/sitemap.xml",
     ]
+
+
+def site_inputs(wildcards=None):
+    """What a page's look depends on: the config (its site: settings) and a theme's files."""
+    theme = (config.get("site") or {}).get("theme")
+    files = (
+        sorted(str(p) for p in Path(theme).rglob("*") if p.is_file()) if theme else []
+    )
+    return [CONFIG_FILE, *files]
 
 
 def source_file(wildcards):

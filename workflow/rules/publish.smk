@@ -8,6 +8,7 @@ rule page:
         po=translator_po,
         suggestions="build/{brief}/{lang}.suggestions.json",
         merged="build/{brief}/{lang}.merge.json",
+        site=site_inputs,
     output:
         "out/{lang}/{brief}.html",
     log:
@@ -20,16 +21,19 @@ rule page:
         po=po_file,
         memory=memory,
         languages=ALL_LANGS,
+        config=CONFIG_FILE,
     shell:
         "locbrief page {input.document:q} {input.units:q} --lang {wildcards.lang}"
         " --po {params.po:q} --suggestions {input.suggestions:q} --memory {params.memory:q}"
-        " --languages {params.languages} -o {output:q} 2>&1 | tee {log:q}"
+        " --languages {params.languages} --config {params.config:q} -o {output:q} 2>&1"
+        " | tee {log:q}"
 
 
 rule source_page:
     input:
         document="build/{brief}/document.json",
         units="build/{brief}/units.json",
+        site=site_inputs,
     output:
         f"out/{SRC}/{{brief}}.html",
     log:
@@ -41,9 +45,11 @@ rule source_page:
     params:
         source_lang=SRC,
         languages=ALL_LANGS,
+        config=CONFIG_FILE,
     shell:
         "locbrief page {input.document:q} {input.units:q} --lang {params.source_lang}"
-        " --languages {params.languages} -o {output:q} 2>&1 | tee {log:q}"
+        " --languages {params.languages} --config {params.config:q} -o {output:q} 2>&1"
+        " | tee {log:q}"
 
 
 rule check:
