@@ -49,6 +49,16 @@ def test_the_run_prints_progress_and_a_summary_per_language(workflow):
         assert int(summary.group(2)) == int(summary.group(1))  # fresh clone: all machine
 
 
+def test_the_run_builds_the_site_every_pdf_and_nothing_goes_unlisted(workflow):
+    workdir, _ = workflow
+    index = html.parse(str(workdir / "out" / "index.html")).getroot()
+    listed = set(index.xpath("//tbody//a/@href"))
+    for lang in ("en", "es_MX", "pt_BR", "fr", "ca"):
+        assert (workdir / "out" / lang / f"{BRIEF}.pdf").read_bytes().startswith(b"%PDF-")
+        assert {f"{lang}/{BRIEF}.html", f"{lang}/{BRIEF}.pdf"} <= listed
+    assert (workdir / "out" / "sitemap.xml").read_text().count("<loc>") == 5
+
+
 def test_the_spanish_page_is_complete(workflow):
     workdir, _ = workflow
     root = page(workdir)
