@@ -14,6 +14,7 @@ from lxml import etree, html
 
 from locbrief.cli import main
 from locbrief.model import LocbriefError
+from locbrief.segment import segment
 from locbrief.shell import metadata_problems
 from locbrief.site import collect, write_site
 from locbrief.theme import Site
@@ -163,6 +164,23 @@ def test_a_brief_without_date_or_authors_gets_one_line_each():
     assert problems[0].startswith("source/brief.txt: the brief has no publication date")
     assert problems[1].startswith("source/brief.txt: the brief names no authors")
     assert metadata_problems(brief()) == []
+
+
+def test_locbrief_page_warns_once_per_brief_about_a_missing_date_and_authors(tmp_path, capsys):
+    doc = brief(paragraphs=2, date=None, byline=False)
+    (tmp_path / "document.json").write_text(json.dumps(doc.to_json()), encoding="utf-8")
+    units = [u.to_json() for u in segment(doc)]
+    (tmp_path / "units.json").write_text(json.dumps(units), encoding="utf-8")
+    args = [str(tmp_path / "document.json"), str(tmp_path / "units.json"), "--lang", "en"]
+    assert main(["page", *args, "-o", str(tmp_path / "en.html")]) == 0
+    warnings = [l for l in capsys.readouterr().err.splitlines() if "warning" in l]
+    assert [w.split(": ", 3)[3] for w in warnings] == [
+        "the brief has no publication date, so its pages have no datePublished; add the date "
+        "line (e.g. 'July 2, 2025') above the title",
+        "the brief names no authors, so its pages' Article metadata has none; add a byline "
+        "('By …') or an 'About the authors' section",
+    ]
+    assert "datePublished" not in json_ld(html.parse(str(tmp_path / "en.html")).getroot())
 
 
 def test_a_missing_page_or_qa_report_names_the_file_and_the_fix(tmp_path):

@@ -19,7 +19,7 @@ from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup
 
 from .locales import bcp47, language_name, parse_locale
-from .model import Document
+from .model import Document, Span
 from .status import Status
 from .theme import Site, render, stylesheet
 
@@ -231,7 +231,7 @@ def _plain(content: list) -> str:
         for item in items:
             if isinstance(item, str):
                 parts.append(item)
-            elif hasattr(item, "children"):
+            elif isinstance(item, Span):
                 walk(item.children)
 
     walk(content)

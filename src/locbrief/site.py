@@ -9,6 +9,7 @@ relative to itself and the site stage says so).
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,8 +87,6 @@ def _edition(out: Path, brief: str, lang: str, source_lang: str) -> Edition:
 
 
 def _read_qa(path: Path) -> dict:
-    import json
-
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
