@@ -42,6 +42,8 @@ def render_pdf(page: Path, output: Path, site: Site) -> None:
     # only); those rules are not for paper, so only its errors are worth a line.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     page = Path(page)
+    if not page.is_file():
+        raise LocbriefError("no such page; run the page stage (make run) first", str(page))
     check_fonts(page, site.fonts)
     css = CSS(string=str(stylesheet(site, "pdf.css")) + pdf_rules(site))
     output = Path(output)
