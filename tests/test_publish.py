@@ -14,6 +14,7 @@ from lxml import html
 
 from locbrief.cli import main
 from support.site_data import LANGS, build_out, write_config
+from test_html_valid import vnu_errors
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +68,10 @@ def test_only_languages_that_pass_the_bar_are_published(project, capsys):
         "es_MX/brief.pdf",
     ]
     assert "fr/" not in (site / "sitemap.xml").read_text()
+    assert (
+        vnu_errors(site / "index.html", site / "en" / "brief.html", site / "es_MX" / "brief.html")
+        == []
+    )
 
 
 def test_a_lower_bar_publishes_more_and_a_language_without_review_says_so(project, capsys):
