@@ -131,3 +131,19 @@ def test_an_output_folder_that_cannot_be_written_is_one_line(project, capsys):
     assert err.count("\n") == 1
     assert err.startswith("locbrief: error: ") and "blocked: cannot write the site here" in err
     assert "--site" in err
+
+
+def test_the_config_names_a_wrong_publish_setting_in_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    build_out(tmp_path / "out", {})
+    write_config(tmp_path, publish={"required": ["de"]})
+    assert main(["publish"]) == 1
+    assert capsys.readouterr().err == (
+        "locbrief: error: config/config.yaml: setting publish.required: 'de' is not one of the "
+        "languages (en, es_MX, fr, ca); add it under 'languages' or remove it\n"
+    )
+    write_config(tmp_path, publish={"min_reviewed": 1.5})
+    assert main(["publish"]) == 1
+    assert "setting publish.min_reviewed: 1.5 is greater than the maximum of 1" in (
+        capsys.readouterr().err
+    )
