@@ -44,6 +44,9 @@ def test_running_title_page_numbers_and_the_banner(half_reviewed):
     assert second.lstrip().startswith("Versión: Cartels and the border")  # running header
     assert f"2/{pages}" in second.replace(" ", "")
     assert "Descargar PDF" not in first and "Idiomas" not in first  # no screen navigation
+    info = poppler("pdfinfo", str(pdf))
+    assert "Title:           Versión: Cartels and the border" in info
+    assert "Author:          Ana Ruiz, Luc Martin" in info
     # fully reviewed: no banner
     reviewed = poppler("pdftotext", str(half_reviewed / "fr" / "brief.pdf"), "-")
     assert "traducteur" not in reviewed and "Élément : Cartels and the border" in reviewed

@@ -127,6 +127,7 @@ def render_shell(
         "dir": strings.locale.text_direction,
         "title": title,
         "description": description,
+        "authors": authors(doc),
         "canonical": page_url(site, lang, doc.name) or f"{doc.name}.html",
         "absolute_url": page_url(site, lang, doc.name),
         "alternates": _alternates(doc, languages),
