@@ -180,7 +180,8 @@ def test_locbrief_page_warns_once_per_brief_about_a_missing_date_and_authors(tmp
         "the brief names no authors, so its pages' Article metadata has none; add a byline "
         "('By …') or an 'About the authors' section",
     ]
-    assert "datePublished" not in json_ld(html.parse(str(tmp_path / "en.html")).getroot())
+    data = json_ld(html.parse(str(tmp_path / "en.html")).getroot())
+    assert "datePublished" not in data and "author" not in data
 
 
 def test_a_missing_page_or_qa_report_names_the_file_and_the_fix(tmp_path):

@@ -92,7 +92,8 @@ def json_ld(doc: Document, lang: str, title: str, description: str, site: Site) 
     }
     if doc.meta.get("date"):
         data["datePublished"] = doc.meta["date"]
-    data["author"] = [{"@type": "Person", "name": name} for name in authors(doc)]
+    if authors(doc):
+        data["author"] = [{"@type": "Person", "name": name} for name in authors(doc)]
     if site.name:
         data["publisher"] = {"@type": "Organization", "name": site.name}
     if lang != doc.lang:
