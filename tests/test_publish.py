@@ -95,7 +95,12 @@ def test_a_required_language_not_ready_fails_and_leaves_the_site_as_it_was(proje
         and "site/ left as it was" in captured.err
     )
     assert (project / "site" / "index.html").read_bytes() == before
-    assert sorted(p.name for p in project.iterdir()) == ["config", "out", "site"]  # nothing aside
+    assert sorted(p.name for p in project.iterdir()) == [
+        "config",
+        "out",
+        "site",
+        "source",
+    ]  # nothing aside
 
 
 def test_a_page_with_no_reviewed_unit_is_one_line(tmp_path, monkeypatch, capsys):
