@@ -90,7 +90,9 @@ def test_a_dry_run_writes_nothing_and_prints_every_command(tmp_path):
     jobs = re.findall(r"^rule (\w+):", dry.stdout, re.M)
     commands = re.findall(r"^Shell command: locbrief (\w[\w-]*) ", dry.stdout, re.M)
     assert len(jobs) > 1 and len(commands) == len(jobs) - 1  # every job but `all`
-    assert set(commands) == {"read", "segment", "suggest", "merge", "page", "check", "review"}
+    assert set(commands) == {
+        *("read", "segment", "suggest", "merge", "page", "check", "review", "pdf", "site")
+    }
 
 
 @pytest.fixture(scope="module")
