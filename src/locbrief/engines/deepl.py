@@ -118,8 +118,9 @@ class DeepLEngine(Engine):
             )
             if len(results) != len(chunk):
                 raise EngineError(
-                    f"deepl: {self._server()} answered {len(results)} translations for "
-                    f"{len(chunk)} texts; check engines.deepl.server_url points at the DeepL API"
+                    f"deepl: {self._server()} did not answer with the DeepL API's JSON "
+                    f"({len(results)} translations for {len(chunk)} texts); "
+                    "check engines.deepl.server_url"
                 )
             out += [from_wire(r.text, unescape=True) for r in results]
         return out
