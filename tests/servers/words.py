@@ -49,6 +49,7 @@ _WORD = re.compile(r"<[^<>]*>|ZX\d+QZ|[^\W\d_]+")
 
 def translate(text: str, source: str, target: str, glossary: dict[str, str] | None = None) -> str:
     """``text`` with known words replaced; tags (<...>) and ZX tokens untouched."""
+    target = "pt" if target == "pb" else target  # LibreTranslate's code for pt_BR
     words = WORDS.get((source.lower()[:2], target.lower()[:2]), {})
     glossary = {k.casefold(): v for k, v in (glossary or {}).items()}
     if glossary:
