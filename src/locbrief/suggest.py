@@ -23,8 +23,6 @@ from .variety import Variety
 
 log = logging.getLogger("locbrief.suggest")
 
-BATCH_SIZE = 64
-
 
 def suggest(
     units: list[Unit],
@@ -33,7 +31,7 @@ def suggest(
     target: str,
     termbase: Termbase,
     memory: Memory,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
     variety: Variety | None = None,
 ) -> dict[str, Suggestion]:
     """A suggestion for every distinct msgid; only units the memory lacks reach the engine.
@@ -48,7 +46,8 @@ def suggest(
         msgids.setdefault(masked_unit.text, []).append(msgid)
     todo = [m for m in msgids if memory.lookup(engine.name, model, m) is None]
     try:
-        for text, output in _translate(todo, engine, source, target, batch_size):
+        size = batch_size or engine.batch_size
+        for text, output in _translate(todo, engine, source, target, size):
             for msgid in msgids[text]:
                 restored = _restore(msgid, masked[msgid], output, engine, model, variety)
                 memory.remember(engine.name, model, text, output, msgid, restored.text)

@@ -30,6 +30,8 @@ class Engine(ABC):
     name: str = ""
     #: how long one batch may take before the engine is declared hung (seconds)
     timeout: float = 600.0
+    #: units per batch; a network engine's batch is one request, remembered when it returns
+    batch_size: int = 64
 
     @abstractmethod
     def available(self, source: str, target: str) -> bool:

@@ -48,6 +48,7 @@ def target_candidates(locale: str) -> list[str]:
 
 class DeepLEngine(Engine):
     name = "deepl"
+    batch_size = MAX_TEXTS
 
     def __init__(self, settings: dict):
         self.server_url = settings.get("server_url")
