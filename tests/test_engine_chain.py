@@ -250,7 +250,7 @@ def test_check_config_tells_reachability_authorisation_and_cost_per_language(tmp
         assert es.endswith(" characters)")
         assert "reachable, no key needed, route en→es→pb" in pt and pt.endswith(" characters)")
         assert (
-            "model test-model listed" in fr and "tokens (estimated at 4 characters a token)" in fr
+            "model test-model listed" in fr and "tokens, estimated at 4 characters a token)" in fr
         )
         assert not deepl.calls("/v2/translate") and not openai.calls("/v1/chat/completions")
         assert DEEPL_KEY not in done.stdout + done.stderr
@@ -258,7 +258,16 @@ def test_check_config_tells_reachability_authorisation_and_cost_per_language(tmp
         wrong = cli(repo, "check-config", DEEPL_AUTH_KEY="wrong-key", OPENAI_API_KEY=OPENAI_KEY)
         assert wrong.returncode == 1
         assert (
-            "es_MX: deepl: NOT usable: deepl: the server refused the key in DEEPL_AUTH_KEY"
-            in wrong.stdout
+            "es_MX: deepl: NOT usable: the server refused the key in DEEPL_AUTH_KEY" in wrong.stdout
         )
         assert "wrong-key" not in wrong.stdout + wrong.stderr
+
+
+def test_check_config_warns_when_the_units_exceed_the_quota_left(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEEPL_AUTH_KEY", DEEPL_KEY)
+    with serving(DeepLServer(key=DEEPL_KEY, character_limit=10_000)) as server:
+        engine = get_engine("deepl", {"server_url": server.url})
+        assert engine.preflight("en", "es_MX").endswith("0 of 10,000 characters used")
+        assert engine.cost(["x" * 12_000], "en", "es_MX") == (
+            "12,000 characters, MORE than the 10,000 left in the quota"
+        )

@@ -41,7 +41,8 @@ def engine_report(config: dict, briefs: dict[str, Path]) -> tuple[list[str], boo
                 status = engine.preflight(source, lang)
                 todo = pending(units, engine, source, lang, termbase, memory)
             except EngineError as exc:
-                lines.append(f"{lang}: {engine.name}: NOT usable: {exc.message}")
+                reason = exc.message.removeprefix(f"{engine.name}: ")
+                lines.append(f"{lang}: {engine.name}: NOT usable: {reason}")
                 continue
             usable = True
             cost = engine.cost(todo, source, lang) if todo else ""

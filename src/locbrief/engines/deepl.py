@@ -59,6 +59,7 @@ class DeepLEngine(Engine):
         self._targets: dict[str, deepl.Language] | None = None
         self._entries: dict[str, str] = {}
         self._glossary: deepl.GlossaryInfo | None = None
+        self._quota_left: int | None = None  # characters, once preflight asked /v2/usage
 
     # ------------------------------------------------------------ interface
 
@@ -92,14 +93,17 @@ class DeepLEngine(Engine):
         return True
 
     def preflight(self, source: str, target: str) -> str:
-        usage = self._call(lambda: self.client.get_usage())
+        used = self._call(lambda: self.client.get_usage()).character
         code = self.target_code(target)
-        used = usage.character
+        self._quota_left = used.limit - used.count if used.valid else None
         quota = f"{used.count:,} of {used.limit:,} characters used" if used.valid else "no quota"
         return f"reachable, key accepted, target {code}, {quota}"
 
     def cost(self, texts: list[str], source: str, target: str) -> str:
+        """Characters DeepL bills (the source text), against what the quota has left."""
         chars = sum(len(t) for t in texts)
+        if self._quota_left is not None and chars > self._quota_left:
+            return f"{chars:,} characters, MORE than the {self._quota_left:,} left in the quota"
         return f"{chars:,} characters"
 
     def translate_batch(self, texts: list[str], source: str, target: str) -> list[str]:

@@ -116,7 +116,7 @@ class OpenAIEngine(Engine):
         prompt = len(self._system_prompt(texts[: self.batch_size], source, target)) if texts else 0
         batches = -(-len(texts) // self.batch_size)
         chars = prompt * batches + 2 * sum(len(to_wire(t)) + 20 for t in texts)
-        return f"about {chars // 4:,} tokens (estimated at 4 characters a token)"
+        return f"about {chars // 4:,} tokens, estimated at 4 characters a token"
 
     def translate_batch(self, texts: list[str], source: str, target: str) -> list[str]:
         out: list[str] = []
