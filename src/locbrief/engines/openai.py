@@ -102,7 +102,8 @@ class OpenAIEngine(Engine):
             return "reachable (the server lists no models)"
         self._raise_for_status(response)
         data = self.http.json(response, fix)
-        models = [m.get("id") for m in data.get("data", [])] if isinstance(data, dict) else []
+        listed = data.get("data", []) if isinstance(data, dict) else []
+        models = [m.get("id") for m in listed if isinstance(m, dict)]
         if self.model_name not in models:
             raise EngineError(
                 f"openai: the server at {self.base_url} has no model {self.model_name!r}; set "

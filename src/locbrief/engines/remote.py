@@ -120,7 +120,7 @@ class HttpClient:
             except requests.RequestException as exc:
                 if last:
                     raise EngineError(
-                        f"{self.engine}: cannot reach {_where(url)} ({_reason(exc)}); {fix}"
+                        f"{self.engine}: no usable answer from {_where(url)} ({_reason(exc)}); {fix}"
                     ) from None
             else:
                 if response.status_code not in RETRY_STATUSES or last:
@@ -150,7 +150,7 @@ def server_message(response: requests.Response) -> str:
         error = data.get("error", data.get("message", data.get("detail", "")))
         if isinstance(error, dict):
             error = error.get("message", "")
-        return str(error)[:200]
+        return " ".join(str(error).split())[:200]  # one line, whatever the server sent
     return ""
 
 
