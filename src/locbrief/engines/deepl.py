@@ -33,7 +33,13 @@ KEY_HINT = "set DEEPL_AUTH_KEY to your DeepL API key (DeepL account → API keys
 
 
 def target_candidates(locale: str) -> list[str]:
-    """DeepL target codes for a locale, best first: es_MX → ES-MX, ES-419, ES."""
+    """DeepL target codes for a locale, best first.
+
+    >>> target_candidates("es_MX")
+    ['ES-MX', 'ES-419', 'ES']
+    >>> target_candidates("pt_BR"), target_candidates("fr")
+    (['PT-BR', 'PT'], ['FR'])
+    """
     parts = locale.replace("-", "_").split("_")
     lang, region = parts[0].upper(), (parts[1].upper() if len(parts) > 1 else "")
     candidates = [f"{lang}-{region}"] if region else []
@@ -43,7 +49,7 @@ def target_candidates(locale: str) -> list[str]:
         candidates.append("PT-BR" if region == "BR" else "PT-PT")
     if lang == "EN":
         candidates.append("EN-US" if region in LATIN_AMERICA | {"US", "CA"} else "EN-GB")
-    return candidates + [lang]
+    return list(dict.fromkeys([*candidates, lang]))
 
 
 class DeepLEngine(Engine):

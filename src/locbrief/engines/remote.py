@@ -43,7 +43,11 @@ def secret(engine: str) -> str | None:
 
 
 def to_wire(text: str, escape: bool = False) -> str:
-    """``ZX0QZ`` tokens → ``<x0/>`` tags; with ``escape`` the rest is XML-escaped (DeepL's XML mode)."""
+    """``ZX0QZ`` tokens → ``<x0/>`` tags; with ``escape`` the rest is XML-escaped (DeepL's XML mode).
+
+    >>> to_wire("AT&T ZX0QZ and ZX1QZ", escape=True)
+    'AT&amp;T <x0/> and <x1/>'
+    """
     parts = _TOKEN.split(text)
     out = []
     for i, part in enumerate(parts):
@@ -55,7 +59,11 @@ def to_wire(text: str, escape: bool = False) -> str:
 
 
 def from_wire(text: str, unescape: bool = False) -> str:
-    """``<x0/>`` tags → ``ZX0QZ`` tokens (an invented tag becomes a token unmask reports)."""
+    """``<x0/>`` tags → ``ZX0QZ`` tokens (an invented tag becomes a token unmask reports).
+
+    >>> from_wire("AT&amp;T <x0 /> y <x7/>", unescape=True)
+    'AT&T ZX0QZ y ZX7QZ'
+    """
     parts = _WIRE_TAG.split(text)
     out = []
     for i, part in enumerate(parts):
@@ -77,7 +85,11 @@ def digest(*parts: str) -> str:
 
 
 def batches(texts: list[str], max_units: int, max_chars: int) -> Iterator[list[str]]:
-    """Consecutive slices with at most ``max_units`` texts and ``max_chars`` characters each."""
+    """Consecutive slices with at most ``max_units`` texts and ``max_chars`` characters each.
+
+    >>> list(batches(["aa", "bb", "cc", "dddd"], max_units=2, max_chars=5))
+    [['aa', 'bb'], ['cc'], ['dddd']]
+    """
     batch: list[str] = []
     size = 0
     for text in texts:
