@@ -271,3 +271,22 @@ def test_check_config_warns_when_the_units_exceed_the_quota_left(tmp_path, monke
         assert engine.cost(["x" * 12_000], "en", "es_MX") == (
             "12,000 characters, MORE than the 10,000 left in the quota"
         )
+
+
+def test_a_sentence_the_model_keeps_getting_wrong_reaches_the_po_fuzzy_with_a_qa_note(tmp_path):
+    with serving(OpenAIServer()) as server:
+        repo = project(
+            tmp_path,
+            f"briefs: [{BRIEF}]\nlanguages:\n  es_MX: {{engine: openai}}\n"
+            f"engines:\n  openai: {{base_url: '{server.url}/v1', model: test-model, retries: 1}}\n",
+        )
+        server.err(
+            "Americans died of a drug overdose", "invent_tag", "invent_tag"
+        )  # numbers travel as tags
+        done, po = suggest_and_merge(repo, "es_MX", "openai")
+    assert done.returncode == 0, done.stderr
+    (entry,) = [e for e in po if "died of a drug overdose in 2024" in e.msgid]
+    assert "fuzzy" in entry.flags and "QA: engine mangled tokens: ZX9QZ" in entry.comment
+    assert "machine translation: openai test-model p1" in entry.comment
+    clean = [e for e in po if e.msgstr and e is not entry]
+    assert clean and not any("QA: engine" in e.comment for e in clean)
