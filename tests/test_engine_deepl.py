@@ -192,3 +192,10 @@ def test_the_shipped_termbase_becomes_a_glossary(server):
     (glossary,) = server.glossaries.values()
     assert glossary["entries"]["cartels"] == "cárteles"
     assert glossary["name"].startswith("locbrief en-es ")
+
+
+def test_formality_where_the_language_has_none_names_the_setting(server):
+    server.targets["EN-US"] = False
+    with pytest.raises(EngineError, match="set languages.en_US.formality to prefer_more"):
+        deepl(server, formality="more").preflight("en", "en_US")
+    assert not server.calls("/v2/translate")

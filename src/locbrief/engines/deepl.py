@@ -159,11 +159,20 @@ class DeepLEngine(Engine):
             self._targets = {lang.code.upper(): lang for lang in languages}
         for code in target_candidates(target):
             if code in self._targets:
+                self._check_formality(code, target)
                 return code
         raise EngineError(
             f"deepl: the account offers no target language for {target} "
             f"(tried {', '.join(target_candidates(target))}); choose another engine for {target}"
         )
+
+    def _check_formality(self, code: str, target: str) -> None:
+        """DeepL refuses ``more``/``less`` for languages without formality; ``prefer_*`` is safe."""
+        if self.formality in ("more", "less") and self._targets[code].supports_formality is False:
+            raise EngineError(
+                f"deepl: {code} has no formality; set languages.{target}.formality to "
+                f"prefer_{self.formality} or remove it"
+            )
 
     def _glossary_pairs(self) -> set[tuple[str, str]]:
         pairs = self._call(lambda: self.client.get_glossary_languages())
