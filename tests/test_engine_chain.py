@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polib
 import pytest
+import yaml
 
 from locbrief.config import check_config
 from locbrief.engines import get_engine
@@ -25,6 +26,8 @@ from servers.base import serving
 from servers.deepl_api import DeepLServer
 from servers.libretranslate_api import LibreTranslateServer
 from servers.openai_api import OpenAIServer
+from support import PUBLISHED_BRIEF
+from support.workflow import copy_workflow, snakemake
 
 ROOT = Path(__file__).resolve().parents[1]
 DEEPL_KEY = "chain-secret-deepl-7c1:fx"
@@ -290,3 +293,23 @@ def test_a_sentence_the_model_keeps_getting_wrong_reaches_the_po_fuzzy_with_a_qa
     assert "machine translation: openai test-model p1" in entry.comment
     clean = [e for e in po if e.msgstr and e is not entry]
     assert clean and not any("QA: engine" in e.comment for e in clean)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+def test_the_workflow_runs_a_chain_from_the_config(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEEPL_AUTH_KEY", DEEPL_KEY)
+    repo = copy_workflow(tmp_path, ["es_MX"])
+    config_path = repo / "config" / "config.yaml"
+    with serving(DeepLServer(key=DEEPL_KEY, character_limit=15_000)) as server:
+        config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+        config["languages"]["es_MX"] = {"engine": ["deepl", "apertium"], "formality": "more"}
+        config["engines"] = {"deepl": {"server_url": server.url, "retries": 0}}
+        config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
+        done = snakemake(repo, f"build/{PUBLISHED_BRIEF}/es_MX.merge.json")  # up to the PO
+    assert done.returncode == 0, done.stderr[-2000:]
+    po = polib.pofile(str(repo / "locales/es_MX/LC_MESSAGES" / f"{PUBLISHED_BRIEF}.po"))
+    comments = "\n".join(e.comment for e in po)
+    assert "machine translation: deepl ES-419 formality=more glossary" in comments
+    assert "machine translation: apertium " in comments
+    assert DEEPL_KEY not in files_text(repo) + done.stdout + done.stderr
