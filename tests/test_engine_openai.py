@@ -176,3 +176,13 @@ def test_json_object_mode_for_servers_without_json_schema(server):
     assert server.calls("/v1/chat/completions")[0]["params"]["response_format"] == {
         "type": "json_object"
     }
+
+
+def test_an_answer_that_is_no_chat_completion_is_one_line(server, monkeypatch):
+    from servers import openai_api
+
+    monkeypatch.setattr(
+        openai_api.OpenAIHandler, "complete", lambda self, params: (200, {"choices": "none"})
+    )
+    with pytest.raises(EngineError, match="did not answer a chat completion; check engines.openai"):
+        suggest(units(SENTENCES), engine(server), "en", "es_MX", TERMS, Memory(None))

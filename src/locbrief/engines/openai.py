@@ -70,7 +70,6 @@ class OpenAIEngine(Engine):
             self.name, float(settings.get("timeout", 120)), int(settings.get("retries", 2))
         )
         self.termbase = Termbase([])
-        self.tokens_used = 0
 
     # ------------------------------------------------------------ interface
 
@@ -206,16 +205,17 @@ class OpenAIEngine(Engine):
         )
         self._raise_for_status(response)
         data = self.http.json(response, fix)
-        try:
-            choice = data["choices"][0]
-            self.tokens_used += int(data.get("usage", {}).get("total_tokens", 0))
-        except (TypeError, KeyError, IndexError, ValueError):
+        choices = data.get("choices") if isinstance(data, dict) else None
+        choice = choices[0] if isinstance(choices, list) and choices else None
+        message = choice.get("message") if isinstance(choice, dict) else None
+        if not isinstance(message, dict):
             raise EngineError(
                 f"openai: {self.base_url}/chat/completions did not answer a chat completion; {fix}"
-            ) from None
+            )
         if choice.get("finish_reason") == "length":
             return ""  # cut off: not valid JSON, asked again
-        return str((choice.get("message") or {}).get("content") or "")
+        content = message.get("content")
+        return content if isinstance(content, str) else ""
 
     # ------------------------------------------------------------ request parts
 
