@@ -20,6 +20,7 @@ from collections.abc import Iterator
 
 import requests
 
+from ..protect import TOKEN, token
 from . import EngineError
 
 #: The environment variable that holds each engine's secret (never the config).
@@ -29,7 +30,7 @@ SECRET_VARIABLES = {
     "openai": "OPENAI_API_KEY",
 }
 RETRY_STATUSES = {429, 500, 502, 503, 504}
-_TOKEN = re.compile(r"ZX(\d+)QZ")
+_TOKEN = re.compile(f"({TOKEN})")
 _WIRE_TAG = re.compile(r"<x(\d+)\s*/>")
 
 
@@ -52,7 +53,7 @@ def to_wire(text: str, escape: bool = False) -> str:
     out = []
     for i, part in enumerate(parts):
         if i % 2:
-            out.append(f"<x{part}/>")
+            out.append(f"<x{_number(part)}/>")
         else:
             out.append(html.escape(part, quote=False) if escape else part)
     return "".join(out)
@@ -68,7 +69,7 @@ def from_wire(text: str, unescape: bool = False) -> str:
     out = []
     for i, part in enumerate(parts):
         if i % 2:
-            out.append(f"ZX{part}QZ")
+            out.append(token(int(part)))
         else:
             out.append(html.unescape(part) if unescape else part)
     return "".join(out)
@@ -77,6 +78,11 @@ def from_wire(text: str, unescape: bool = False) -> str:
 def tokens(text: str) -> list[str]:
     """The protected tokens in ``text``, sorted: input and output must have the same list."""
     return sorted(_TOKEN.findall(text))
+
+
+def _number(token_text: str) -> int:
+    """The item number inside a token: 'ZX12QZ' → 12."""
+    return int(re.search(r"\d+", token_text).group(0))
 
 
 def digest(*parts: str) -> str:
