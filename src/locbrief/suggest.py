@@ -72,15 +72,19 @@ def _masked_units(
 ) -> dict[str, Masked]:
     """Each msgid with its protected items swapped for the engine's tokens or stand-ins.
 
-    An engine that enforces the termbase itself (DeepL glossary, model prompt)
-    is not probed: its terms stay words, its names become tokens.
+    Terms stay words where the engine enforces the termbase itself (DeepL
+    glossary, model prompt) or renders them right when probed; an engine that
+    is not probed (``Engine.probed``) gets its names and other terms as tokens.
     """
+    names: dict[str, tuple[str, ...]] = {}
     if engine.use_termbase(termbase, source, target):
         known = frozenset(t.source for t in termbase.terms if t.target is not None)
-        names: dict[str, tuple[str, ...]] = {}
-    else:
+    elif engine.probed:
         _probe(engine, source, target, memory, _term_candidates(termbase) + _STAND_IN_CANDIDATES)
         known = terms_engine_knows(termbase, engine, source, target, memory)
+    else:
+        known = frozenset()
+    if engine.probed:
         names = usable_stand_ins(engine, source, target, memory)
     return {
         u.msgid: mask(

@@ -32,6 +32,9 @@ class Engine(ABC):
     timeout: float = 600.0
     #: units per batch; a network engine's batch is one request, remembered when it returns
     batch_size: int = 64
+    #: sent term and stand-in probes (locbrief.suggest); network engines are not: probes would
+    #: spend quota, and names reach them as tags they place well
+    probed: bool = True
 
     @abstractmethod
     def available(self, source: str, target: str) -> bool:

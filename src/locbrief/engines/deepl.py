@@ -54,6 +54,7 @@ def target_candidates(locale: str) -> list[str]:
 
 class DeepLEngine(Engine):
     name = "deepl"
+    probed = False
     batch_size = MAX_TEXTS
 
     def __init__(self, settings: dict):

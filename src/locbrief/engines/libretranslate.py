@@ -18,6 +18,7 @@ REGIONAL_CODES = {"pt_BR": "pb", "zh_TW": "zt", "zh_Hant": "zt", "zh_CN": "zh-Ha
 
 class LibreTranslateEngine(Engine):
     name = "libretranslate"
+    probed = False
 
     def __init__(self, settings: dict):
         self.url = str(settings.get("url", "")).rstrip("/")

@@ -59,6 +59,7 @@ _SCHEMA = {
 
 class OpenAIEngine(Engine):
     name = "openai"
+    probed = False
 
     def __init__(self, settings: dict):
         self.base_url = str(settings.get("base_url", "")).rstrip("/")
