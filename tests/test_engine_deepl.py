@@ -19,6 +19,7 @@ from locbrief.read import read_source
 from locbrief.segment import segment
 from locbrief.suggest import suggest
 from locbrief.termbase import Term, Termbase, load_termbase
+from locbrief.variety import load_variety
 from servers.base import serving
 from servers.deepl_api import DeepLServer
 
@@ -84,14 +85,18 @@ def test_tags_and_placeholders_come_back_exactly_with_the_glossary_and_latin_ame
     assert "&amp;" in params["text"][1] and "<x" in params["text"][0]  # XML, escaped
 
 
-def test_plain_spanish_where_the_account_lacks_latin_american(monkeypatch, tmp_path):
+def test_plain_spanish_where_the_account_lacks_latin_american_with_the_es_mx_layer(monkeypatch):
     monkeypatch.setenv("DEEPL_AUTH_KEY", KEY)
+    sentence = "You and the cartels."
+    variety = load_variety(ROOT / "locales" / "es_MX" / "variety.tsv")
     with serving(DeepLServer(key=KEY, targets={"ES": True, "FR": True})) as server:
+        engine = deepl(server)
         out = suggest(
-            units(SENTENCES[:1]), deepl(server), "en", "es_MX", Termbase([]), Memory(None)
+            units([sentence]), engine, "en", "es_MX", Termbase([]), Memory(None), variety=variety
         )
         assert server.calls("/v2/translate")[0]["params"]["target_lang"] == "ES"
-        assert out[SENTENCES[0]].model == "ES"
+    assert out[sentence].model == "ES"
+    assert out[sentence].text == "Ustedes y el cárteles."  # DeepL's Spanish said "Vosotros"
 
 
 def test_glossary_is_recreated_only_when_the_termbase_changes(server, tmp_path):

@@ -27,6 +27,7 @@ WORDS = {
         "will": "va",
         "work": "funcionar",
         "report": "informe",
+        "you": "vosotros",  # Peninsular, as engines write it: the es_MX variety layer fixes it
     },
     ("es", "pt"): {
         "el": "o",
