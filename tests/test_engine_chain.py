@@ -111,7 +111,6 @@ def suggest_and_merge(repo: Path, lang: str, engines: str, **env: str):
         "--units",
         "build/units.json",
     ).check_returncode()
-    cli(repo, "init-po").check_returncode()
     memory = f"locales/{lang}/memory.jsonl"
     suggested = cli(
         repo,
