@@ -14,6 +14,11 @@ outputs are scored with sacrebleu against the reference, and counted for:
 
     .venv/bin/python bench/draft_quality.py [--engine apertium] [--lang es_MX]
         [--reference tests/data/draft-reference.es_MX.po] [--show 5]
+
+A network engine takes its settings from the config (``engines:`` and the
+language's ``formality``) and its key from the environment, as in a run:
+
+    DEEPL_AUTH_KEY=… .venv/bin/python bench/draft_quality.py --engine deepl --config config/config.yaml
 """
 
 from __future__ import annotations
@@ -29,7 +34,9 @@ from pathlib import Path
 import polib
 import sacrebleu
 
+from locbrief.config import load_config
 from locbrief.engines import choose_engine
+from locbrief.engines.chain import settings_for
 from locbrief.memory import Memory
 from locbrief.model import LocbriefError
 from locbrief.read import read_source
@@ -52,7 +59,14 @@ def main() -> None:
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engine", default="apertium", help="auto, argos, apertium, …")
+    parser.add_argument(
+        "--engine",
+        default="apertium",
+        help="auto, argos, apertium, deepl, libretranslate, openai, …",
+    )
+    parser.add_argument(
+        "--config", help="config/config.yaml: a network engine's settings (engines:, formality)"
+    )
     parser.add_argument("--lang", default="es_MX")
     parser.add_argument("--reference", default=str(ROOT / "tests/data/draft-reference.es_MX.po"))
     parser.add_argument("--brief", default=str(ROOT / "tests/data/no-gwot-narco.txt"))
@@ -69,7 +83,10 @@ def run(args: argparse.Namespace) -> None:
     if missing:
         sys.exit(f"{args.reference}: {len(missing)} units are not in {args.brief}")
     units = list(units.values())
-    engine = choose_engine(args.engine, "en", args.lang)
+    config = load_config(args.config) if args.config else {}
+    engine = choose_engine(
+        args.engine, "en", args.lang, settings_for(config, args.lang, args.engine)
+    )
     termbase = load_termbase(ROOT / "locales" / args.lang / "termbase.tsv")
     variety = load_variety(ROOT / "locales" / args.lang / "variety.tsv", termbase)
 

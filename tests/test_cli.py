@@ -41,9 +41,11 @@ def test_the_engine_choices_are_the_engine_registry():
 
 def test_an_unknown_engine_is_refused_naming_the_choices(capsys):
     with pytest.raises(SystemExit) as exit:
-        main(["suggest", "u.json", "--lang", "fr", "--memory", "m", "-o", "o", "--engine", "deepl"])
+        main(
+            ["suggest", "u.json", "--lang", "fr", "--memory", "m", "-o", "o", "--engine", "google"]
+        )
     err = capsys.readouterr().err
-    assert exit.value.code == 2 and "invalid choice: 'deepl'" in err
+    assert exit.value.code == 2 and "invalid choice: 'google'" in err
     assert all(repr(name) in err for name in engine_names())
 
 

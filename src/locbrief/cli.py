@@ -163,10 +163,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--engine",
-        default="auto",
+        default=["auto"],
+        nargs="+",
         choices=("auto", *engine_names()),
-        help="translation engine; auto picks an installed Argos model, else Apertium "
-        "(default: %(default)s)",
+        metavar="ENGINE",
+        help=f"translation engine ({', '.join(('auto', *engine_names()))}), or a fallback chain "
+        "(--engine deepl apertium: what the first cannot translate goes to the next); auto picks "
+        "an installed Argos model, else Apertium (default: auto)",
+    )
+    p.add_argument(
+        "--config",
+        metavar="YAML",
+        help="the config, for the network engines' settings (engines:) and the language's "
+        "formality",
     )
     p.add_argument(
         "--termbase", metavar="TSV", help="the language's termbase (locales/<lang>/termbase.tsv)"
@@ -389,7 +398,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=cmd_publish)
 
-    p = _command(sub, "check-config", "validate config/config.yaml and the engines it names")
+    p = _command(
+        sub,
+        "check-config",
+        "validate config/config.yaml and the engines it names",
+        "validate config/config.yaml; for each language and engine, say whether it is reachable "
+        "and accepts the key, and what the units not yet in memory will cost (characters or "
+        "tokens); exit 1 if a language has no usable engine",
+    )
     p.add_argument(
         "config", nargs="?", default=DEFAULT_CONFIG, help="the config (default: %(default)s)"
     )
@@ -487,27 +503,33 @@ def cmd_segment(args) -> None:
 
 
 def cmd_suggest(args) -> None:
-    from .engines import choose_engine
+    from collections import Counter
+
+    from .config import load_config
+    from .engines.chain import choose_chain, suggest_with_fallback
     from .memory import Memory
-    from .suggest import suggest
     from .termbase import load_termbase
     from .variety import load_variety, variety_path
 
     units = load_units(args.units)
-    engine = choose_engine(args.engine, args.source_lang, args.lang)
+    config = load_config(args.config) if args.config else {}
+    engines = choose_chain(config, args.engine, args.source_lang, args.lang)
     memory = Memory(args.memory)
     before = memory.segments
     termbase = load_termbase(args.termbase)
     variety = load_variety(variety_path(args.lang), termbase)
-    suggestions = suggest(
-        units, engine, args.source_lang, args.lang, termbase, memory, variety=variety
-    )
-    memory.save()
+    try:
+        suggestions = suggest_with_fallback(
+            units, engines, args.source_lang, args.lang, termbase, memory, variety=variety
+        )
+    finally:
+        memory.save()  # the batches that came back, so a rerun resumes
     _write_json(args.output, [s.to_json() for s in suggestions.values()])
     flagged = sum(1 for s in suggestions.values() if s.problems)
     unknown = [s for s in suggestions.values() if s.unknown]
+    origins = Counter(s.origin for s in suggestions.values())
     log.info(
-        f"{args.lang}: {engine.name} ({engine.model(args.source_lang, args.lang)}): {len(suggestions)} units, "
+        f"{args.lang}: {len(suggestions)} units ({', '.join(f'{o}: {n}' for o, n in origins.items())}), "
         f"{memory.segments - before} segments sent to the engine (the rest from memory), {flagged} flagged, "
         f"{sum(len(s.unknown) for s in unknown)} words the engine did not know in {len(unknown)} units"
     )
@@ -754,14 +776,17 @@ def cmd_publish(args) -> int:
     return 0
 
 
-def cmd_check_config(args) -> None:
+def cmd_check_config(args) -> int:
     from .config import check_engines, find_briefs, load_config
+    from .preflight import engine_report
 
     config = load_config(args.config)
     briefs = find_briefs(config, args.source_dir, args.config)
     print(f"briefs: {', '.join(briefs)}")
-    for lang, engine in check_engines(config, args.config).items():
-        print(f"{lang}: {engine}")
+    check_engines(config, args.config)
+    lines, usable = engine_report(config, briefs)
+    print("\n".join(lines))
+    return 0 if usable else 1
 
 
 def cmd_install_argos(args) -> None:
@@ -779,12 +804,13 @@ def cmd_install_argos(args) -> None:
 def cmd_system_packages(args) -> None:
     from .config import load_config
     from .engines.apertium import ApertiumEngine
+    from .engines.chain import engine_names_of
     from .pdf import DEBIAN_PACKAGES
 
     config = load_config(args.config)
     packages = {"gettext", *DEBIAN_PACKAGES}
     for lang, settings in config["languages"].items():
-        if settings["engine"] in ("apertium", "auto"):
+        if {"apertium", "auto"} & set(engine_names_of(settings["engine"])):
             packages.update(ApertiumEngine().debian_packages(config["source_language"], lang))
     print(" ".join(sorted(packages)))
 

@@ -35,6 +35,7 @@ def load_config(path: Path | str) -> dict:
 
 def check_config(config: dict, path: str = "config/config.yaml") -> dict:
     """Validate against the JSON schema and Babel's locale data; fill defaults."""
+    _refuse_secrets(config, path)
     schema = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
     error = jsonschema.exceptions.best_match(
         jsonschema.Draft202012Validator(schema).iter_errors(config)
@@ -70,8 +71,26 @@ def _check_publish(config: dict, path: str) -> None:
             )
 
 
+def _refuse_secrets(config: dict, path: str) -> None:
+    """A key written into the config would be committed and logged: name the variable instead."""
+    from .engines.remote import SECRET_VARIABLES
+
+    engines = config.get("engines") if isinstance(config, dict) else None
+    for name, settings in (engines or {}).items() if isinstance(engines, dict) else ():
+        for setting in settings if isinstance(settings, dict) else ():
+            if any(word in str(setting).lower() for word in ("key", "token", "secret", "password")):
+                variable = SECRET_VARIABLES.get(name, "the engine's key variable")
+                raise LocbriefError(
+                    f"setting engines.{name}.{setting}: keys never go in the config (it is "
+                    f"committed); remove it and set {variable} in the environment",
+                    path,
+                )
+
+
 def _schema_message(error: jsonschema.ValidationError) -> str:
     setting = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+    if error.validator == "anyOf":  # one engine or a list: report the list of names
+        error = next((e for e in error.context if e.validator == "enum"), error)
     if error.validator == "enum":
         return f"setting {setting}: {error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
     if error.validator == "additionalProperties":
@@ -158,14 +177,18 @@ def brief_pattern() -> str:
 
 
 def check_engines(config: dict, path: str = "config/config.yaml") -> dict[str, str]:
-    """The engine each language will use ("apertium eng-spa 0.8.1-2"); a missing one names what to install."""
-    from .engines import choose_engine
+    """The engines each language will use, in fallback order; a missing one names what to do.
+
+    No network call: remote engines are checked by ``locbrief check-config``.
+    """
+    from .engines.chain import choose_chain, engine_names_of
 
     chosen = {}
+    source = config["source_language"]
     for lang, settings in config["languages"].items():
         try:
-            engine = choose_engine(settings["engine"], config["source_language"], lang)
+            engines = choose_chain(config, engine_names_of(settings["engine"]), source, lang)
         except LocbriefError as exc:
             raise LocbriefError(f"setting languages.{lang}.engine: {exc.message}", path) from None
-        chosen[lang] = f"{engine.name} {engine.model(config['source_language'], lang)}"
+        chosen[lang] = " → ".join(engine.summary(source, lang) for engine in engines)
     return chosen

@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import Iterator
 
 from tqdm import tqdm
 
-from .engines import Engine
+from .engines import Engine, EngineError
 from .memory import Memory
 from .model import Suggestion, Unit
 from .protect import STAND_INS, Masked, article_free, mask, unmask
@@ -21,8 +22,6 @@ from .termbase import Termbase
 from .variety import Variety
 
 log = logging.getLogger("locbrief.suggest")
-
-BATCH_SIZE = 64
 
 
 def suggest(
@@ -32,15 +31,62 @@ def suggest(
     target: str,
     termbase: Termbase,
     memory: Memory,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
     variety: Variety | None = None,
 ) -> dict[str, Suggestion]:
-    """A suggestion for every distinct msgid; only units the memory lacks reach the engine."""
+    """A suggestion for every distinct msgid; only units the memory lacks reach the engine.
+
+    Each batch is remembered as soon as it comes back, so a run the engine
+    stops (down, quota spent) resumes where it stopped.
+    """
+    masked = _masked_units(units, engine, source, target, termbase, memory)
     model = engine.model(source, target)
-    _probe(engine, source, target, memory, _term_candidates(termbase) + _STAND_IN_CANDIDATES)
-    known = terms_engine_knows(termbase, engine, source, target, memory)
-    names = usable_stand_ins(engine, source, target, memory)
-    masked = {
+    msgids: dict[str, list[str]] = {}
+    for msgid, masked_unit in masked.items():
+        msgids.setdefault(masked_unit.text, []).append(msgid)
+    todo = [m for m in msgids if memory.lookup(engine.name, model, m) is None]
+    try:
+        size = batch_size or engine.batch_size
+        for text, output in _translate(todo, engine, source, target, size):
+            for msgid in msgids[text]:
+                restored = _restore(msgid, masked[msgid], output, engine, model, variety)
+                memory.remember(engine.name, model, text, output, msgid, restored.text)
+    except EngineError as exc:
+        exc.finished = _remembered(masked, engine, model, memory, variety)
+        raise
+    return _remembered(masked, engine, model, memory, variety)
+
+
+def pending(
+    units: list[Unit], engine: Engine, source: str, target: str, termbase: Termbase, memory: Memory
+) -> list[str]:
+    """The protected texts ``suggest`` would send to the engine (what check-config prices)."""
+    masked = _masked_units(units, engine, source, target, termbase, memory)
+    model = engine.model(source, target)
+    texts = dict.fromkeys(m.text for m in masked.values())
+    return [t for t in texts if memory.lookup(engine.name, model, t) is None]
+
+
+def _masked_units(
+    units: list[Unit], engine: Engine, source: str, target: str, termbase: Termbase, memory: Memory
+) -> dict[str, Masked]:
+    """Each msgid with its protected items swapped for the engine's tokens or stand-ins.
+
+    Terms stay words where the engine enforces the termbase itself (DeepL
+    glossary, model prompt) or renders them right when probed; an engine that
+    is not probed (``Engine.probed``) gets its names and other terms as tokens.
+    """
+    names: dict[str, tuple[str, ...]] = {}
+    if engine.use_termbase(termbase, source, target):
+        known = frozenset(t.source for t in termbase.terms if t.target is not None)
+    elif engine.probed:
+        _probe(engine, source, target, memory, _term_candidates(termbase) + _STAND_IN_CANDIDATES)
+        known = terms_engine_knows(termbase, engine, source, target, memory)
+    else:
+        known = frozenset()
+    if engine.probed:
+        names = usable_stand_ins(engine, source, target, memory)
+    return {
         u.msgid: mask(
             u.msgid,
             termbase,
@@ -51,21 +97,23 @@ def suggest(
         )
         for u in units
     }
-    todo = [
-        m
-        for m in dict.fromkeys(x.text for x in masked.values())
-        if memory.lookup(engine.name, model, m) is None
-    ]
-    outputs = _translate(todo, engine, source, target, batch_size)
+
+
+def _remembered(
+    masked: dict[str, Masked], engine: Engine, model: str, memory: Memory, variety: Variety | None
+) -> dict[str, Suggestion]:
+    """Suggestions for the units whose engine output the memory holds.
+
+    Each is remembered again with its text: the variety layer may have changed it.
+    """
     suggestions = {}
     for msgid, masked_unit in masked.items():
-        output = outputs.get(masked_unit.text)
-        if output is None:
-            output = memory.lookup(engine.name, model, masked_unit.text)
-        suggestions[msgid] = _restore(msgid, masked_unit, output, engine, model, variety)
-        memory.remember(
-            engine.name, model, masked_unit.text, output, msgid, suggestions[msgid].text
-        )
+        output = memory.lookup(engine.name, model, masked_unit.text)
+        if output is not None:
+            suggestions[msgid] = _restore(msgid, masked_unit, output, engine, model, variety)
+            memory.remember(
+                engine.name, model, masked_unit.text, output, msgid, suggestions[msgid].text
+            )
     return suggestions
 
 
@@ -142,11 +190,10 @@ def _same_words(output: str | None, target: str) -> bool:
 
 def _translate(
     texts: list[str], engine: Engine, source: str, target: str, batch_size: int
-) -> dict[str, str]:
-    """Engine outputs for ``texts``, one engine call per batch, with a progress bar."""
-    outputs: dict[str, str] = {}
+) -> Iterator[tuple[str, str]]:
+    """(text, engine output) pairs, one engine call per batch, with a progress bar."""
     if not texts:
-        return outputs
+        return
     with tqdm(
         total=len(texts),
         desc=f"{target}: {engine.name}",
@@ -156,9 +203,8 @@ def _translate(
     ) as bar:
         for start in range(0, len(texts), batch_size):
             batch = texts[start : start + batch_size]
-            outputs.update(zip(batch, engine.checked_batch(batch, source, target)))
+            yield from zip(batch, engine.checked_batch(batch, source, target))
             bar.update(len(batch))
-    return outputs
 
 
 def _restore(

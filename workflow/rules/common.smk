@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from locbrief.config import check_config, check_engines, find_briefs
+from locbrief.engines.chain import engine_names_of
 from locbrief.model import LocbriefError
 
 CONFIG_FILE = (
@@ -117,5 +118,5 @@ def termbase_option(wildcards, input):
 
 
 def engine(wildcards):
-    """The engine the config names for this language (auto: the best installed)."""
-    return config["languages"][wildcards.lang]["engine"]
+    """The engine the config names for this language, or its fallback chain, space-separated."""
+    return " ".join(engine_names_of(config["languages"][wildcards.lang]["engine"]))

@@ -16,12 +16,14 @@ rule suggest:
         "../envs/locbrief.yaml"
     params:
         engine=engine,
+        config=CONFIG_FILE,
         source_lang=SRC,
         memory=memory,
         termbase=termbase_option,
     shell:
         "locbrief suggest {input.units:q} --lang {wildcards.lang} --source-lang {params.source_lang}"
-        " --engine {params.engine} {params.termbase} --memory {params.memory:q}"
+        " --engine {params.engine} --config {params.config:q} {params.termbase}"
+        " --memory {params.memory:q}"
         " -o {output:q} 2>&1 | tee {log:q}"
 
 
