@@ -533,6 +533,7 @@ def cmd_merge(args) -> None:
         args.lang,
     )
     changed = write_po(args.po, result.po, expected=original)
+    memory.save()  # the reviewed translations the merge recorded
     counts = dict(result.counts)
     _write_json(args.output, {"lang": args.lang, "po": args.po, "counts": counts})
     log.info(

@@ -63,6 +63,8 @@ def suggest(
         if output is None:
             output = memory.lookup(engine.name, model, masked_unit.text)
         suggestions[msgid] = _restore(msgid, masked_unit, output, engine, model, variety)
+        # Also when the output came from memory: reused under a new msgid (a typo fixed inside
+        # a cited title), the suggestion needs its own record, or the merge takes it for human text.
         memory.remember(
             engine.name, model, masked_unit.text, output, msgid, suggestions[msgid].text
         )

@@ -64,7 +64,9 @@ class Project:
         original = read_bytes(self.po)
         old = read_po(self.po, original) if original.strip() else None
         result = merge(read_po(self.pot), old, suggestions, memory, self.termbase, self.lang)
-        return write_po(self.po, result.po, expected=original)
+        changed = write_po(self.po, result.po, expected=original)
+        memory.save()  # the reviewed translations the merge recorded, as the CLI does
+        return changed
 
     def read(self) -> polib.POFile:
         return read_po(self.po)
