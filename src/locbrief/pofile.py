@@ -282,11 +282,25 @@ class TemplateDates:
 def entries_digest(po: polib.POFile) -> str:
     """A short fingerprint of the entries alone (not the header, not the wrapping)."""
     fields = [
-        (e.msgctxt, e.msgid, e.msgstr, e.comment, e.tcomment, e.occurrences, e.flags, e.obsolete)
+        (
+            e.msgctxt,
+            e.msgid,
+            e.msgstr,
+            e.comment,
+            e.tcomment,
+            references(e),
+            e.flags,
+            bool(e.obsolete),
+        )
         for e in po
     ]
     data = json.dumps(fields, ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(data).hexdigest()[:16]
+
+
+def references(entry: polib.POEntry) -> list[str]:
+    """The ``#:`` references as written (polib keeps a non-numeric "line" in the file part)."""
+    return [f"{name}:{line}" if line else name for name, line in entry.occurrences]
 
 
 def entries_text(po: polib.POFile) -> str:
