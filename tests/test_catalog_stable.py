@@ -286,3 +286,38 @@ def test_a_po_with_conflict_markers_is_reported_as_such_with_the_line(project):
     assert message.startswith(f"{project.po}:{at + 1}: unresolved merge conflict")
     assert "\n" not in message
     assert project.po.read_bytes() == before
+
+
+# ---------------------------------------------------------------- 6. one definition of every count
+
+
+def test_every_report_counts_units_the_same_way(project, tmp_path, capsys):
+    """A sentence standing twice is one unit in the merge, the page banner, QA and the review page."""
+    from locbrief.check import check_catalog, report
+    from locbrief.page import choose_translations, render_page
+    from locbrief.review import render_review, review_rows, units_needing_a_look
+    from locbrief.status import tally, unit_status
+
+    doc = _brief(TITLE_TYPO, "Congress should act.", "Cartels adapt.", "Congress should act.")
+    project.run(doc)
+    project.edit("Cartels adapt.", "Los cárteles se adaptan.", fuzzy=False)
+    project.run(doc)
+    units = assign_contexts(segment(doc))
+    memory = Memory(project.memory_path)
+    po = project.read()
+    merged = count_status(po, memory)
+    status_of = lambda entry: unit_status(entry, memory)  # noqa: E731
+    page = render_page(
+        doc, units, choose_translations(units, po, "x.po", {}, status_of), "es_MX", ["en"]
+    )
+    qa = report(check_catalog(po, "x.po", units, Termbase([]), memory), "es_MX", merged)
+    rows = review_rows(doc, units, po, status_of, [])
+    reviewed = tally((r.unit.key, r.status) for r in rows)
+    assert len(units) == 5 and len(rows) == 5
+    for counts in (merged, page.counts, qa["counts"], reviewed):
+        assert counts["units"] == 4 and counts["reviewed"] == 1 and counts["machine"] == 3
+    assert units_needing_a_look(rows) == 3
+    assert "4 units (5 occurrences): 3 machine, 1 reviewed; 3 units need a look" in render_review(
+        doc, rows, "es_MX", Termbase([])
+    )
+    assert 'data-reviewed="0.2500"' in page.html  # the banner: 1 of 4 units

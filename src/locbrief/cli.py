@@ -646,7 +646,7 @@ def cmd_review(args) -> None:
     from .files import write_atomically
     from .memory import Memory
     from .pofile import read_po
-    from .review import render_review, review_rows
+    from .review import render_review, review_rows, units_needing_a_look
     from .status import unit_status
     from .termbase import load_termbase
 
@@ -661,8 +661,9 @@ def cmd_review(args) -> None:
         findings = check_catalog(po, args.po, units, termbase, memory)
     rows = review_rows(doc, units, po, lambda entry: unit_status(entry, memory), findings)
     write_atomically(args.output, render_review(doc, rows, args.lang, termbase))
+    units = len({r.unit.key for r in rows})
     log.info(
-        f"{args.lang}: review page {args.output} ({sum(r.needs_look for r in rows)} of {len(rows)} units "
+        f"{args.lang}: review page {args.output} ({units_needing_a_look(rows)} of {units} units "
         "need a look)"
     )
 
