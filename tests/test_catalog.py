@@ -22,7 +22,7 @@ from locbrief.segment import segment
 from locbrief.suggest import suggest
 from locbrief.template import assign_contexts
 from locbrief.termbase import load_termbase
-from support.po_project import LANG, Project, document, msgfmt_check
+from support.po_project import LANG, Project, document, logged_warnings, msgfmt_check
 
 BRIEF_V1 = document(
     ("title", "No war on cartels"),
@@ -105,9 +105,8 @@ def test_a_missing_or_wrong_plural_forms_is_replaced_with_one_line(
     else:
         po.metadata["Plural-Forms"] = header
     project.po.write_text(str(po) + "\n", encoding="utf-8")
-    caplog.clear()
-    project.run(BRIEF_V1)
-    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    with logged_warnings() as warnings:
+        project.run(BRIEF_V1)
     assert len(warnings) == 1 and message in warnings[0], warnings
     assert warnings[0].startswith(f"{project.po}:")
     assert project.read().metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"

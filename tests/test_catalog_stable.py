@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import logging
 import multiprocessing
 import subprocess
 
@@ -24,16 +23,11 @@ from locbrief.status import Status, count_status
 from locbrief.suggest import suggest
 from locbrief.template import assign_contexts
 from locbrief.termbase import Termbase
-from test_catalog import Project, document, msgfmt_check
+from support.po_project import document, logged_warnings, msgfmt_check
 
 TITLE_TYPO = "Smith, “Precusor chemicals and the cartels,” Government report, 2024."
 TITLE_FIXED = "Smith, “Precursor chemicals and the cartels,” Government report, 2024."
 BODY = "Fentanyl is made from chemicals shipped from abroad."
-
-
-@pytest.fixture
-def project(tmp_path) -> Project:
-    return Project(tmp_path)
 
 
 def _brief(note_text: str, *more):
@@ -239,15 +233,14 @@ def test_parallel_jobs_of_one_language_lose_no_memory_record(tmp_path):
 # ---------------------------------------------------------------- bad input
 
 
-def test_a_memory_line_from_a_newer_locbrief_is_kept_and_named_once(project, caplog):
+def test_a_memory_line_from_a_newer_locbrief_is_kept_and_named_once(project):
     project.run(_brief(TITLE_TYPO))
     future = json.dumps({"format": 2, "msgid": "x", "vector": [0.1, 0.2]})
     with project.memory_path.open("a") as handle:
         handle.write(future + "\n")
     lines = project.memory_path.read_text().count("\n")
-    caplog.set_level(logging.WARNING, logger="locbrief")
-    project.run(_brief(TITLE_FIXED))
-    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    with logged_warnings() as warnings:
+        project.run(_brief(TITLE_FIXED))
     assert len({w for w in warnings if "newer locbrief" in w}) == 1
     assert f"{project.memory_path}:{lines}:" in warnings[0]
     assert future in project.memory_path.read_text().splitlines()

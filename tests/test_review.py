@@ -131,9 +131,7 @@ def test_each_unit_shows_source_translation_and_status(tmp_path):
     assert (
         "7 units (7 occurrences): 1 untranslated, 1 machine, 1 fuzzy, 4 reviewed; "
         "5 units need a look; QA: 1 errors"
-    ) in page.xpath(
-        "string(//p[1])"
-    )
+    ) in page.xpath("string(//p[1])")
 
 
 def test_qa_findings_and_terms_are_on_their_unit(tmp_path):
