@@ -235,9 +235,9 @@ table { border-collapse: collapse; width: 100%; table-layout: fixed; }
 th, td { border: 1px solid #ddd; padding: .35rem .55rem; vertical-align: top; text-align: left;
          overflow-wrap: anywhere; }
 th:nth-child(1) { width: 2.5rem; }
-th:nth-child(2) { width: 7.5rem; }
-th:nth-child(3), th:nth-child(4) { width: 28%; }
-th:nth-child(5) { width: 6.5rem; }
+th:nth-child(2) { width: 6.5rem; }
+th:nth-child(3), th:nth-child(4) { width: 26%; }
+th:nth-child(5) { width: 6rem; }
 td:nth-child(3), td:nth-child(4) { font-family: Georgia, serif; }
 td ul { margin: 0; padding-left: 1rem; font-size: .85rem; }
 tr.machine td:nth-child(5), tr.untranslated td:nth-child(5) { background: #ffe3e3; }
