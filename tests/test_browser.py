@@ -320,7 +320,7 @@ def test_the_review_page_fits_a_1280_pixel_window_with_the_status_column_visible
         "(() => { const r = [...document.querySelectorAll('th')].find(t => "
         "t.textContent == 'status').getBoundingClientRect(); return [r.left, r.right]; })()"
     )
-    assert 0 < status_header[0] and status_header[1] <= 1280
+    assert status_header[0] > 0 and status_header[1] <= 1280
     widest_status = chromium.evaluate(
         "Math.max(...[...document.querySelectorAll('tr[id] td:nth-child(5)')]"
         ".map(td => td.getBoundingClientRect().right))"
