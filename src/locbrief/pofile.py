@@ -209,6 +209,7 @@ def new_catalog(lang: str, brief: str) -> polib.POFile:
         "Last-Translator": "",
         "Language-Team": "",
         "Language": lang,
+        "Plural-Forms": default_plural_forms(lang),
     }
     return po
 
