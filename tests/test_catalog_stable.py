@@ -78,6 +78,16 @@ def test_every_entry_says_where_its_text_came_from(project):
     assert "machine translation" not in project.entry(BODY + "{0}").comment
 
 
+def test_machine_text_kept_without_a_current_suggestion_names_its_engine_from_memory(project):
+    from locbrief.merge import merge
+
+    project.run(_brief(TITLE_TYPO))
+    memory = Memory(project.memory_path)
+    result = merge(read_po(project.pot), project.read(), {}, memory, Termbase([]), project.lang)
+    entry = next(e for e in result.po if e.msgid == TITLE_TYPO)
+    assert "machine translation: pseudo pseudo-1" in entry.comment.split("\n")
+
+
 # ---------------------------------------------------------------- 2. byte-stable files
 
 

@@ -301,7 +301,7 @@ def _annotate(
         if suggestion.unknown:
             lines.append(UNKNOWN_PREFIX + ", ".join(suggestion.unknown))
     elif entry.msgstr and memory.is_machine(entry.msgid, entry.msgstr):
-        lines.append(MACHINE_PREFIX + "earlier suggestion")
+        lines.append(MACHINE_PREFIX + memory.machine_origin(entry.msgid, entry.msgstr))
     entry.comment = "\n".join(lines)
 
 
