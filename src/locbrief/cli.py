@@ -483,7 +483,10 @@ def cmd_segment(args) -> None:
     units = assign_contexts(segment(doc))
     write_template(args.pot, build_template(units, doc.name))
     _write_json(args.units, [u.to_json() for u in units])
-    log.info(f"{doc.name}: {len(units)} units, {len({u.key for u in units})} distinct → {args.pot}")
+    # units are distinct (msgctxt, msgid), occurrences the places they stand (status.UNITS)
+    log.info(
+        f"{doc.name}: {len({u.key for u in units})} units ({len(units)} occurrences) → {args.pot}"
+    )
 
 
 def cmd_suggest(args) -> None:
