@@ -291,3 +291,40 @@ def test_text_that_looks_like_markup_stays_text_and_links_come_only_from_the_sou
     assert "https://evil.example/report" in chromium.evaluate(
         "document.querySelector('#note-1').textContent"
     )
+
+
+def test_the_review_page_fits_a_1280_pixel_window_with_the_status_column_visible(
+    chromium, tmp_path
+):
+    """The real brief's review page (long endnote URLs included) at the browser's 1280 px."""
+    from locbrief.memory import Memory
+    from locbrief.pofile import read_po
+    from locbrief.read import read_source
+    from locbrief.review import render_review, review_rows
+    from locbrief.status import unit_status
+    from locbrief.template import assign_contexts
+    from locbrief.termbase import load_termbase
+
+    doc = read_source(REPO / "source" / f"{BRIEF}.txt")
+    units = assign_contexts(segment(doc))
+    po = read_po(REPO / "locales" / "es_MX" / "LC_MESSAGES" / f"{BRIEF}.po")
+    memory = Memory(REPO / "locales" / "es_MX" / "memory.jsonl")
+    rows = review_rows(doc, units, po, lambda entry: unit_status(entry, memory), [])
+    termbase = load_termbase(REPO / "locales" / "es_MX" / "termbase.tsv")
+    page = tmp_path / "review.html"
+    page.write_text(render_review(doc, rows, "es_MX", termbase), encoding="utf-8")
+    chromium.open(page)
+    assert chromium.evaluate("innerWidth") == 1280
+    assert chromium.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    status_header = chromium.evaluate(
+        "(() => { const r = [...document.querySelectorAll('th')].find(t => "
+        "t.textContent == 'status').getBoundingClientRect(); return [r.left, r.right]; })()"
+    )
+    assert status_header[0] > 0 and status_header[1] <= 1280
+    widest_status = chromium.evaluate(
+        "Math.max(...[...document.querySelectorAll('tr[id] td:nth-child(5)')]"
+        ".map(td => td.getBoundingClientRect().right))"
+    )
+    assert widest_status <= 1280
+    chromium.screenshot(SCREENSHOTS / "es_MX-review-1280.png")
+    assert (SCREENSHOTS / "es_MX-review-1280.png").stat().st_size > 10_000

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from babel import Locale
-from babel.messages.plurals import get_plural
 
 from locbrief.engines.simple import PseudoEngine
 from locbrief.files import read_bytes
@@ -24,7 +22,7 @@ from locbrief.segment import segment
 from locbrief.suggest import suggest
 from locbrief.template import assign_contexts
 from locbrief.termbase import load_termbase
-from support.po_project import LANG, Project, document, msgfmt_check
+from support.po_project import LANG, Project, document, logged_warnings, msgfmt_check
 
 BRIEF_V1 = document(
     ("title", "No war on cartels"),
@@ -42,7 +40,6 @@ BRIEF_V1 = document(
 def test_first_run_writes_a_complete_header_and_a_valid_po(project):
     project.run(BRIEF_V1)
     po = project.read()
-    plural = get_plural(Locale.parse(LANG))
     for field in (
         "Project-Id-Version",
         "POT-Creation-Date",
@@ -55,23 +52,65 @@ def test_first_run_writes_a_complete_header_and_a_valid_po(project):
         assert field in po.metadata
     assert po.metadata["Language"] == LANG
     assert po.metadata["Content-Type"] == "text/plain; charset=UTF-8"
-    assert (
-        po.metadata["Plural-Forms"]
-        == f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
-    )
+    assert po.metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"  # gettext's, not CLDR's
     assert po.header.startswith("Spanish (Mexico) translation")
     assert msgfmt_check(project.po).returncode == 0, msgfmt_check(project.po).stderr
 
 
-@pytest.mark.parametrize("lang", ["fr", "pt_BR", "ca"])
-def test_plural_forms_come_from_cldr_and_msgfmt_accepts_them(tmp_path, lang):
+@pytest.mark.parametrize(
+    "lang, expected",
+    [("fr", "(n > 1)"), ("pt_BR", "(n > 1)"), ("ca", "(n != 1)"), ("es_MX", "(n != 1)")],
+)
+def test_plural_forms_come_from_gettexts_table_whatever_babel_says(
+    tmp_path, monkeypatch, lang, expected
+):
+    """CLDR 42 gave es, fr, pt and ca a third form: a newer Babel must not rewrite the header."""
+    import babel.messages.plurals
+
+    def cldr_of_another_day(locale):
+        raise AssertionError("Plural-Forms must not come from Babel for a language in the table")
+
+    monkeypatch.setattr(babel.messages.plurals, "get_plural", cldr_of_another_day)
     project = Project(tmp_path, lang)
     project.run(document("Congress should act."))
-    plural = get_plural(Locale.parse(lang))
-    assert (
-        project.read().metadata["Plural-Forms"]
-        == f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
-    )
+    assert project.read().metadata["Plural-Forms"] == f"nplurals=2; plural={expected};"
+    assert msgfmt_check(project.po).returncode == 0
+
+
+def test_a_valid_plural_forms_of_the_translator_is_kept_byte_for_byte(project):
+    project.run(BRIEF_V1)
+    cldr = "nplurals=3; plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2);"
+    project.edit_header(**{"Plural-Forms": cldr})
+    before = project.po.read_bytes()
+    assert project.run(BRIEF_V1) is False
+    assert project.po.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "header, message",
+    [
+        (None, "has no Plural-Forms; added the standard one for es_MX"),
+        ("nplurals=2; plural=n+1;", "gives 2 for n=1, but there are only 2 forms"),
+        ("nplurals=2 plural=(n != 1)", "is not 'nplurals=N; plural=EXPRESSION;'"),
+    ],
+)
+def test_a_missing_or_wrong_plural_forms_is_replaced_with_one_line(
+    project, caplog, header, message
+):
+    project.run(BRIEF_V1)
+    project.edit("Cartels adapt quickly.{0}", "Los cárteles se adaptan.{0}", fuzzy=False)
+    po = project.read()
+    if header is None:
+        del po.metadata["Plural-Forms"]
+    else:
+        po.metadata["Plural-Forms"] = header
+    project.po.write_text(str(po) + "\n", encoding="utf-8")
+    with logged_warnings() as warnings:
+        project.run(BRIEF_V1)
+    assert len(warnings) == 1 and message in warnings[0], warnings
+    assert warnings[0].startswith(f"{project.po}:")
+    assert project.read().metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+    assert project.entry("Cartels adapt quickly.{0}").msgstr == "Los cárteles se adaptan.{0}"
     assert msgfmt_check(project.po).returncode == 0
 
 
@@ -104,9 +143,11 @@ def test_entries_tell_translators_where_they_stand(tmp_path):
     assert project.entry("Military force will not stop the flow of drugs.").comment.startswith(
         "key point"
     )
-    assert project.entry("Report of the commission, 2024.").comment.startswith("endnote 6")
+    note = project.entry("Report of the commission, 2024.")
+    assert note.comment.startswith("endnote\n")  # no number: renumbering must not touch it
+    assert re.search(r"^#: brief:note-[0-9a-f]{8}$", str(note), re.M)
     entry = project.entry("Cartels adapt quickly.{0}")
-    assert "#: brief:p4\n" in str(entry)
+    assert re.search(r"^#: brief:p-[0-9a-f]{8}$", str(entry), re.M)
     assert "{0} = note marker" in entry.comment and "python-brace-format" in entry.flags
     assert (
         "term: Congress → Congreso — US Congress" in project.entry("Congress should act.").comment
@@ -130,7 +171,9 @@ def test_same_words_in_two_places_are_one_entry_unless_one_is_a_label(project):
         (None, "Conclusion"),
         (None, "Fellow"),
     ]
-    assert "#: brief:a1 brief:a2\n" in str(project.entry("Fellow", "author_role"))
+    assert re.search(
+        r"#: brief:a-([0-9a-f]{8}) brief:a-\1-2\n", str(project.entry("Fellow", "author_role"))
+    )
 
 
 def test_rerun_with_nothing_changed_writes_nothing(project):
@@ -262,11 +305,12 @@ def test_translator_flags_survive_and_the_format_flag_follows_the_source(project
         flags=["no-wrap", "no-python-brace-format"],
     )
     project.run(BRIEF_V1)
-    assert project.entry("Cartels adapt quickly.{0}").flags == ["no-wrap", "no-python-brace-format"]
+    # in the order GNU gettext writes them (format flags, then wrapping)
+    assert project.entry("Cartels adapt quickly.{0}").flags == ["no-python-brace-format", "no-wrap"]
     assert msgfmt_check(project.po).returncode == 0
     project.edit("Cartels adapt quickly.{0}", flags=["no-wrap"])
     project.run(BRIEF_V1)
-    assert project.entry("Cartels adapt quickly.{0}").flags == ["no-wrap", "python-brace-format"]
+    assert project.entry("Cartels adapt quickly.{0}").flags == ["python-brace-format", "no-wrap"]
 
 
 def test_every_po_the_pipeline_writes_passes_msgfmt_including_after_translator_edits(project):

@@ -409,3 +409,57 @@ def test_textconv_shows_a_file_it_cannot_parse_as_it_is(tmp_path):
         run.stderr.startswith("locbrief: warning: conflict.po")
         and len(run.stderr.splitlines()) == 1
     )
+
+
+def test_changes_outside_units_are_reported_date_title_authors_and_note_count(tmp_path):
+    source = (REPO / "source" / f"{BRIEF}.txt").read_text(encoding="utf-8")
+    last_note = "https://www.rand.org/pubs/research_reports/RR3140.html.\n"
+    revised = (
+        source.replace("July 2, 2025\n", "July 3, 2025\n", 1)
+        .replace("\nNo GWOT-Narco\n", "\nNo War on Narcos\n", 1)
+        .replace("Christopher\nMcCallion", "Christine\nMcCallion")
+        .replace(last_note, last_note + "  • 91\n    Ana Ruiz, “A new source,” 2025.\n", 1)
+    )
+    (tmp_path / "new.txt").write_text(revised, encoding="utf-8")
+    diff = diff_revisions(
+        load_revision(str(REPO / "source" / f"{BRIEF}.txt")),
+        load_revision(str(tmp_path / "new.txt")),
+    )
+    text = render_text(diff)
+    assert "  publication date: 2025-07-02 → 2025-07-03\n" in text
+    assert "  title: No GWOT-Narco → No War on Narcos\n" in text
+    assert "  authors: Daniel DePetris; Christopher McCallion → Daniel DePetris; Christine" in text
+    assert "  notes: 90 → 91\n" in text
+    assert "- notes: 90 → 91" in render_markdown(diff)
+    assert "<li>notes: 90 → 91</li>" in render_html(diff)
+    # only the date changed: no unit is listed, and the summary still says what did change
+    dated = source.replace("July 2, 2025\n", "July 3, 2025\n", 1)
+    (tmp_path / "dated.txt").write_text(dated, encoding="utf-8")
+    only_date = diff_revisions(
+        load_revision(str(REPO / "source" / f"{BRIEF}.txt")),
+        load_revision(str(tmp_path / "dated.txt")),
+    )
+    assert only_date.changes == []
+    assert (
+        render_text(only_date)
+        .splitlines()[0]
+        .endswith("no unit changed (384 units); also changed: publication date")
+    )
+
+
+def test_a_po_header_change_is_reported(tmp_path):
+    old = polib.POFile()
+    old.metadata = {
+        "Language": "es_MX",
+        "Last-Translator": "",
+        "Content-Type": "text/plain; charset=UTF-8",
+    }
+    old.append(polib.POEntry(msgid="Congress should act.", msgstr="El Congreso debe actuar."))
+    new = polib.POFile()
+    new.metadata = {**old.metadata, "Last-Translator": "Ana Ruiz <ana@example.org>"}
+    new.append(polib.POEntry(msgid="Congress should act.", msgstr="El Congreso debe actuar."))
+    diff = diff_revisions(
+        parse_revision("old.po", "old.po", str(old).encode()),
+        parse_revision("new.po", "new.po", str(new).encode()),
+    )
+    assert "  Last-Translator: (none) → Ana Ruiz <ana@example.org>\n" in render_text(diff)

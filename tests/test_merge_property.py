@@ -2,13 +2,16 @@
 
 Hypothesis draws sequences of source edits (insert, delete, reword a sentence,
 add a note marker that renumbers the later ones, repeat a sentence as a
-heading so it gets a msgctxt) and translator edits (write a msgstr and clear
-fuzzy, write one and leave it fuzzy, accept a suggestion as is). After every
-run of segment → suggest (pseudo engine) → merge:
+heading so it gets a msgctxt, fix a typo inside a note's cited title, which the
+engine never sees) and translator edits (write a msgstr and clear fuzzy, write
+one and leave it fuzzy, accept a suggestion as is). After every run of segment
+→ suggest (pseudo engine) → merge:
 
 * every msgstr a human wrote or approved is still in the PO, active or obsolete;
 * every reviewed translation whose (msgctxt, msgid) is still in the template is
-  byte-identical and still reviewed.
+  byte-identical and still reviewed;
+* provenance is exact: an entry counts as human work (fuzzy or reviewed) only
+  with a text a person wrote or approved, and as machine only with the engine's.
 
 At the end of each sequence the PO passes ``msgfmt -c`` and a rerun writes nothing.
 """
@@ -25,6 +28,7 @@ from hypothesis import strategies as st
 from locbrief.memory import Memory
 from locbrief.merge import is_human_work
 from locbrief.model import Block, Document, NoteRef
+from locbrief.status import Status, unit_status
 from support.po_project import BRIEF, Project, msgfmt_check
 
 WORDS = ["cartels", "drones", "borders", "courts", "farmers", "ports", "banks", "clinics"]
@@ -59,6 +63,18 @@ class Brief:
             self.blocks[a % n] = (block_kind, text, block_kind == "paragraph")
         elif kind == "heading":
             self.blocks.insert(b % (n + 1), ("heading", self.blocks[a % n][1], False))
+        elif kind == "cite":
+            self.blocks.insert(a % (n + 1), ("endnote", self.citation(b), False))
+        elif kind == "retitle":
+            notes = [i for i, block in enumerate(self.blocks) if block[0] == "endnote"]
+            if notes:
+                i = notes[a % len(notes)]
+                self.blocks[i] = ("endnote", self.citation(b), False)
+
+    def citation(self, variant: int) -> str:
+        """A note whose only changing words sit inside its cited title (masked for the engine)."""
+        typo = ["Precusor", "Precursor", "Precursors"][variant % 3]
+        return f"Smith, “{typo} chemicals and the {WORDS[variant % 8]},” Government report, 2024."
 
     def document(self) -> Document:
         blocks, note = [], 0
@@ -67,7 +83,8 @@ class Brief:
             if has_note:
                 note += 1
                 content.append(NoteRef(note))
-            blocks.append(Block(kind, f"{kind[0]}{i}", content))
+            block_id = f"note-{i}" if kind == "endnote" else f"{kind[0]}{i}"
+            blocks.append(Block(kind, block_id, content, number=i if kind == "endnote" else None))
         return Document(source=f"source/{BRIEF}.txt", name=BRIEF, blocks=blocks)
 
 
@@ -76,6 +93,7 @@ class Translator:
 
     def __init__(self, project: Project):
         self.project, self.written = project, 0
+        self.human_texts: set[str] = set()  # every msgstr a person wrote or approved
 
     def apply(self, op: tuple) -> None:
         kind, a, _ = op
@@ -94,10 +112,11 @@ class Translator:
                 entry.msgstr = f"Arreglado {a} " + "".join(re.findall(r"\{\d+\}", entry.msgid))
             entry.flags = [f for f in entry.flags if f != "fuzzy"]
             entry.previous_msgid = entry.previous_msgctxt = None
+        self.human_texts.add(entry.msgstr)
         self.project.po.write_text(str(po) + "\n", encoding="utf-8")
 
 
-SOURCE_OPS = st.sampled_from(["insert", "delete", "reword", "note", "heading"])
+SOURCE_OPS = st.sampled_from(["insert", "delete", "reword", "note", "heading", "cite", "retitle"])
 TRANSLATOR_OPS = st.sampled_from(["translate", "draft", "accept"])
 STEP = st.tuples(st.one_of(SOURCE_OPS, TRANSLATOR_OPS), st.integers(0, 50), st.integers(0, 50))
 
@@ -126,10 +145,24 @@ def test_no_run_ever_loses_a_translators_work(start, steps):
             for key, msgstr in reviewed.items():
                 if key in now:
                     assert now[key].msgstr == msgstr and "fuzzy" not in now[key].flags, key
+            _assert_exact_provenance(project, translator)
         project.run(brief.document())  # take in the translator's last edits
         result = msgfmt_check(project.po)
         assert result.returncode == 0, result.stderr
         assert project.run(brief.document()) is False
+
+
+def _assert_exact_provenance(project: Project, translator: Translator) -> None:
+    """Human statuses only on texts a person wrote or approved; machine only on the engine's."""
+    memory = Memory(project.memory_path)
+    for entry in project.read():
+        if entry.obsolete or not entry.msgstr:
+            continue
+        status = unit_status(entry, memory)
+        if status in (Status.FUZZY, Status.REVIEWED):
+            assert entry.msgstr in translator.human_texts, (status, entry.msgid, entry.msgstr)
+        else:
+            assert entry.msgstr.startswith("["), (status, entry.msgid, entry.msgstr)  # pseudo
 
 
 def _human_work(project: Project) -> set[str]:

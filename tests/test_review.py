@@ -128,9 +128,10 @@ def test_each_unit_shows_source_translation_and_status(tmp_path):
     kp = by_source["Military force cannot stop fentanyl."]
     assert kp.xpath("td[4]//em/text()") == ["fentanilo"]  # markup shown as markup
     assert kp.xpath("td[4]/@lang") == ["es-MX"]
-    assert "7 units — 1 untranslated, 1 machine, 1 fuzzy, 4 reviewed; QA: 1 errors" in page.xpath(
-        "string(//p[1])"
-    )
+    assert (
+        "7 units (7 occurrences): 1 untranslated, 1 machine, 1 fuzzy, 4 reviewed; "
+        "5 units need a look; QA: 1 errors"
+    ) in page.xpath("string(//p[1])")
 
 
 def test_qa_findings_and_terms_are_on_their_unit(tmp_path):

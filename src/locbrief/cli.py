@@ -499,7 +499,10 @@ def cmd_segment(args) -> None:
     units = assign_contexts(segment(doc))
     write_template(args.pot, build_template(units, doc.name))
     _write_json(args.units, [u.to_json() for u in units])
-    log.info(f"{doc.name}: {len(units)} units, {len({u.key for u in units})} distinct → {args.pot}")
+    # units are distinct (msgctxt, msgid), occurrences the places they stand (status.UNITS)
+    log.info(
+        f"{doc.name}: {len({u.key for u in units})} units ({len(units)} occurrences) → {args.pot}"
+    )
 
 
 def cmd_suggest(args) -> None:
@@ -555,6 +558,7 @@ def cmd_merge(args) -> None:
         args.lang,
     )
     changed = write_po(args.po, result.po, expected=original)
+    memory.save()  # the reviewed translations the merge recorded
     counts = dict(result.counts)
     _write_json(args.output, {"lang": args.lang, "po": args.po, "counts": counts})
     log.info(
@@ -667,7 +671,7 @@ def cmd_review(args) -> None:
     from .files import write_atomically
     from .memory import Memory
     from .pofile import read_po
-    from .review import render_review, review_rows
+    from .review import render_review, review_rows, units_needing_a_look
     from .status import unit_status
     from .termbase import load_termbase
 
@@ -682,8 +686,9 @@ def cmd_review(args) -> None:
         findings = check_catalog(po, args.po, units, termbase, memory)
     rows = review_rows(doc, units, po, lambda entry: unit_status(entry, memory), findings)
     write_atomically(args.output, render_review(doc, rows, args.lang, termbase))
+    units = len({r.unit.key for r in rows})
     log.info(
-        f"{args.lang}: review page {args.output} ({sum(r.needs_look for r in rows)} of {len(rows)} units "
+        f"{args.lang}: review page {args.output} ({units_needing_a_look(rows)} of {units} units "
         "need a look)"
     )
 

@@ -18,12 +18,12 @@ import re
 import subprocess
 import tempfile
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
 
-from .model import LocbriefError
+from .model import LocbriefError, plain_text
 from .pofile import read_po
 from .read.common import SOURCE_SUFFIXES
 from .status import unit_status
@@ -64,6 +64,7 @@ class Revision:
     kind: str  # "po" or "brief"
     items: list[Item]
     lang: str = ""
+    facts: dict[str, str] = field(default_factory=dict)  # what is not in any unit (see FACTS)
 
 
 @dataclass(frozen=True)
@@ -90,11 +91,21 @@ class Change:
         return (self.new or self.old).block
 
 
+@dataclass(frozen=True)
+class FactChange:
+    """A change outside the units: a brief's date, title, authors, note count; a PO's header."""
+
+    name: str
+    old: str
+    new: str
+
+
 @dataclass
 class Diff:
     old: Revision
     new: Revision
     changes: list[Change]
+    facts: list[FactChange] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         counts = {kind: 0 for kind in ("changed", "added", "removed", "moved")}
@@ -195,7 +206,8 @@ def _po_revision(label: str, po: polib.POFile) -> Revision:
         Item(e.msgctxt, e.msgid, e.msgstr, unit_status(e, None), _block_of(e), i, e.previous_msgid)
         for i, e in enumerate(entries)
     ]
-    return Revision(label, "po", items, po.metadata.get("Language", ""))
+    facts = {name: po.metadata.get(name, "") for name in PO_FACTS}
+    return Revision(label, "po", items, po.metadata.get("Language", ""), facts)
 
 
 def _block_of(entry: polib.POEntry) -> str:
@@ -229,7 +241,25 @@ def _brief_revision(label: str, name: str, data: bytes, path: Path | None) -> Re
         if unit.key not in seen:
             seen.add(unit.key)
             items.append(Item(unit.context, unit.msgid, None, "", unit.block, len(items)))
-    return Revision(label, "brief", items, doc.lang)
+    return Revision(label, "brief", items, doc.lang, brief_facts(doc))
+
+
+#: The header fields of a PO a diff reports (the dates move with every change and are left out).
+PO_FACTS = ("Language", "Plural-Forms", "Last-Translator", "Language-Team")
+
+
+def brief_facts(doc) -> dict[str, str]:
+    """What a revision can change outside its sentences: publication date, title, authors, notes."""
+
+    def texts(kind: str) -> list[str]:
+        return [" ".join(plain_text(b.content).split()) for b in doc.blocks if b.kind == kind]
+
+    return {
+        "publication date": doc.meta.get("date", ""),
+        "title": "; ".join(texts("title")) or doc.meta.get("html_title", ""),
+        "authors": "; ".join(texts("author_name")),
+        "notes": str(len(doc.notes())),
+    }
 
 
 # ---------------------------------------------------------------- comparing
@@ -256,7 +286,12 @@ def diff_revisions(old: Revision, new: Revision) -> Diff:
             changes.append(Change("moved", o, n, True))
     changes += [Change("removed", o, None) for o in old.items if id(o) not in paired_old]
     changes += [Change("added", None, n) for n in new.items if id(n) not in paired_new]
-    return Diff(old, new, sorted(changes, key=_order_key(pairs)))
+    facts = [
+        FactChange(name, old.facts.get(name, ""), value)
+        for name, value in new.facts.items()
+        if old.facts.get(name, "") != value
+    ]
+    return Diff(old, new, sorted(changes, key=_order_key(pairs)), facts)
 
 
 def _kind_name(revision: Revision) -> str:

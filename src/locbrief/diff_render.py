@@ -55,9 +55,18 @@ def _status_text(change: Change) -> str:
 def _summary(diff: Diff) -> str:
     counts = diff.counts()
     if not diff.changes:
-        return f"no unit changed ({len(diff.new.items)} units)"
-    text = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
-    return f"{text} (of {len(diff.new.items)} units)"
+        text = f"no unit changed ({len(diff.new.items)} units)"
+    else:
+        text = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
+        text = f"{text} (of {len(diff.new.items)} units)"
+    if diff.facts:
+        text += "; also changed: " + ", ".join(f.name for f in diff.facts)
+    return text
+
+
+def _fact_lines(diff: Diff) -> list[str]:
+    """One line per change outside the units: ``notes: 91 → 92``."""
+    return [f"{f.name}: {f.old or '(none)'} → {f.new or '(none)'}" for f in diff.facts]
 
 
 # ---------------------------------------------------------------- terminal
@@ -68,6 +77,7 @@ RED, GREEN, BOLD, DIM, RESET = "\033[31;9m", "\033[32;4m", "\033[1m", "\033[2m",
 def render_text(diff: Diff, colour: bool = False) -> str:
     """For the terminal: ``[-old-]{+new+}`` word marks, or colour when writing to a tty."""
     lines = [f"locbrief diff {diff.old.label} → {diff.new.label}: {_summary(diff)}"]
+    lines += [f"  {line}" for line in _fact_lines(diff)]
     for change in diff.changes:
         where = f"{change.block}" + (" (moved)" if change.moved and change.kind != "moved" else "")
         status = _status_text(change)
@@ -113,6 +123,8 @@ def render_markdown(diff: Diff) -> str:
         "",
         f"**{_summary(diff)}**",
     ]
+    if diff.facts:
+        lines += [""] + [f"- {_md_escape(line)}" for line in _fact_lines(diff)]
     if not diff.changes:
         return "\n".join(lines) + "\n"
     po = diff.new.kind == "po"
@@ -202,8 +214,13 @@ def render_html(diff: Diff) -> str:
                 **{"class": change.kind},
             )
         )
+    facts = [E.UL(*[E.LI(line) for line in _fact_lines(diff)])] if diff.facts else []
     return report_page(
-        title, DIFF_STYLE, E.P(_summary(diff)), *([E.TABLE(*rows)] if diff.changes else [])
+        title,
+        DIFF_STYLE,
+        E.P(_summary(diff)),
+        *facts,
+        *([E.TABLE(*rows)] if diff.changes else []),
     )
 
 

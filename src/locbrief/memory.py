@@ -1,55 +1,95 @@
-"""Translation memory: every machine suggestion, remembered.
+"""Translation memory: every machine suggestion and every reviewed translation, remembered.
 
-Keyed by engine, model and the *protected* source text, so a unit already
-suggested is never sent to an engine again, and a new engine version or a
-changed termbase asks afresh. The memory also tells human text from machine
-text: a msgstr equal to one of the suggestions made for its msgid is machine.
+Two kinds of record, one JSON object a line in ``locales/<lang>/memory.jsonl``
+(text, so it diffs and can be committed beside the PO files):
 
-Stored as JSON lines in ``locales/<lang>/memory.jsonl`` (text, so it diffs
-and can be committed beside the PO files), written atomically.
+* machine: keyed by engine, model, the *protected* source text and the msgid,
+  so a unit already suggested is never sent to an engine again, and a new engine
+  version or a changed termbase asks afresh. A suggestion reused under another
+  msgid (a typo fixed inside a cited title leaves the protected text as it was)
+  gets its own record, so the memory tells human text from machine text for
+  every msgid: a msgstr equal to one of the suggestions made for its msgid is
+  machine.
+* reviewed (``"kind": "reviewed"``): the last translation a person reviewed for
+  a (msgctxt, msgid), so a sentence that returns gets it back, reviewed.
+
+A line from a newer locbrief (a ``format`` above :data:`FORMAT`, or a kind this
+version does not know) is kept as it is and not used. Several jobs of one
+language may save at once: :meth:`Memory.save` takes a lock, merges what is on
+disk with what it learned and writes atomically, so no record is lost.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
+import logging
 from collections import defaultdict
+from contextlib import contextmanager
 from pathlib import Path
 
-from .files import write_atomically
+from .files import read_bytes, write_atomically
 from .model import LocbriefError
+
+#: The record format this version reads and writes.
+FORMAT = 1
+REVIEWED = "reviewed"
+log = logging.getLogger("locbrief")
 
 
 class Memory:
     def __init__(self, path: Path | str | None):
         """``None``: an empty memory that cannot be saved (every msgstr then counts as human)."""
         self.path = Path(path) if path else None
-        self.records: dict[tuple[str, str, str, str], dict] = {}
+        self.records: dict[tuple, dict] = {}
+        self.foreign: dict[str, None] = {}  # lines of a newer format, kept verbatim
         self._outputs: dict[tuple[str, str, str], str] = {}
-        self._machine: dict[str, set[str]] = defaultdict(set)
-        self._dirty = False
-        if self.path is not None and self.path.is_file():
-            self._load()
+        self._machine: dict[str, dict[str, str]] = defaultdict(dict)  # msgid → text → engine model
+        self._learned: dict[tuple, dict] = {}
+        if self.path is not None:
+            self._load(read_bytes(self.path), warn=True)
 
-    def _load(self) -> None:
-        for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
+    def _load(self, data: bytes, warn: bool) -> None:
+        newer = []
+        for number, raw in enumerate(data.split(b"\n"), 1):
+            if not raw.strip():
                 continue
             try:
+                line = raw.decode("utf-8").rstrip("\r")
                 record = json.loads(line)
+                if _is_newer(record):
+                    self.foreign[line] = None
+                    newer.append(number)
+                    continue
                 self._index(record)
-            except (ValueError, KeyError, TypeError):
+            except (ValueError, KeyError, TypeError, AttributeError):
                 raise LocbriefError(
                     "not a translation-memory record; delete the line "
                     "(the unit will be machine-translated again)",
                     str(self.path),
                     number,
                 ) from None
+        if newer and warn:
+            log.warning(
+                "%s:%d: %d record(s) from a newer locbrief; kept as they are but not used — "
+                "upgrade locbrief to use them",
+                self.path,
+                newer[0],
+                len(newer),
+            )
 
-    def _index(self, record: dict) -> None:
-        key = (record["engine"], record["model"], record["masked"])
-        self.records[key + (record["msgid"],)] = record
-        self._outputs[key] = record["output"]
-        self._machine[record["msgid"]].update([record["text"], *record.get("earlier", ())])
+    def _index(self, record: dict) -> tuple:
+        if record.get("kind") == REVIEWED:
+            key = (REVIEWED, record["msgctxt"] or "", record["msgid"], "")
+            str(record["text"])
+        else:
+            key = (record["engine"], record["model"], record["masked"], record["msgid"])
+            self._outputs[key[:3]] = record["output"]
+            origin = f"{record['engine']} {record['model']}".strip()
+            for text in (record["text"], *record.get("earlier", ())):
+                self._machine[record["msgid"]].setdefault(text, origin)
+        self.records[key] = record
+        return key
 
     @property
     def segments(self) -> int:
@@ -63,10 +103,11 @@ class Memory:
     def remember(
         self, engine: str, model: str, masked: str, output: str, msgid: str, text: str
     ) -> None:
-        """Record a suggestion; a text made earlier from the same output stays machine text.
+        """Record a suggestion for ``msgid``; one already recorded as it is changes nothing.
 
-        (It changes when the restoring rules do, e.g. an edited variety layer:
-        the PO may still hold the earlier text, which no human wrote.)
+        A text made earlier from the same output stays machine text (it changes
+        when the restoring rules do, e.g. an edited variety layer: the PO may
+        still hold the earlier text, which no human wrote).
         """
         old = self.records.get((engine, model, masked, msgid))
         if old is not None and old["output"] == output and old["text"] == text:
@@ -84,8 +125,15 @@ class Memory:
             earlier = [t for t in dict.fromkeys(earlier) if t != text]
             if earlier:
                 record["earlier"] = earlier
-        self._index(record)
-        self._dirty = True
+        self._learn(record)
+
+    def remember_reviewed(self, msgctxt: str | None, msgid: str, text: str) -> None:
+        """Record the translation a person reviewed for (msgctxt, msgid), the latest one winning."""
+        self._learn({"kind": REVIEWED, "msgctxt": msgctxt, "msgid": msgid, "text": text})
+
+    def _learn(self, record: dict) -> None:
+        key = self._index(record)
+        self._learned[key] = record
 
     def is_machine(self, msgid: str, msgstr: str) -> bool:
         """True if ``msgstr`` is exactly what an engine once suggested for ``msgid``.
@@ -100,14 +148,58 @@ class Memory:
         >>> memory.is_machine("Prices rose.", "Los precios aumentaron.")
         False
         """
-        return msgstr in self._machine.get(msgid, ())
+        return msgstr in self._machine.get(msgid, {})
+
+    def machine_origin(self, msgid: str, msgstr: str) -> str | None:
+        """The engine and model that suggested exactly ``msgstr`` for ``msgid``, if one did."""
+        return self._machine.get(msgid, {}).get(msgstr)
+
+    def reviewed(self, msgctxt: str | None, msgid: str) -> str | None:
+        """The last translation a person reviewed for this (msgctxt, msgid), if any."""
+        record = self.records.get((REVIEWED, msgctxt or "", msgid, ""))
+        return record["text"] if record else None
 
     def save(self) -> None:
-        if not self._dirty or self.path is None:
+        """Add what this run learned to the file, under a lock, atomically; unchanged: no write.
+
+        Another job may have saved since this one loaded: its records are read
+        again under the lock and kept, so parallel jobs lose nothing.
+        """
+        if not self._learned or self.path is None:
             return
-        lines = [
-            json.dumps(r, ensure_ascii=False, sort_keys=True)
-            for _, r in sorted(self.records.items())
-        ]
-        write_atomically(self.path, "\n".join(lines) + "\n")
-        self._dirty = False
+        with _locked(self.path):
+            before = read_bytes(self.path)
+            on_disk = Memory(None)
+            on_disk.path = self.path
+            on_disk._load(before, warn=False)
+            on_disk.records.update(self._learned)
+            text = on_disk._text()
+            if text.encode("utf-8") != before:
+                write_atomically(self.path, text)
+        self._learned.clear()
+
+    def _text(self) -> str:
+        """Machine records, then reviewed ones, each sorted by key; newer-format lines last."""
+        ordered = sorted(self.records.items(), key=lambda item: (item[0][0] == REVIEWED, item[0]))
+        lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) for _, r in ordered]
+        return "".join(line + "\n" for line in lines + list(self.foreign))
+
+
+def _is_newer(record: dict) -> bool:
+    """A record written by a later locbrief: a higher format, or a kind this version lacks."""
+    return record.get("format", FORMAT) > FORMAT or record.get("kind", "machine") not in (
+        "machine",
+        REVIEWED,
+    )
+
+
+@contextmanager
+def _locked(path: Path):
+    """An exclusive lock beside the memory (``.memory.jsonl.lock``), held while it is merged and written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.parent / f".{path.name}.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

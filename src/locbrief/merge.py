@@ -31,12 +31,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import polib
-from babel.messages.plurals import get_plural
 
-from .locales import parse_locale
 from .memory import Memory
 from .model import GENERATED_COMMENT, MACHINE_PREFIX, QA_PREFIX, UNKNOWN_PREFIX, Suggestion
-from .pofile import entries_text, entry_key, new_catalog
+from .pofile import entries_text, entry_key, new_catalog, plural_forms
 from .status import Status, count_status, unit_status
 from .template import FORMAT_FLAG
 from .termbase import Termbase
@@ -74,10 +72,35 @@ def merge(
             po.append(fresh[-1])
     _fill_fresh(fresh, previous, suggestions, memory)
     for entry in po:
+        _review_again(entry, memory)
         _annotate(entry, suggestions.get(entry.msgid), memory, termbase)
     _keep_obsolete(po, previous, memory)
     _keep_template_date(po, old)
+    _remember_reviewed(po, memory)
     return MergeResult(po, count_status(po, memory))
+
+
+def _remember_reviewed(po: polib.POFile, memory: Memory) -> None:
+    """Record every reviewed translation, so it comes back with its sentence (the caller saves)."""
+    for entry in po:
+        if entry.msgstr and "fuzzy" not in entry.flags:
+            memory.remember_reviewed(entry.msgctxt, entry.msgid, entry.msgstr)
+
+
+def _review_again(entry: polib.POEntry, memory: Memory) -> None:
+    """A fuzzy entry whose source came back to the text its translation was reviewed for is reviewed.
+
+    msgmerge leaves such an entry fuzzy with a ``#| msgid`` equal to its msgid,
+    and the translator approves an unchanged translation again. Decided from the
+    memory's record of reviews; without one the meaningless ``#|`` line alone goes.
+    """
+    if "fuzzy" not in entry.flags or not entry.msgstr:
+        return
+    if (entry.previous_msgid, entry.previous_msgctxt) != (entry.msgid, entry.msgctxt):
+        return  # a real change to show, or fuzzy set by the translator (no ``#|``)
+    if memory.reviewed(entry.msgctxt, entry.msgid) == entry.msgstr:
+        entry.flags.remove("fuzzy")
+    entry.previous_msgid = entry.previous_msgctxt = None
 
 
 def _keep_template_date(po: polib.POFile, old: polib.POFile | None) -> None:
@@ -100,7 +123,7 @@ def _with_header(pot: polib.POFile, old: polib.POFile | None, lang: str) -> poli
     if old is not None:
         po.header, po.metadata_is_fuzzy = old.header, old.metadata_is_fuzzy
         po.metadata.update(old.metadata)
-    po.metadata.update(_managed_header(pot, lang))
+    po.metadata.update(_managed_header(pot, old, lang))
     return po
 
 
@@ -138,13 +161,13 @@ def _orphaned_human_work(
     }
 
 
-def _managed_header(pot: polib.POFile, lang: str) -> dict[str, str]:
-    plural = get_plural(parse_locale(lang))
+def _managed_header(pot: polib.POFile, old: polib.POFile | None, lang: str) -> dict[str, str]:
+    """Header fields the merge decides; none from a library's data of the day (see plural_forms)."""
     return {
         "Project-Id-Version": pot.metadata.get("Project-Id-Version", ""),
         "Language": lang,
         "POT-Creation-Date": pot.metadata.get("POT-Creation-Date", ""),
-        "Plural-Forms": f"nplurals={plural.num_plurals}; plural={plural.plural_expr};",
+        "Plural-Forms": plural_forms(old, lang),
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
@@ -198,16 +221,23 @@ def _fill_fresh(
     suggestions: dict[str, Suggestion],
     memory: Memory,
 ) -> None:
-    """New keys: take over a close human translation (fuzzy, ``#| msgid``), else the machine's.
+    """New keys: the same words' human translation, else the translation last reviewed for them
+    (the memory's), else a close human translation (fuzzy, ``#| msgid``), else the machine's.
 
     A taken-over entry leaves ``leftovers``, so its text lives on in exactly one place.
+    A sentence that returns gets its reviewed translation back even when a
+    similar sentence took that text over meanwhile.
     """
     pool = {key: e for key, e in leftovers.items() if is_human_work(e, memory)}
     for entry in fresh:
         key = _closest(entry, pool)
-        if key is not None:
+        reviewed = memory.reviewed(entry.msgctxt, entry.msgid)
+        if key is not None and (key[1] == entry.msgid or reviewed is None):
             del pool[key]
             _take_over(entry, leftovers.pop(key))
+        elif reviewed is not None:
+            entry.msgstr = reviewed
+            continue
         elif entry.msgid in suggestions:
             entry.msgstr = suggestions[entry.msgid].text
         if entry.msgstr:
@@ -271,13 +301,22 @@ def _annotate(
         if suggestion.unknown:
             lines.append(UNKNOWN_PREFIX + ", ".join(suggestion.unknown))
     elif entry.msgstr and memory.is_machine(entry.msgid, entry.msgstr):
-        lines.append(MACHINE_PREFIX + "earlier suggestion")
+        lines.append(MACHINE_PREFIX + memory.machine_origin(entry.msgid, entry.msgstr))
     entry.comment = "\n".join(lines)
 
 
 def _keep_obsolete(po: polib.POFile, leftovers: dict[tuple, polib.POEntry], memory: Memory) -> None:
-    """Vanished human work stays as ``#~`` (revived if it returns); unreviewed machine text is dropped."""
+    """Vanished human work stays as ``#~`` (revived if it returns); unreviewed machine text is dropped.
+
+    So is a fuzzy copy of a translation that is back, unchanged, on the sentence
+    it was reviewed for (its ``#|`` source): nothing is lost, and editing the
+    brief then reverting the edit leaves the PO as it was.
+    """
+    active = {entry_key(e): e.msgstr for e in po if not e.obsolete and "fuzzy" not in e.flags}
     for old in leftovers.values():
+        origin = (old.previous_msgctxt, old.previous_msgid)
+        if "fuzzy" in old.flags and old.previous_msgid and active.get(origin) == old.msgstr:
+            continue
         if old.obsolete or is_human_work(old, memory):
             old.obsolete = True
             po.append(old)

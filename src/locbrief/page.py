@@ -48,7 +48,7 @@ from .pofile import entry_key
 from .protect import URL
 from .segment import DecodeError, decode, join_sentences
 from .shell import Strings, render_shell
-from .status import Status
+from .status import Status, tally
 from .strings import page_strings, page_strings_problem
 from .theme import Site
 
@@ -287,11 +287,8 @@ def _problems(
 
 
 def _counts(units: list[Unit], chosen: dict[tuple, Translation]) -> dict[str, int]:
-    counts: dict[str, int] = {"units": 0}
-    for key in dict.fromkeys(u.key for u in units):
-        counts["units"] += 1
-        counts[chosen[key].status] = counts.get(chosen[key].status, 0) + 1
-    return counts
+    """Units per status, as every report counts them (:func:`locbrief.status.tally`)."""
+    return dict(tally((u.key, chosen[u.key].status) for u in units))
 
 
 def _inline_nodes(items: list[Inline], block: Block, page: _Page, in_link: bool = False) -> list:

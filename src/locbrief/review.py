@@ -12,7 +12,6 @@ checkbox hides what needs no look, through CSS alone.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 import polib
@@ -27,7 +26,8 @@ from .page import append_children
 from .pofile import entry_key
 from .reports import report_page
 from .segment import DecodeError, decode
-from .status import STATUS_ORDER, Status
+from .status import Status, tally
+from .status import summary as status_summary
 from .termbase import Termbase
 
 #: Kinds whose page element carries ``id=block.id`` (see page.py's ``_block_node``).
@@ -98,16 +98,20 @@ def review_rows(
     return rows
 
 
+def units_needing_a_look(rows: list[ReviewRow]) -> int:
+    """Units (distinct keys, as everywhere; see :data:`locbrief.status.UNITS`) with a row that needs a look."""
+    return len({r.unit.key for r in rows if r.needs_look})
+
+
 def render_review(doc: Document, rows: list[ReviewRow], lang: str, termbase: Termbase) -> str:
     """The whole review page for one language."""
     title = f"Review: {doc.name} ({lang})"
-    statuses = Counter(r.status for r in rows)
+    counts = tally((r.unit.key, r.status) for r in rows)
     errors = sum(f.severity == "error" for r in rows for f in r.findings)
     warnings = sum(f.severity == "warning" for r in rows for f in r.findings)
     summary = E.P(
-        f"{len(rows)} units — "
-        + ", ".join(f"{statuses[s]} {s}" for s in STATUS_ORDER if statuses[s])
-        + f"; QA: {errors} errors, {warnings} warnings. ",
+        f"{status_summary(counts)}; {units_needing_a_look(rows)} units need a look; "
+        f"QA: {errors} errors, {warnings} warnings. ",
         E.A("Open the page", href=f"{doc.name}.html"),
         " · ",
         E.A("QA report", href=f"{doc.name}.qa.html"),
@@ -227,9 +231,14 @@ def _span(span: Span, unknown: re.Pattern | None = None):
 
 
 REVIEW_STYLE = """
-table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid #ddd; padding: .35rem .55rem; vertical-align: top; text-align: left; }
-td:nth-child(3), td:nth-child(4) { width: 32%; font-family: Georgia, serif; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+th, td { border: 1px solid #ddd; padding: .35rem .55rem; vertical-align: top; text-align: left;
+         overflow-wrap: anywhere; }
+th:nth-child(1) { width: 2.5rem; }
+th:nth-child(2) { width: 6.5rem; }
+th:nth-child(3), th:nth-child(4) { width: 26%; }
+th:nth-child(5) { width: 6rem; }
+td:nth-child(3), td:nth-child(4) { font-family: Georgia, serif; }
 td ul { margin: 0; padding-left: 1rem; font-size: .85rem; }
 tr.machine td:nth-child(5), tr.untranslated td:nth-child(5) { background: #ffe3e3; }
 tr.fuzzy td:nth-child(5) { background: #fff4ce; }

@@ -7,12 +7,14 @@ counts a unit's status (merge, page, QA, review, diff) asks :func:`unit_status`.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from enum import StrEnum
 
 import polib
 
 from .memory import Memory
 from .model import MACHINE_PREFIX
+from .pofile import entry_key
 
 
 class Status(StrEnum):
@@ -46,9 +48,44 @@ def unit_status(entry: polib.POEntry, memory: Memory | None) -> Status:
     return Status.MACHINE if machine else Status.FUZZY
 
 
-def count_status(po: polib.POFile, memory: Memory) -> Counter:
-    """How many active units have each status, with the totals of units and obsolete entries."""
-    counts = Counter(str(unit_status(e, memory)) for e in po if not e.obsolete)
-    counts["units"] = sum(1 for e in po if not e.obsolete)
-    counts["obsolete"] = sum(1 for e in po if e.obsolete)
+#: The counts every summary, banner, review page and QA report shows, defined once here.
+#: A *unit* is one distinct (msgctxt, msgid): one PO entry, translated once however often
+#: it stands in the brief. *Occurrences* are the places units stand (the review page has a
+#: row for each). Statuses count units.
+UNITS = "units"
+OCCURRENCES = "occurrences"
+OBSOLETE = "obsolete"
+
+
+def tally(keyed_statuses: Iterable[tuple[tuple, str]]) -> Counter:
+    """Units (distinct keys), occurrences (every pair) and units per status, from (key, status) pairs.
+
+    >>> dict(tally([(("", "Hi"), "machine"), (("", "Hi"), "machine"), (("", "Yes"), "reviewed")]))
+    {'occurrences': 3, 'units': 2, 'machine': 1, 'reviewed': 1}
+    """
+    counts: Counter = Counter()
+    seen: set[tuple] = set()
+    for key, status in keyed_statuses:
+        counts[OCCURRENCES] += 1
+        if key not in seen:
+            seen.add(key)
+            counts[UNITS] += 1
+            counts[str(status)] += 1
     return counts
+
+
+def count_status(po: polib.POFile, memory: Memory | None) -> Counter:
+    """Units of a PO per status (see :data:`UNITS`), with its obsolete entries; no occurrences
+    (a PO lists each unit once)."""
+    counts = tally((entry_key(e), unit_status(e, memory)) for e in po if not e.obsolete)
+    del counts[OCCURRENCES]
+    counts[UNITS] += 0
+    counts[OBSOLETE] = sum(1 for e in po if e.obsolete)
+    return counts
+
+
+def summary(counts: Counter) -> str:
+    """ "384 units (385 occurrences): 380 machine, 4 reviewed": the one wording of a tally."""
+    where = f" ({counts[OCCURRENCES]} occurrences)" if counts.get(OCCURRENCES) else ""
+    parts = [f"{counts[s]} {s}" for s in STATUS_ORDER if counts.get(s)]
+    return f"{counts[UNITS]} units{where}: " + (", ".join(parts) or "none")

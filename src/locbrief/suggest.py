@@ -111,6 +111,8 @@ def _remembered(
         output = memory.lookup(engine.name, model, masked_unit.text)
         if output is not None:
             suggestions[msgid] = _restore(msgid, masked_unit, output, engine, model, variety)
+            # Also under a new msgid (a typo fixed inside a cited title): the suggestion needs its
+            # own record, or the merge takes it for human text.
             memory.remember(
                 engine.name, model, masked_unit.text, output, msgid, suggestions[msgid].text
             )

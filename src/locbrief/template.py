@@ -13,6 +13,7 @@ counts as a changed source: the translation is carried over, fuzzy, with
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import replace
 
@@ -61,7 +62,8 @@ def unit_comments(unit: Unit) -> list[str]:
     """What translators are told about a unit: where it stands and what ``{n}`` means.
 
     Note numbers are left out on purpose: adding a note renumbers all later
-    ones, and the comments of every later entry would change with them.
+    ones, and the comments of every later entry would change with them (the
+    reference names the block by :func:`stable_block_ids` instead).
     """
     notes = [_placeholder_comment(i, p) for i, p in enumerate(unit.placeholders)]
     tags = [
@@ -82,10 +84,35 @@ def _placeholder_comment(index: int, placeholder: Placeholder) -> str:
 
 
 def _kind_label(unit: Unit) -> str:
-    """ "heading", "key point", "endnote 17": the block a sentence belongs to, in words."""
-    label = KIND_LABELS.get(unit.kind, unit.kind.replace("_", " ")).strip()
-    number = re.search(r"(\d+)$", unit.block)
-    return f"{label} {number.group(1)}" if unit.kind == "endnote" and number else label
+    """ "heading", "key point", "endnote": the block a sentence belongs to, in words."""
+    return KIND_LABELS.get(unit.kind, unit.kind.replace("_", " ")).strip()
+
+
+#: Block ids that only count blocks ("p-12", "note-17", "kp-2", "p3"): renumbered by any insertion.
+POSITIONAL_ID = re.compile(r"([a-z]+)-?\d+")
+
+
+def stable_block_ids(units: list[Unit]) -> dict[str, str]:
+    """A reference name for each counted block that survives renumbering: its prefix + a digest.
+
+    Inserting a note (or a paragraph) early renumbers every later one (note-17
+    becomes note-18); named by their words instead ("note-3fa9c1d2"), the later
+    blocks' entries keep their references and comments, so the PO files change
+    only where the text did. Named ids (headings' slugs, "title") are kept; the
+    page's anchors keep the numbers readers see.
+    """
+    texts: dict[str, list[str]] = {}
+    for unit in units:
+        texts.setdefault(unit.block, []).append(unit.msgid)
+    stable: dict[str, str] = {}
+    for block, msgids in texts.items():
+        counted = POSITIONAL_ID.fullmatch(block)
+        if counted:
+            digest = hashlib.sha256("\n".join(msgids).encode("utf-8")).hexdigest()[:8]
+            name = f"{counted.group(1)}-{digest}"
+            taken = sum(1 for other in stable.values() if other.startswith(name))
+            stable[block] = f"{name}-{taken + 1}" if taken else name  # blocks of the same words
+    return stable
 
 
 def assign_contexts(units: list[Unit]) -> list[Unit]:
@@ -116,6 +143,7 @@ def build_template(units: list[Unit], brief: str) -> polib.POFile:
     pot.header = f"Messages of the brief {brief}, for translation with locbrief."
     pot.metadata = template_header(brief)
     entries: dict[tuple, polib.POEntry] = {}
+    stable = stable_block_ids(units)
     for unit in units:
         entry = entries.get(unit.key)
         if entry is None:
@@ -127,7 +155,9 @@ def build_template(units: list[Unit], brief: str) -> polib.POFile:
             )
             entries[unit.key] = entry
             pot.append(entry)
-        entry.occurrences.append((brief, unit.block))
+        reference = (brief, stable.get(unit.block, unit.block))
+        if reference not in entry.occurrences:
+            entry.occurrences.append(reference)
         for comment in unit_comments(unit):
             if comment not in entry.comment.split("\n"):
                 entry.comment = f"{entry.comment}\n{comment}" if entry.comment else comment

@@ -7,8 +7,10 @@ engine, a real memory file, and edits made the way Poedit makes them.
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 
 import polib
@@ -64,7 +66,9 @@ class Project:
         original = read_bytes(self.po)
         old = read_po(self.po, original) if original.strip() else None
         result = merge(read_po(self.pot), old, suggestions, memory, self.termbase, self.lang)
-        return write_po(self.po, result.po, expected=original)
+        changed = write_po(self.po, result.po, expected=original)
+        memory.save()  # the reviewed translations the merge recorded, as the CLI does
+        return changed
 
     def read(self) -> polib.POFile:
         return read_po(self.po)
@@ -118,3 +122,17 @@ def msgfmt_check(path: Path) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
     )
+
+
+@contextmanager
+def logged_warnings():
+    """The warnings on the locbrief logger while the block runs (the CLI stops it propagating)."""
+    messages: list[str] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = lambda record: messages.append(record.getMessage())
+    logger = logging.getLogger("locbrief")
+    logger.addHandler(handler)
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
