@@ -334,6 +334,10 @@ _SNAKEMAKE_FAULTS = [
         r"(?:PermissionError|Permission denied)\S*:?.*?'([^']+)'",
         "{0}: not writable (permission denied); check its and its folder's permissions, then run again",
     ),
+    (  # a job's log could not be written: `tee: logs/…/segment.log: No space left on device`
+        r"^\S+: ([^\s:]+): No space left on device",
+        "{0}: no space left on device; free some space and run again",
+    ),
     (
         r"No space left on device.*?'([^']+)'",
         "{0}: no space left on device; free some space and run again",
