@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -12,6 +13,15 @@ from .locales import parse_locale
 from .model import LocbriefError
 
 SCHEMA = Path(__file__).parent / "schemas" / "config.schema.yaml"
+#: libyaml's loader where PyYAML was built with it (ten times faster than the pure-Python one)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@functools.cache
+def schema() -> dict:
+    """The config schema, read once per process: every brief's name is checked against it, and a
+    workflow run parses the Snakefile (and so this) before it can say there is nothing to do."""
+    return yaml.load(SCHEMA.read_text(encoding="utf-8"), Loader=_LOADER)
 
 
 def load_config(path: Path | str) -> dict:
@@ -36,9 +46,8 @@ def load_config(path: Path | str) -> dict:
 def check_config(config: dict, path: str = "config/config.yaml") -> dict:
     """Validate against the JSON schema and Babel's locale data; fill defaults."""
     _refuse_secrets(config, path)
-    schema = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
     error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(schema).iter_errors(config)
+        jsonschema.Draft202012Validator(schema()).iter_errors(config)
     )
     if error is not None:
         raise LocbriefError(_schema_message(error), path)
@@ -172,8 +181,7 @@ def find_briefs(
 
 def brief_pattern() -> str:
     """The schema's rule for a brief name, so the config and source/ obey the same one."""
-    schema = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
-    return schema["properties"]["briefs"]["items"]["pattern"]
+    return schema()["properties"]["briefs"]["items"]["pattern"]
 
 
 def check_engines(config: dict, path: str = "config/config.yaml") -> dict[str, str]:
