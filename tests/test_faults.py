@@ -169,6 +169,46 @@ def test_a_failed_run_is_explained_in_one_line(tmp_path, messages, expected):
     assert expected in line
 
 
+@pytest.mark.parametrize(
+    "slurmstepd, expected",
+    [
+        (
+            "slurmstepd: error: *** JOB 41 ON node7 CANCELLED AT 2026-11-28T10:01:02 "
+            "DUE TO TIME LIMIT ***",
+            "SLURM job 41 ran past its time limit (log: {log}); raise `runtime` (minutes) under "
+            "default-resources in profiles/slurm/config.yaml, then run the same command again",
+        ),
+        (
+            "slurmstepd: error: Detected 1 oom_kill event in StepId=42.batch. Some of the step "
+            "tasks have been OOM Killed.",
+            "SLURM job 42 ran out of memory (log: {log}); raise `mem_mb` under",
+        ),
+        (
+            "slurmstepd: error: *** JOB 43 ON node7 CANCELLED AT 2026-11-28T10:01:02 ***",
+            "SLURM job 43 was cancelled (scancel or an administrator) (log: {log}); run the same",
+        ),
+    ],
+)
+def test_a_cluster_job_ended_from_outside_says_why_in_one_line(tmp_path, slurmstepd, expected):
+    """The job wrote no error of its own; SLURM's log, which Snakemake names, says who ended it."""
+    job = re.search(r"\b(4\d)\b", slurmstepd).group(1)
+    slurm_log = tmp_path / ".snakemake" / "slurm_logs" / "group_brief_read" / f"{job}.log"
+    slurm_log.parent.mkdir(parents=True)
+    slurm_log.write_text(f"Building DAG of jobs...\n{slurmstepd}\n")
+    job_log = tmp_path / "read.log"
+    job_log.write_text("")
+    messages = (
+        f"[Sat Nov 28 10:01:03 2026]\n    message: Error in group brief\n    log: {slurm_log} "
+        f"(check log file(s) for error details)\n    [Sat Nov 28 10:01:03 2026]\n"
+        f"    Error in rule read:\n        message: None\n        jobid: 0\n"
+        f"        log: {job_log} (check log file(s) for error details)\n"
+    )
+    line = explain(messages)
+    assert "\n" not in line
+    assert line.startswith("locbrief: error: the read step failed: ")
+    assert expected.format(log=slurm_log) in line
+
+
 # ---------------------------------------------------------------- the file system
 
 

@@ -11,6 +11,7 @@ import filecmp
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -110,31 +111,80 @@ def without_dates(path: Path) -> list[str]:
     ]
 
 
+#: the read job alone: enough to fail, to be killed and to resume
+ONE_JOB = (
+    f"build/{BRIEF}/document.json",
+    "--profile",
+    str(REPO / "profiles" / "slurm"),
+    "--slurm-status-command",
+    "squeue",
+    "--slurm-init-seconds-before-status-checks",
+    "1",
+    "--seconds-between-status-checks",
+    "1",
+    "--restart-times",
+    "0",
+)
+
+
 def test_a_job_that_fails_on_the_cluster_is_one_line_and_the_rerun_resumes(tmp_path, cluster):
     workdir = small_repo(tmp_path / "broken")
     source = workdir / "source" / f"{BRIEF}.html"
     good = source.read_bytes()
     source.write_bytes(b"%PDF-1.4 not a brief")
-    args = (
-        f"build/{BRIEF}/document.json",  # the read job alone: enough to fail and to resume
-        "--profile",
-        str(REPO / "profiles" / "slurm"),
-        "--slurm-status-command",
-        "squeue",
-        "--slurm-init-seconds-before-status-checks",
-        "1",
-        "--seconds-between-status-checks",
-        "1",
-        "--restart-times",
-        "0",
-    )
-    failed = run_workflow(workdir, *args, env=slurm_env(cluster))
+    failed = run_workflow(workdir, *ONE_JOB, env=slurm_env(cluster))
     assert failed.returncode != 0
     assert not (workdir / "build" / BRIEF / "document.json").exists()
     log = (workdir / "logs" / BRIEF / "read.log").read_text()
     assert log.strip().count("\n") == 0 and "a PDF document" in log, log
 
     source.write_bytes(good)
-    resumed = run_workflow(workdir, *args, env=slurm_env(cluster))
+    resumed = run_workflow(workdir, *ONE_JOB, env=slurm_env(cluster))
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert (workdir / "build" / BRIEF / "document.json").is_file()
+
+
+def test_a_job_killed_on_the_cluster_is_one_line_and_the_rerun_resumes(tmp_path, cluster):
+    """scancel ends the job while its step runs: no output is left, the one line names the SLURM
+    job and why it ended, and the same command then finishes the work."""
+    workdir = small_repo(tmp_path / "killed")
+    # The read step takes well under a second; this `locbrief` first waits, so there is a running
+    # step to cancel (the real command then runs, had nobody cancelled it).
+    slow = tmp_path / "slow-bin"
+    slow.mkdir()
+    real = shutil.which("locbrief", path=workflow_env()["PATH"])
+    (slow / "locbrief").write_text(f'#!/bin/sh\nsleep 120\nexec {real} "$@"\n')
+    (slow / "locbrief").chmod(0o755)
+    env = slurm_env(cluster)
+    slow_env = {**env, "PATH": f"{slow}:{env['PATH']}"}
+    command = [sys.executable, "-m", "snakemake", "--directory", str(workdir), *ONE_JOB]
+    run = subprocess.Popen(command, cwd=REPO, env=slow_env, stderr=subprocess.PIPE, text=True)
+    try:
+        job = running_job(env)
+        subprocess.run(["scancel", job], env=env, check=True)
+        _, stderr = run.communicate(timeout=300)
+    finally:
+        run.kill()
+    assert run.returncode != 0
+    (line,) = [line for line in stderr.splitlines() if line.startswith("locbrief: error:")]
+    assert f"the read step failed: SLURM job {job} was cancelled" in line, line
+    assert "run the same command again" in line
+    assert not (workdir / "build" / BRIEF / "document.json").exists()
+
+    resumed = run_workflow(workdir, *ONE_JOB, env=env)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert (workdir / "build" / BRIEF / "document.json").is_file()
+
+
+def running_job(env: dict[str, str], timeout: float = 120) -> str:
+    """The id of the one SLURM job once it runs (squeue: "ID STATE")."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        queue = subprocess.run(
+            ["squeue", "-h", "-o", "%i %T"], env=env, capture_output=True, text=True
+        ).stdout.split()
+        if queue[1:2] == ["RUNNING"]:
+            time.sleep(2)  # past the job's start: Snakemake inside it runs the step
+            return queue[0]
+        time.sleep(0.5)
+    raise AssertionError(f"no SLURM job ran within {timeout} s: {queue}")

@@ -292,14 +292,15 @@ def explain(messages: str, log: str = str(RUN_LOG), since: float = 0.0) -> str:
     where Snakemake failed around the job (removing an old output, say), its error does.
     """
     own = re.findall(r"^locbrief: error: .*$", messages, re.M)
-    failed = re.search(r"^Error in rule (\S+):", messages, re.M)
+    # a cluster job's rules are a group job's, and their messages are indented under it
+    failed = re.search(r"^[ \t]*Error in rule (\S+):", messages, re.M)
     if failed:
         rule = failed.group(1).rstrip(":")
         block = messages[failed.end() :]
         where = re.search(r"^\s+wildcards: (.*)$", block, re.M)
         job_log = re.search(r"^\s+log: (\S+)", block, re.M)
         cause = _job_error(job_log.group(1), since) if job_log else None
-        cause = cause or _snakemake_fault(messages[: failed.start()])
+        cause = cause or _cluster_fault(messages) or _snakemake_fault(messages[: failed.start()])
         what = f"the {rule} step" + (f" ({where.group(1)})" if where else "")
         if cause:
             return f"locbrief: error: {what} failed: {cause.removeprefix('locbrief: error: ')}"
@@ -347,6 +348,41 @@ _SNAKEMAKE_FAULTS = [
         "a step did not write {0}; see the log named above, then run again",
     ),
 ]
+
+
+#: what SLURM's job step daemon writes into a job's log when the job is ended from outside, and
+#: what to change before running again (nothing, for a job cancelled, preempted or orphaned)
+_CLUSTER_ENDS = [
+    (r"DUE TO TIME LIMIT", "ran past its time limit", "raise `runtime` (minutes)"),
+    (r"DUE TO PREEMPTION", "was preempted by the cluster", ""),
+    (r"DUE TO NODE FAILURE", "lost its node", ""),
+    (r"CANCELLED", "was cancelled (scancel or an administrator)", ""),
+]
+_CLUSTER_RESUME = "run the same command again: it resumes where this run stopped"
+_CLUSTER_SETTINGS = "under default-resources in profiles/slurm/config.yaml"
+
+
+def _cluster_fault(messages: str) -> str | None:
+    """Why a cluster job ended, from the SLURM log Snakemake names for it (``slurm_logs/…/N.log``).
+
+    A job killed from outside writes no error of its own: slurmstepd's last line says who ended it.
+    """
+    for path in reversed(re.findall(r"^\s+log: (\S*slurm_logs\S*\.log)", messages, re.M)):
+        try:
+            text = Path(path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        ended = re.findall(r"\*\*\* JOB (\d+) ON \S+ (CANCELLED AT .*?) \*\*\*", text)
+        if ended:
+            job, how = ended[-1]
+            what, fix = next((w, f) for pattern, w, f in _CLUSTER_ENDS if re.search(pattern, how))
+        elif re.search(r"oom[-_]kill|Out Of Memory", text, re.I):
+            job, what, fix = "", "ran out of memory", "raise `mem_mb`"
+        else:
+            continue
+        fix = f"{fix} {_CLUSTER_SETTINGS}, then " if fix else ""
+        return f"SLURM job {job or Path(path).stem} {what} (log: {path}); {fix}{_CLUSTER_RESUME}"
+    return None
 
 
 def _snakemake_fault(messages: str) -> str | None:
