@@ -143,6 +143,29 @@ def test_inserting_a_note_early_touches_only_the_new_entrys_lines(project):
     assert [line for line in changed if line not in allowed and line not in header] == []
 
 
+def test_rewording_one_sentence_of_a_note_leaves_its_other_sentences_entries_alone(project):
+    """A note's reference name comes from its words; edited, it keeps the name its other
+    sentences had, so only the reworded sentence's entry changes."""
+    note = "Smith, “Seizures at the border,” 2024. It counts every seizure. The counts are rough."
+    others = ["Smith, “Seizures at the border,” 2024.", "It counts every seizure."]
+    project.run(_brief(note))
+    before = _entries(project.po.read_text(), others)
+    project.run(_brief(note.replace("are rough", "are only rough")))
+    assert _entries(project.po.read_text(), others) == before
+    assert project.entry("The counts are only rough.").occurrences == (
+        project.entry(others[1]).occurrences
+    )
+    (named,) = project.entry(others[1]).occurrences
+    project.run(_brief("A new note replaces it all."))  # nothing in common: a name of its own
+    (renamed,) = project.entry("A new note replaces it all.").occurrences
+    assert renamed[1].startswith("note-") and renamed != named
+
+
+def _entries(po_text: str, msgids: list[str]) -> list[str]:
+    """The text of the entries with these msgids, comments and references included."""
+    return [b for b in po_text.split("\n\n") for m in msgids if f'msgid "{m}"' in b]
+
+
 # ---------------------------------------------------------------- 4 and 17.7: reviewed again
 
 

@@ -491,13 +491,13 @@ def cmd_read(args) -> None:
 
 
 def cmd_segment(args) -> None:
-    from .pofile import write_template
+    from .pofile import read_template, write_template
     from .segment import segment
     from .template import assign_contexts, build_template
 
     doc = Document.from_json(_read_json(args.document))
     units = assign_contexts(segment(doc))
-    write_template(args.pot, build_template(units, doc.name))
+    write_template(args.pot, build_template(units, doc.name, read_template(args.pot)))
     _write_json(args.units, [u.to_json() for u in units])
     # units are distinct (msgctxt, msgid), occurrences the places they stand (status.UNITS)
     log.info(

@@ -219,6 +219,12 @@ def _language_name(lang: str) -> str:
     return (locale.english_name if locale else None) or lang
 
 
+def read_template(path: Path | str) -> polib.POFile | None:
+    """The template as the last run wrote it, or None before the first run."""
+    data = read_bytes(Path(path))
+    return read_po(path, data) if data else None
+
+
 def write_template(path: Path | str, pot: polib.POFile) -> bool:
     """Write the POT; its creation date moves only when an entry changed (small, stable diffs).
 

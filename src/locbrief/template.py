@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import replace
 
 import polib
 
 from .model import Placeholder, Unit
-from .pofile import WRAP, template_header
+from .pofile import WRAP, entry_key, template_header
 from .segment import VERBATIM, verbatim_text
 
 #: Block kinds that are labels, not running text (see the msgctxt rule above).
@@ -92,7 +93,7 @@ def _kind_label(unit: Unit) -> str:
 POSITIONAL_ID = re.compile(r"([a-z]+)-?\d+")
 
 
-def stable_block_ids(units: list[Unit]) -> dict[str, str]:
+def stable_block_ids(units: list[Unit], previous: polib.POFile | None = None) -> dict[str, str]:
     """A reference name for each counted block that survives renumbering: its prefix + a digest.
 
     Inserting a note (or a paragraph) early renumbers every later one (note-17
@@ -100,19 +101,54 @@ def stable_block_ids(units: list[Unit]) -> dict[str, str]:
     blocks' entries keep their references and comments, so the PO files change
     only where the text did. Named ids (headings' slugs, "title") are kept; the
     page's anchors keep the numbers readers see.
+
+    With the ``previous`` template, an edited block keeps the name its other sentences
+    had there (see :func:`_inherit`), so rewording one sentence of a note does not
+    rewrite the reference lines of its siblings.
     """
-    texts: dict[str, list[str]] = {}
+    texts: dict[str, list[Unit]] = {}
     for unit in units:
-        texts.setdefault(unit.block, []).append(unit.msgid)
+        texts.setdefault(unit.block, []).append(unit)
     stable: dict[str, str] = {}
-    for block, msgids in texts.items():
+    for block, members in texts.items():
         counted = POSITIONAL_ID.fullmatch(block)
         if counted:
-            digest = hashlib.sha256("\n".join(msgids).encode("utf-8")).hexdigest()[:8]
+            words = "\n".join(u.msgid for u in members)
+            digest = hashlib.sha256(words.encode("utf-8")).hexdigest()[:8]
             name = f"{counted.group(1)}-{digest}"
             taken = sum(1 for other in stable.values() if other.startswith(name))
             stable[block] = f"{name}-{taken + 1}" if taken else name  # blocks of the same words
+    if previous is not None:
+        _inherit(stable, texts, previous)
     return stable
+
+
+def _inherit(stable: dict[str, str], texts: dict[str, list[Unit]], previous: polib.POFile) -> None:
+    """Give each block whose name is new the name most of its sentences had before.
+
+    Blocks whose words did not change keep their own names first; an edited block then takes the
+    old name its sentences vote for, among those no other block holds (a block split in two: the
+    first part keeps it). A block with no sentence in ``previous`` keeps its new digest.
+    """
+    old_names: dict[tuple, list[str]] = {}
+    for entry in previous:
+        if not entry.obsolete:
+            old_names[entry_key(entry)] = [name for _, name in entry.occurrences]
+    known = {name for names in old_names.values() for name in names}
+    held = {name for name in stable.values() if name in known}
+    for block, name in stable.items():
+        if name in held:
+            continue
+        prefix = name.split("-", 1)[0] + "-"
+        votes = Counter(
+            old
+            for unit in texts[block]
+            for old in old_names.get(unit.key, [])
+            if old.startswith(prefix) and old not in held
+        )
+        if votes:
+            stable[block] = votes.most_common(1)[0][0]  # ties: the first sentence's name
+            held.add(stable[block])
 
 
 def assign_contexts(units: list[Unit]) -> list[Unit]:
@@ -137,13 +173,18 @@ def _role(unit: Unit) -> str:
     return unit.kind if unit.kind in LABEL_KINDS else "text"
 
 
-def build_template(units: list[Unit], brief: str) -> polib.POFile:
-    """One entry per distinct (msgctxt, msgid), in document order, referencing every block it stands in."""
+def build_template(
+    units: list[Unit], brief: str, previous: polib.POFile | None = None
+) -> polib.POFile:
+    """One entry per distinct (msgctxt, msgid), in document order, referencing every block it stands in.
+
+    ``previous`` is the template as it was, whose block names edited blocks keep.
+    """
     pot = polib.POFile(wrapwidth=WRAP)
     pot.header = f"Messages of the brief {brief}, for translation with locbrief."
     pot.metadata = template_header(brief)
     entries: dict[tuple, polib.POEntry] = {}
-    stable = stable_block_ids(units)
+    stable = stable_block_ids(units, previous)
     for unit in units:
         entry = entries.get(unit.key)
         if entry is None:

@@ -20,7 +20,7 @@ from locbrief.files import read_bytes
 from locbrief.memory import Memory
 from locbrief.merge import merge
 from locbrief.model import Block, Document
-from locbrief.pofile import read_po, write_po, write_template
+from locbrief.pofile import read_po, read_template, write_po, write_template
 from locbrief.segment import segment
 from locbrief.status import unit_status
 from locbrief.suggest import suggest
@@ -59,7 +59,7 @@ class Project:
     def run(self, doc: Document) -> bool:
         """segment → suggest → merge, as the CLI does; returns whether the PO changed."""
         units = assign_contexts(segment(doc))
-        write_template(self.pot, build_template(units, BRIEF))
+        write_template(self.pot, build_template(units, BRIEF, read_template(self.pot)))
         memory = Memory(self.memory_path)
         suggestions = suggest(units, self.engine, "en", self.lang, self.termbase, memory)
         memory.save()
