@@ -42,6 +42,8 @@ _NAME_BEFORE = re.compile(
     r"(?:\b(?:version|versions|release|rev|revision|section|sections|chapter|part|step|"
     r"figure|table|article|clause|no|§)|\b[A-Z][\w+#-]*|§)\.?\s*$"
 )
+#: A decimal listed after another one ("3.4 and", "2.1, ", "2.5 to "): it is what that one is.
+_LISTED_AFTER = re.compile(r"(?<![\w.,])(\d+\.\d+)\s*(?:,\s*|\s(?:and|or|to|through)\s+|[–-]\s*)$")
 QUANTITY_LEADS = frozenset(
     [
         "About",
@@ -138,12 +140,18 @@ def is_quantity(text: str, start: int, figure: str) -> bool:
     >>> [is_quantity(t, t.index(f), f) for t, f in (("2.1. Scope", "2.1"), ("Python 3.3 is", "3.3"),
     ...     ("rose 2.5 percent", "2.5"), ("About 7.7 million", "7.7"), ("see Section 4.2", "4.2"))]
     [False, False, True, True, False]
+    >>> [is_quantity(t, t.rindex(f), f) for t, f in (("Python 3.4 and 3.5", "3.5"),
+    ...     ("versions 2.6, 2.7 or 3.1", "3.1"), ("from 2.5 to 3.5 percent", "3.5"))]
+    [False, False, True]
     """
     if "," in figure:
         return True
     before = text[:start]
     if not before.strip() and text[start + len(figure) : start + len(figure) + 1] in (".", ")", ""):
         return False  # "2.1. Scope", "3.2) Versions", a heading that is only a number
+    listed = _LISTED_AFTER.search(before)
+    if listed:  # "Python 3.4 and 3.5", "sections 2.1, 2.2 or 2.4": as the figure before it
+        return is_quantity(text, listed.start(1), listed.group(1))
     name = _NAME_BEFORE.search(before)
     if name is None:
         return True
