@@ -27,6 +27,7 @@ def shown(text: str, lang: str = "fr") -> str:
         "See Section 2.1 and version 1.2 of the policy.",
         "Call 555.123.4567 or +1 202.555.0100.",
         "The G-20 met in 2005 under RFC 2616.",
+        "It runs on Python 3.4 and 3.5, and on versions 2.6, 2.7 or 3.1.",
     ],
 )
 def test_numbers_that_are_not_quantities_stay_as_written(text):
@@ -39,6 +40,7 @@ def test_numbers_that_are_not_quantities_stay_as_written(text):
         ("Output fell 2.5 percent.", "Output fell 2,5 percent."),
         ("About 7.7 million people left.", "About 7,7 million people left."),
         ("Exports were 1,960,000 barrels.", "Exports were 1\u202f960\u202f000 barrels."),
+        ("Prices rose from 2.5 to 3.5 percent.", "Prices rose from 2,5 to 3,5 percent."),
     ],
 )
 def test_quantities_are_localized(text, expected):
