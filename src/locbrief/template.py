@@ -21,7 +21,7 @@ from dataclasses import replace
 import polib
 
 from .model import Placeholder, Unit
-from .pofile import WRAP, entry_key, template_header
+from .pofile import WRAP, entry_key, references, template_header
 from .segment import VERBATIM, verbatim_text
 
 #: Block kinds that are labels, not running text (see the msgctxt rule above).
@@ -133,7 +133,8 @@ def _inherit(stable: dict[str, str], texts: dict[str, list[Unit]], previous: pol
     old_names: dict[tuple, list[str]] = {}
     for entry in previous:
         if not entry.obsolete:
-            old_names[entry_key(entry)] = [name for _, name in entry.occurrences]
+            # "brief:note-3fa9c1d2": the block's name follows the brief's
+            old_names[entry_key(entry)] = [ref.rsplit(":", 1)[-1] for ref in references(entry)]
     known = {name for names in old_names.values() for name in names}
     held = {name for name in stable.values() if name in known}
     for block, name in stable.items():
