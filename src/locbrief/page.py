@@ -370,7 +370,7 @@ def append_children(node, children: list) -> None:
 
 
 def _element(tag: str, children: list, **attrs):
-    node = etree.Element(tag, **{k.rstrip("_"): v for k, v in attrs.items()})
+    node = etree.Element(tag, **{k.rstrip("_"): v for k, v in attrs.items() if v is not None})
     append_children(node, children)
     return node
 
@@ -495,6 +495,23 @@ def _list_for(block: Block, section, lists: dict):
     return lists[block.kind]
 
 
+#: Kinds whose element on the page has no id of its own (see :func:`_block_node`).
+_UNANCHORED_KINDS = OUT_OF_FLOW_KINDS | {"title", "date", "caption", "quote"}
+
+
+def block_anchor(block: Block) -> str | None:
+    """The fragment of the block's element on the page, or None: the review page links to it.
+
+    An endnote is ``note-<number>`` (the number readers see); an HTML article's element keeps the
+    anchor the reader gave it; other blocks are named by their id.
+    """
+    if block.kind == "endnote":
+        return f"note-{block.number}" if block.number is not None else None
+    if block.attrs.get("anchor"):
+        return block.attrs["anchor"]
+    return None if block.kind in _UNANCHORED_KINDS else block.id
+
+
 def _block_node(block: Block, children: list, doc: Document, page: _Page):
     kind = block.kind
     if kind == "date":
@@ -504,9 +521,9 @@ def _block_node(block: Block, children: list, doc: Document, page: _Page):
     if kind == "title":
         return _element("h1", children)
     if kind == "heading":
-        return _element(f"h{min(max(block.level, 2), 6)}", children, id=block.id)
+        return _element(f"h{min(max(block.level, 2), 6)}", children, id=block_anchor(block))
     if kind in ("key_point", "list_item"):
-        return _element("li", children, id=block.id)
+        return _element("li", children, id=block_anchor(block))
     if kind == "endnote":
         back = E.A(
             "↩",
@@ -514,13 +531,13 @@ def _block_node(block: Block, children: list, doc: Document, page: _Page):
             role="doc-backlink",
             **{"aria-label": page._("Back to text"), "class": "backlink"},
         )
-        return _element("li", children + [" ", back], id=f"note-{block.number}", role="doc-endnote")
+        return _element("li", children + [" ", back], id=block_anchor(block), role="doc-endnote")
     if kind == "caption":
         return E.FIGURE(_element("figcaption", children))
     if kind == "quote":
         return E.BLOCKQUOTE(_element("p", children))
     return _element(
-        "p", children, class_=KIND_CLASSES.get(kind, kind.replace("_", "-")), id=block.id
+        "p", children, class_=KIND_CLASSES.get(kind, kind.replace("_", "-")), id=block_anchor(block)
     )
 
 

@@ -21,28 +21,14 @@ from lxml.html import builder as E
 from .check import Finding, unknown_words
 from .locales import bcp47
 from .markup import INLINE_TAGS, text_alternative
-from .model import TERM_PREFIX, Block, Document, Inline, NoteRef, Span, Unit
-from .page import append_children
+from .model import TERM_PREFIX, Document, Inline, NoteRef, Span, Unit
+from .page import append_children, block_anchor
 from .pofile import entry_key
 from .reports import report_page
 from .segment import DecodeError, decode
 from .status import Status, tally
 from .status import summary as status_summary
 from .termbase import Termbase
-
-#: Kinds whose page element carries ``id=block.id`` (see page.py's ``_block_node``).
-ANCHORED_KINDS = {
-    "heading",
-    "key_point",
-    "list_item",
-    "paragraph",
-    "topic",
-    "dek",
-    "byline",
-    "author_name",
-    "author_role",
-    "author_org",
-}
 
 
 @dataclass(frozen=True)
@@ -59,15 +45,6 @@ class ReviewRow:
     @property
     def needs_look(self) -> bool:
         return self.status != Status.REVIEWED or bool(self.findings)
-
-
-def block_anchor(block: Block) -> str | None:
-    """The fragment of the block's element in the localized page, if it has one."""
-    if block.kind == "endnote" and block.number is not None:
-        return f"note-{block.number}"
-    if block.attrs.get("anchor"):  # an HTML article's element (its source id, or the block's)
-        return block.attrs["anchor"]
-    return block.id if block.kind in ANCHORED_KINDS else None
 
 
 def review_rows(
