@@ -54,6 +54,20 @@ def cluster(tmp_path_factory):
         cluster.stop()
 
 
+#: the repository's SLURM profile; this test cluster keeps no accounting database (sacct) and
+#: answers at once
+THROUGH_SLURM = (
+    "--profile",
+    str(REPO / "profiles" / "slurm"),
+    "--slurm-status-command",
+    "squeue",
+    "--slurm-init-seconds-before-status-checks",
+    "1",
+    "--seconds-between-status-checks",
+    "1",
+)
+
+
 def slurm_env(cluster: OneNodeCluster) -> dict[str, str]:
     return {**workflow_env(), "SLURM_CONF": cluster.env["SLURM_CONF"]}
 
@@ -64,19 +78,7 @@ def test_a_run_through_slurm_gives_the_local_runs_files(tmp_path, cluster):
     assert done.returncode == 0, done.stderr[-3000:]
 
     remote = small_repo(tmp_path / "slurm")
-    done = run_workflow(
-        remote,
-        "--profile",
-        str(REPO / "profiles" / "slurm"),
-        # this test cluster keeps no accounting database (sacct) and answers at once
-        "--slurm-status-command",
-        "squeue",
-        "--slurm-init-seconds-before-status-checks",
-        "1",
-        "--seconds-between-status-checks",
-        "1",
-        env=slurm_env(cluster),
-    )
+    done = run_workflow(remote, *THROUGH_SLURM, env=slurm_env(cluster))
     assert done.returncode == 0, done.stderr[-4000:] + cluster.logs()
     assert "slurm" in done.stderr.lower()
 
@@ -112,19 +114,7 @@ def without_dates(path: Path) -> list[str]:
 
 
 #: the read job alone: enough to fail, to be killed and to resume
-ONE_JOB = (
-    f"build/{BRIEF}/document.json",
-    "--profile",
-    str(REPO / "profiles" / "slurm"),
-    "--slurm-status-command",
-    "squeue",
-    "--slurm-init-seconds-before-status-checks",
-    "1",
-    "--seconds-between-status-checks",
-    "1",
-    "--restart-times",
-    "0",
-)
+ONE_JOB = (f"build/{BRIEF}/document.json", *THROUGH_SLURM, "--restart-times", "0")
 
 
 def test_a_job_that_fails_on_the_cluster_is_one_line_and_the_rerun_resumes(tmp_path, cluster):

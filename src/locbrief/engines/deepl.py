@@ -16,7 +16,7 @@ import logging
 import deepl
 
 from . import Engine, EngineError, language_code
-from .remote import QuotaExhausted, batches, digest, from_wire, secret, to_wire
+from .remote import QuotaExhausted, batches, digest, from_wire, rate_limited, secret, to_wire
 
 log = logging.getLogger("locbrief")
 
@@ -218,10 +218,7 @@ class DeepLEngine(Engine):
                 "set it to a valid DeepL API key (free-account keys end in ':fx')"
             ) from None
         except deepl.TooManyRequestsException:
-            raise EngineError(
-                f"deepl: still too many requests (HTTP 429) after {self.retries} retries; "
-                "wait a minute and run again (translated units are remembered)"
-            ) from None
+            raise rate_limited(self.name, self.retries) from None
         except deepl.ConnectionException as exc:
             reason = "no answer in time" if "timed out" in str(exc) else "connection failed"
             raise EngineError(

@@ -9,7 +9,7 @@ the server's limits (``batch_size`` texts, ``max_chars`` characters).
 from __future__ import annotations
 
 from . import Engine, EngineError, language_code
-from .remote import HttpClient, batches, secret, server_message
+from .remote import HttpClient, batches, rate_limited, secret, server_message
 
 PIVOTS = ("en", "es")
 #: LibreTranslate codes of regional locales where they differ from ``lang-REGION``.
@@ -137,10 +137,7 @@ class LibreTranslateEngine(Engine):
                 "engines.libretranslate.batch_size or max_chars"
             )
         if status == 429:
-            raise EngineError(
-                f"libretranslate: still rate-limited after {self.http.retries} retries "
-                f"(HTTP 429: {message}); wait and run again (translated units are remembered)"
-            )
+            raise rate_limited(self.name, self.http.retries, message)
         raise EngineError(
             f"libretranslate: {response.url.split('?')[0]} answered HTTP {status}"
             f"{': ' + message if message else ''}; check engines.libretranslate.url and the server"

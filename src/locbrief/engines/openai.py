@@ -20,7 +20,17 @@ from babel import Locale, UnknownLocaleError
 
 from ..termbase import Termbase
 from . import Engine, EngineError
-from .remote import HttpClient, compact, digest, from_wire, secret, server_message, to_wire, tokens
+from .remote import (
+    HttpClient,
+    compact,
+    digest,
+    from_wire,
+    rate_limited,
+    secret,
+    server_message,
+    to_wire,
+    tokens,
+)
 
 #: Bump when the prompt changes: it is part of the model name, so the memory asks afresh.
 PROMPT_VERSION = "p1"
@@ -284,10 +294,7 @@ class OpenAIEngine(Engine):
                 "set engines.openai.response_format: json_object"
             )
         if status == 429:
-            raise EngineError(
-                f"openai: still rate-limited after {self.http.retries} retries (HTTP 429: "
-                f"{message}); wait and run again (translated units are remembered)"
-            )
+            raise rate_limited(self.name, self.http.retries, message)
         raise EngineError(
             f"openai: {response.url} answered HTTP {status}{': ' + message if message else ''}; "
             "check engines.openai.base_url and model"

@@ -38,6 +38,15 @@ class QuotaExhausted(EngineError):
     """The account's quota is spent: the remaining units must wait or go to the next engine."""
 
 
+def rate_limited(engine: str, retries: int, detail: str = "") -> EngineError:
+    """The one line for a server that still answers 429 after every retry."""
+    answer = f"HTTP 429: {detail}" if detail else "HTTP 429"
+    return EngineError(
+        f"{engine}: still rate-limited after {retries} retries ({answer}); "
+        "wait a minute and run again (translated units are remembered)"
+    )
+
+
 def secret(engine: str) -> str | None:
     """The engine's key from its environment variable ('' counts as unset)."""
     return os.environ.get(SECRET_VARIABLES[engine]) or None

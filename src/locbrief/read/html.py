@@ -1117,19 +1117,27 @@ def _is_verbatim_block(el) -> bool:
 
 def _verbatim(el) -> dict:
     """A layout node shown exactly as in the source: every character of its text, its elements."""
+    return _verbatim_tree(
+        el,
+        lambda tag, attrs, children: {
+            "tag": tag,
+            "attrs": attrs,
+            "verbatim": True,
+            "children": children,
+        },
+    )
+
+
+def _verbatim_tree(el, make):
+    """``make(tag, attrs, children)`` for ``el`` and each element inside it, every text kept."""
     children: list = [el.text] if el.text else []
     for child in el:
         if isinstance(child.tag, str) and child.tag.lower() not in UNSAFE_TAGS:
-            children.append(_verbatim(child))
+            children.append(_verbatim_tree(child, make))
         if child.tail:
             children.append(child.tail)
     attrs = safe_attrs({k: v for k, v in el.attrib.items() if k != "style"})
-    return {
-        "tag": RENAMED.get(el.tag, el.tag),
-        "attrs": attrs,
-        "verbatim": True,
-        "children": children,
-    }
+    return make(RENAMED.get(el.tag, el.tag), attrs, children)
 
 
 def _verbatim_text(nodes: list, inside: bool = False) -> bool:
@@ -1145,14 +1153,7 @@ def _verbatim_text(nodes: list, inside: bool = False) -> bool:
 
 def _verbatim_span(el) -> Span:
     """Inline text never translated (code, kbd, translate="no"…), as a span tree, whitespace kept."""
-    children: list[Inline] = [el.text] if el.text else []
-    for child in el:
-        if isinstance(child.tag, str) and child.tag.lower() not in UNSAFE_TAGS:
-            children.append(_verbatim_span(child))
-        if child.tail:
-            children.append(child.tail)
-    attrs = safe_attrs({k: v for k, v in el.attrib.items() if k != "style"})
-    return Span(RENAMED.get(el.tag, el.tag), attrs, children)
+    return _verbatim_tree(el, Span)
 
 
 def _has_prose(content: list[Inline]) -> bool:
