@@ -497,7 +497,8 @@ def cmd_segment(args) -> None:
 
     doc = Document.from_json(_read_json(args.document))
     units = assign_contexts(segment(doc))
-    write_template(args.pot, build_template(units, doc.name, read_template(args.pot)))
+    previous = read_template(args.pot)
+    write_template(args.pot, build_template(units, doc.name, previous), previous)
     _write_json(args.units, [u.to_json() for u in units])
     # units are distinct (msgctxt, msgid), occurrences the places they stand (status.UNITS)
     log.info(

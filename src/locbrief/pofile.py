@@ -225,7 +225,9 @@ def read_template(path: Path | str) -> polib.POFile | None:
     return read_po(path, data) if data else None
 
 
-def write_template(path: Path | str, pot: polib.POFile) -> bool:
+def write_template(
+    path: Path | str, pot: polib.POFile, previous: polib.POFile | None = None
+) -> bool:
     """Write the POT; its creation date moves only when an entry changed (small, stable diffs).
 
     Returns whether the bytes changed. Unchanged bytes are not rewritten, only
@@ -233,12 +235,13 @@ def write_template(path: Path | str, pot: polib.POFile) -> bool:
     template whose entries come back to an earlier state gets that state's date
     back (see :class:`TemplateDates`), so editing the brief and reverting the
     edit leaves the POT, and the PO files, byte for byte as they were.
+    ``previous`` is the file as :func:`read_template` read it, if the caller has it.
     """
     path = Path(path)
     before = read_bytes(path)
     dates = TemplateDates(path)
-    if before:
-        old = read_po(path, before)
+    old = previous if previous is not None else read_po(path, before) if before else None
+    if old is not None:
         dates.add(entries_digest(old), old.metadata.get("POT-Creation-Date", ""))
     digest = entries_digest(pot)
     date = dates.get(digest) or pot.metadata.get("POT-Creation-Date") or now()

@@ -59,7 +59,8 @@ class Project:
     def run(self, doc: Document) -> bool:
         """segment → suggest → merge, as the CLI does; returns whether the PO changed."""
         units = assign_contexts(segment(doc))
-        write_template(self.pot, build_template(units, BRIEF, read_template(self.pot)))
+        previous = read_template(self.pot)
+        write_template(self.pot, build_template(units, BRIEF, previous), previous)
         memory = Memory(self.memory_path)
         suggestions = suggest(units, self.engine, "en", self.lang, self.termbase, memory)
         memory.save()
