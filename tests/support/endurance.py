@@ -16,14 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from locbrief.files import read_bytes
-from locbrief.memory import Memory
-from locbrief.merge import merge
 from locbrief.model import Block, Document, LocbriefError, NoteRef
-from locbrief.pofile import read_po, write_po, write_template
-from locbrief.segment import segment
-from locbrief.suggest import suggest
-from locbrief.template import assign_contexts, build_template
 
 from .po_project import BRIEF, Project
 
@@ -116,20 +109,10 @@ class Endurance:
 
     def _run(self, race: bool = False) -> None:
         """segment → suggest → merge as the CLI does; with ``race`` the translator saves mid-run."""
-        p = self.project
-        units = assign_contexts(segment(self.document()))
-        write_template(p.pot, build_template(units, BRIEF))
-        memory = Memory(p.memory_path)
-        suggestions = suggest(units, p.engine, "en", p.lang, p.termbase, memory)
-        memory.save()
-        original = read_bytes(p.po)
-        old = read_po(p.po, original) if original.strip() else None
-        result = merge(read_po(p.pot), old, suggestions, memory, p.termbase, p.lang)
         if race:
             self.tally.races += 1
-            self._edit_po()
         try:
-            write_po(p.po, result.po, expected=original)
+            self.project.run(self.document(), before_write=self._edit_po if race else None)
         except LocbriefError:
             self.tally.refused += 1
         self.tally.runs += 1

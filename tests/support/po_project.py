@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -56,8 +57,11 @@ class Project:
         self.termbase = termbase or Termbase([])
         self.engine = PseudoEngine()
 
-    def run(self, doc: Document) -> bool:
-        """segment → suggest → merge, as the CLI does; returns whether the PO changed."""
+    def run(self, doc: Document, before_write: Callable[[], None] | None = None) -> bool:
+        """segment → suggest → merge, as the CLI does; returns whether the PO changed.
+
+        ``before_write`` runs between the merge and the PO's write (a translator saving then).
+        """
         units = assign_contexts(segment(doc))
         previous = read_template(self.pot)
         write_template(self.pot, build_template(units, BRIEF, previous), previous)
@@ -67,6 +71,8 @@ class Project:
         original = read_bytes(self.po)
         old = read_po(self.po, original) if original.strip() else None
         result = merge(read_po(self.pot), old, suggestions, memory, self.termbase, self.lang)
+        if before_write:
+            before_write()
         changed = write_po(self.po, result.po, expected=original)
         memory.save()  # the reviewed translations the merge recorded, as the CLI does
         return changed
