@@ -25,7 +25,7 @@ def setup(workdir: Path, package: Path | None, source: str, target: str) -> None
     for name in ("data", "cache", "config"):
         os.environ[f"XDG_{name.upper()}_HOME"] = str(workdir / name)
     os.environ["ARGOS_PACKAGES_DIR"] = str(workdir / "packages")
-    from locbrief.engines.argos import install_model
+    from locbrief.translate.engines.argos import install_model
 
     if package is None:
         sys.path.insert(0, str(ROOT / "tests"))
@@ -58,7 +58,7 @@ def main() -> None:
     source, target = args.pair
     with tempfile.TemporaryDirectory() as workdir:
         setup(Path(workdir), args.package, source, target)
-        from locbrief.engines.argos import ArgosEngine, _threads
+        from locbrief.translate.engines.argos import ArgosEngine, _threads
 
         engine = ArgosEngine()
         batch = texts(args.sentences)

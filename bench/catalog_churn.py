@@ -20,16 +20,16 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from locbrief.engines.simple import PseudoEngine
+from locbrief.catalog.merge import merge
+from locbrief.catalog.pofile import read_po, write_po, write_template
+from locbrief.catalog.template import assign_contexts, build_template
 from locbrief.files import read_bytes
-from locbrief.memory import Memory
-from locbrief.merge import merge
 from locbrief.model import Block, Document, NoteRef, Span
-from locbrief.pofile import read_po, write_po, write_template
 from locbrief.read import read_source
-from locbrief.segment import segment
-from locbrief.template import assign_contexts, build_template
-from locbrief.termbase import Termbase
+from locbrief.translate.engines.simple import PseudoEngine
+from locbrief.translate.memory import Memory
+from locbrief.translate.segment import segment
+from locbrief.translate.termbase import Termbase
 
 LANG = "es_MX"
 
@@ -39,7 +39,7 @@ def run(root: Path, doc: Document) -> None:
     units = assign_contexts(segment(doc))
     write_template(pot, build_template(units, doc.name))
     memory = Memory(root / "memory.jsonl")
-    from locbrief.suggest import suggest
+    from locbrief.translate.suggest import suggest
 
     suggestions = suggest(units, PseudoEngine(), "en", LANG, Termbase([]), memory)
     memory.save()

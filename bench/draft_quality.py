@@ -35,15 +35,15 @@ import polib
 import sacrebleu
 
 from locbrief.config import load_config
-from locbrief.engines import choose_engine
-from locbrief.engines.chain import settings_for
-from locbrief.memory import Memory
 from locbrief.model import LocbriefError
 from locbrief.read import read_source
-from locbrief.segment import segment
-from locbrief.suggest import suggest
-from locbrief.termbase import load_termbase
-from locbrief.variety import load_variety
+from locbrief.translate.chain import settings_for
+from locbrief.translate.engines import choose_engine
+from locbrief.translate.memory import Memory
+from locbrief.translate.segment import segment
+from locbrief.translate.suggest import suggest
+from locbrief.translate.termbase import load_termbase
+from locbrief.translate.variety import load_variety
 
 ROOT = Path(__file__).resolve().parents[1]
 SPANISH_ANALYSER = Path("/usr/share/apertium/apertium-eng-spa/spa-eng.automorf.bin")

@@ -17,13 +17,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from locbrief.engines import choose_engine
-from locbrief.memory import Memory
-from locbrief.protect import EMAIL, QUOTED_TITLE, URL
 from locbrief.read import read_source
-from locbrief.segment import check_translation, segment
-from locbrief.suggest import suggest
-from locbrief.termbase import load_termbase
+from locbrief.translate.engines import choose_engine
+from locbrief.translate.memory import Memory
+from locbrief.translate.protect import EMAIL, QUOTED_TITLE, URL
+from locbrief.translate.segment import check_translation, segment
+from locbrief.translate.suggest import suggest
+from locbrief.translate.termbase import load_termbase
 
 ROOT = Path(__file__).resolve().parents[1]
 

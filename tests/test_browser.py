@@ -20,9 +20,9 @@ import pytest
 import websocket
 
 from locbrief.model import Block, Document, NoteRef
-from locbrief.page import choose_translations, render_page, source_translations
+from locbrief.publish.page import choose_translations, render_page, source_translations
 from locbrief.read import read_source
-from locbrief.segment import segment
+from locbrief.translate.segment import segment
 from support import DATA, REPO
 from support import PUBLISHED_BRIEF as BRIEF
 
@@ -304,13 +304,13 @@ def test_the_review_page_fits_a_1280_pixel_window_with_the_status_column_visible
     chromium, tmp_path
 ):
     """The real brief's review page (long endnote URLs included) at the browser's 1280 px."""
-    from locbrief.memory import Memory
-    from locbrief.pofile import read_po
+    from locbrief.catalog.pofile import read_po
+    from locbrief.catalog.status import unit_status
+    from locbrief.catalog.template import assign_contexts
     from locbrief.read import read_source
-    from locbrief.review import render_review, review_rows
-    from locbrief.status import unit_status
-    from locbrief.template import assign_contexts
-    from locbrief.termbase import load_termbase
+    from locbrief.review.review import render_review, review_rows
+    from locbrief.translate.memory import Memory
+    from locbrief.translate.termbase import load_termbase
 
     doc = read_source(REPO / "source" / f"{BRIEF}.txt")
     units = assign_contexts(segment(doc))

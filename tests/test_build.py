@@ -14,14 +14,14 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 from lxml import html
 
-from locbrief import page as page_builder
-from locbrief import shell, strings
-from locbrief.localize import DataValue, data_values, render_value
 from locbrief.model import Block, Document, LocbriefError, NoteRef, Span, Suggestion
-from locbrief.page import Translation, choose_translations, render_page, source_translations
+from locbrief.publish import page as page_builder
+from locbrief.publish import shell, strings
+from locbrief.publish.localize import DataValue, data_values, render_value
+from locbrief.publish.page import Translation, choose_translations, render_page, source_translations
+from locbrief.publish.strings import LOCALE_DIR
 from locbrief.read import read_source
-from locbrief.segment import segment
-from locbrief.strings import LOCALE_DIR
+from locbrief.translate.segment import segment
 
 DOC = Document(
     "brief.txt",

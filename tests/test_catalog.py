@@ -12,16 +12,16 @@ import re
 
 import pytest
 
-from locbrief.engines.simple import PseudoEngine
+from locbrief.catalog.merge import merge
+from locbrief.catalog.pofile import read_po, write_po
+from locbrief.catalog.template import assign_contexts
 from locbrief.files import read_bytes
-from locbrief.memory import Memory
-from locbrief.merge import merge
 from locbrief.model import LocbriefError, NoteRef, Unit
-from locbrief.pofile import read_po, write_po
-from locbrief.segment import segment
-from locbrief.suggest import suggest
-from locbrief.template import assign_contexts
-from locbrief.termbase import load_termbase
+from locbrief.translate.engines.simple import PseudoEngine
+from locbrief.translate.memory import Memory
+from locbrief.translate.segment import segment
+from locbrief.translate.suggest import suggest
+from locbrief.translate.termbase import load_termbase
 from support.po_project import LANG, Project, document, logged_warnings, msgfmt_check
 
 BRIEF_V1 = document(

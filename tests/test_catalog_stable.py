@@ -15,14 +15,14 @@ import subprocess
 
 import pytest
 
-from locbrief.memory import Memory
+from locbrief.catalog.pofile import read_po, references
+from locbrief.catalog.status import Status, count_status
+from locbrief.catalog.template import assign_contexts
 from locbrief.model import LocbriefError, NoteRef
-from locbrief.pofile import read_po, references
-from locbrief.segment import segment
-from locbrief.status import Status, count_status
-from locbrief.suggest import suggest
-from locbrief.template import assign_contexts
-from locbrief.termbase import Termbase
+from locbrief.translate.memory import Memory
+from locbrief.translate.segment import segment
+from locbrief.translate.suggest import suggest
+from locbrief.translate.termbase import Termbase
 from support.po_project import document, logged_warnings, msgfmt_check
 
 TITLE_TYPO = "Smith, “Precusor chemicals and the cartels,” Government report, 2024."
@@ -79,7 +79,7 @@ def test_every_entry_says_where_its_text_came_from(project):
 
 
 def test_machine_text_kept_without_a_current_suggestion_names_its_engine_from_memory(project):
-    from locbrief.merge import merge
+    from locbrief.catalog.merge import merge
 
     project.run(_brief(TITLE_TYPO))
     memory = Memory(project.memory_path)
@@ -242,7 +242,7 @@ def _suggest_one_brief(args) -> int:
     sentences = [f"Brief {index} sentence {n} about ports." for n in range(40)]
     units = assign_contexts(segment(document(*sentences)))
     memory = Memory(memory_path)
-    from locbrief.engines.simple import PseudoEngine
+    from locbrief.translate.engines.simple import PseudoEngine
 
     suggest(units, PseudoEngine(), "en", "es_MX", Termbase([]), memory)
     barrier.wait()
@@ -320,10 +320,10 @@ def test_a_po_with_conflict_markers_is_reported_as_such_with_the_line(project):
 
 def test_every_report_counts_units_the_same_way(project, tmp_path, capsys):
     """A sentence standing twice is one unit in the merge, the page banner, QA and the review page."""
-    from locbrief.check import check_catalog, report
-    from locbrief.page import choose_translations, render_page
-    from locbrief.review import render_review, review_rows, units_needing_a_look
-    from locbrief.status import tally, unit_status
+    from locbrief.catalog.status import tally, unit_status
+    from locbrief.publish.page import choose_translations, render_page
+    from locbrief.review.check import check_catalog, report
+    from locbrief.review.review import render_review, review_rows, units_needing_a_look
 
     doc = _brief(TITLE_TYPO, "Congress should act.", "Cartels adapt.", "Congress should act.")
     project.run(doc)

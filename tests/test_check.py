@@ -15,10 +15,10 @@ import polib
 import pytest
 from lxml import html
 
-from locbrief.check import check_catalog, localized_numbers
-from locbrief.memory import Memory
 from locbrief.model import Placeholder, Unit
-from locbrief.termbase import Term, Termbase
+from locbrief.review.check import check_catalog, localized_numbers
+from locbrief.translate.memory import Memory
+from locbrief.translate.termbase import Term, Termbase
 
 TERMS = Termbase([Term("Sinaloa Cartel", None, True), Term("fentanyl", "fentanilo", False)])
 FINE = [
@@ -229,7 +229,7 @@ def test_strict_gates_publishing_on_errors_and_the_report_is_json_and_html(tmp_p
 
 def test_a_translator_typing_letter_o_for_zero_is_told_which_placeholders_exist():
     from locbrief.model import Placeholder, Unit
-    from locbrief.segment import check_translation
+    from locbrief.translate.segment import check_translation
 
     unit = Unit("Overdoses fell in 2024.{0}", "p-2", "paragraph", 0, (Placeholder("note", "1"),))
     assert check_translation(unit, "Las sobredosis bajaron en 2024.{O}") == [
@@ -240,10 +240,10 @@ def test_a_translator_typing_letter_o_for_zero_is_told_which_placeholders_exist(
 def test_markup_a_translator_adds_is_an_error_naming_the_tags():
     import polib
 
-    from locbrief.check import check_catalog
-    from locbrief.memory import Memory
     from locbrief.model import Unit
-    from locbrief.termbase import Termbase
+    from locbrief.review.check import check_catalog
+    from locbrief.translate.memory import Memory
+    from locbrief.translate.termbase import Termbase
 
     unit = Unit("A <em1>sharp</em1> fall.", "p-1", "paragraph", 0, tags=(("em", ()),))
     po = polib.POFile()

@@ -13,7 +13,7 @@ import pytest
 
 from locbrief.cli import build_parser, command_parsers, main
 from locbrief.cli_reference import README, with_reference
-from locbrief.engines import engine_names
+from locbrief.translate.engines import engine_names
 
 REPO = Path(__file__).resolve().parents[1]
 BRIEF_HTML = REPO / "tests" / "data" / "pandoc-sanctions.html"

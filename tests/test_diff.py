@@ -17,9 +17,9 @@ import pytest
 from lxml import html
 
 from locbrief.cli import main
-from locbrief.diff import diff_revisions, load_revision, parse_revision, resolve_specs
-from locbrief.diff_render import render_html, render_markdown, render_text, word_diff
 from locbrief.model import LocbriefError
+from locbrief.review.diff import diff_revisions, load_revision, parse_revision, resolve_specs
+from locbrief.review.diff_render import render_html, render_markdown, render_text, word_diff
 
 REPO = Path(__file__).resolve().parents[1]
 BRIEF = "no-gwot-narco"

@@ -14,16 +14,16 @@ from typing import NamedTuple
 
 import pytest
 
-from locbrief.check import check_catalog
-from locbrief.engines import choose_engine
-from locbrief.memory import Memory
-from locbrief.merge import merge
+from locbrief.catalog.merge import merge
+from locbrief.catalog.template import build_template
 from locbrief.model import LocbriefError, Unit
-from locbrief.protect import mask
-from locbrief.suggest import suggest, usable_stand_ins
-from locbrief.template import build_template
-from locbrief.termbase import load_termbase
-from locbrief.variety import load_variety
+from locbrief.review.check import check_catalog
+from locbrief.translate.engines import choose_engine
+from locbrief.translate.memory import Memory
+from locbrief.translate.protect import mask
+from locbrief.translate.suggest import suggest, usable_stand_ins
+from locbrief.translate.termbase import load_termbase
+from locbrief.translate.variety import load_variety
 from support import argos_models
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,7 +117,7 @@ def test_every_stand_in_kept_for_a_language_comes_back_unchanged(lang, tmp_path)
 @needs_apertium
 def test_stand_ins_have_the_gender_the_table_gives_them():
     engine = choose_engine("apertium", "en", "es_MX")
-    from locbrief.protect import STAND_INS
+    from locbrief.translate.protect import STAND_INS
 
     articles = {"m": "El", "f": "La", "m.pl": "Los", "f.pl": "Las"}
     for grammar, names in STAND_INS.items():
@@ -148,7 +148,7 @@ def test_protected_names_read_as_well_as_unprotected_ones_in_argos(
 ):
     """A copying model gives back the sentence: protected output is the unprotected output,
     with the termbase's targets in place of the terms."""
-    from locbrief.engines.argos import ArgosEngine, install_model
+    from locbrief.translate.engines.argos import ArgosEngine, install_model
 
     install_model(argos_packages["copy"])
     engine = ArgosEngine()
@@ -169,7 +169,7 @@ def test_protected_names_read_as_well_as_unprotected_ones_in_argos(
 def test_a_model_that_changes_the_stand_ins_gets_tokens_instead(
     argos_home, argos_packages, tmp_path
 ):
-    from locbrief.engines.argos import ArgosEngine, install_model
+    from locbrief.translate.engines.argos import ArgosEngine, install_model
 
     install_model(argos_packages["lower"])
     engine = ArgosEngine()
@@ -313,7 +313,7 @@ def test_the_reference_is_forty_units_of_the_brief_with_their_placeholders():
     import polib
 
     from locbrief.read import read_source
-    from locbrief.segment import check_translation, segment
+    from locbrief.translate.segment import check_translation, segment
 
     reference = polib.pofile(str(ROOT / "tests" / "data" / "draft-reference.es_MX.po"))
     units = {

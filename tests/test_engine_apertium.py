@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from locbrief.engines import EngineError, choose_engine, get_engine
-from locbrief.engines.apertium import ApertiumEngine
-from locbrief.memory import Memory
 from locbrief.read import read_source
-from locbrief.segment import segment
-from locbrief.suggest import suggest
-from locbrief.termbase import load_termbase
+from locbrief.translate.engines import EngineError, choose_engine, get_engine
+from locbrief.translate.engines.apertium import ApertiumEngine
+from locbrief.translate.memory import Memory
+from locbrief.translate.segment import segment
+from locbrief.translate.suggest import suggest
+from locbrief.translate.termbase import load_termbase
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_APERTIUM = shutil.which("apertium")

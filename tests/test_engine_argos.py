@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from locbrief.engines import (
+from locbrief.translate.engines import (
     EngineError,
     argos,
     choose_engine,
     get_engine,
 )
-from locbrief.engines.argos import ArgosEngine, install_from_index, install_model
+from locbrief.translate.engines.argos import ArgosEngine, install_from_index, install_model
 from support import argos_models as fixture
 
 BRIEF = [
@@ -298,8 +298,8 @@ def test_tokens_are_distinct_and_found_case_insensitively(engine):
 
 
 def _round_trip(engine, msgid: str, source="en", target="es"):
-    from locbrief.protect import mask, unmask
-    from locbrief.termbase import Termbase
+    from locbrief.translate.protect import mask, unmask
+    from locbrief.translate.termbase import Termbase
 
     masked = mask(msgid, Termbase([]), engine.token)
     assert masked.items, "the test sentence should have protected items"

@@ -17,11 +17,11 @@ import pytest
 import yaml
 
 from locbrief.config import check_config
-from locbrief.engines import get_engine
-from locbrief.engines.chain import suggest_with_fallback
-from locbrief.memory import Memory
 from locbrief.model import LocbriefError, Unit
-from locbrief.termbase import Termbase
+from locbrief.translate.chain import suggest_with_fallback
+from locbrief.translate.engines import get_engine
+from locbrief.translate.memory import Memory
+from locbrief.translate.termbase import Termbase
 from servers.base import serving
 from servers.deepl_api import DeepLServer
 from servers.libretranslate_api import LibreTranslateServer

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from locbrief.engines import EngineError, get_engine
-from locbrief.engines.chain import suggest_with_fallback
-from locbrief.memory import Memory
 from locbrief.model import Unit
 from locbrief.read import read_source
-from locbrief.segment import segment
-from locbrief.suggest import suggest
-from locbrief.termbase import Term, Termbase, load_termbase
-from locbrief.variety import load_variety
+from locbrief.translate.chain import suggest_with_fallback
+from locbrief.translate.engines import EngineError, get_engine
+from locbrief.translate.memory import Memory
+from locbrief.translate.segment import segment
+from locbrief.translate.suggest import suggest
+from locbrief.translate.termbase import Term, Termbase, load_termbase
+from locbrief.translate.variety import load_variety
 from servers.base import serving
 from servers.deepl_api import DeepLServer
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from locbrief.engines import EngineError, get_engine
-from locbrief.memory import Memory
 from locbrief.model import Unit
-from locbrief.suggest import suggest
-from locbrief.termbase import Termbase
+from locbrief.translate.engines import EngineError, get_engine
+from locbrief.translate.memory import Memory
+from locbrief.translate.suggest import suggest
+from locbrief.translate.termbase import Termbase
 from servers.base import serving
 from servers.libretranslate_api import LibreTranslateServer
 

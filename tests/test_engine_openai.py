@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from locbrief.engines import EngineError, get_engine
-from locbrief.memory import Memory
 from locbrief.model import Unit
-from locbrief.suggest import suggest
-from locbrief.termbase import Term, Termbase
+from locbrief.translate.engines import EngineError, get_engine
+from locbrief.translate.memory import Memory
+from locbrief.translate.suggest import suggest
+from locbrief.translate.termbase import Term, Termbase
 from servers.base import serving
 from servers.openai_api import OpenAIServer
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from locbrief.model import Block, Document, NoteRef
-from locbrief.page import Translation, render_page
-from locbrief.segment import decode, segment
+from locbrief.publish.page import Translation, render_page
+from locbrief.translate.segment import decode, segment
 from support import PUBLISHED_BRIEF as BRIEF
 from support import REPO
 from support.workflow import PAGE_LANGUAGES as LANGUAGES

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from babel import Locale
 
-from locbrief.localize import data_values, localize_data
 from locbrief.model import Span
+from locbrief.publish.localize import data_values, localize_data
 
 
 def shown(text: str, lang: str = "fr") -> str:

@@ -18,10 +18,10 @@ import subprocess
 import polib
 import pytest
 
-from locbrief.memory import Memory
+from locbrief.catalog.pofile import read_po
+from locbrief.catalog.status import unit_status
 from locbrief.model import NoteRef
-from locbrief.pofile import read_po
-from locbrief.status import unit_status
+from locbrief.translate.memory import Memory
 from support.po_project import Project, document, msgfmt_check
 
 pytestmark = pytest.mark.skipif(

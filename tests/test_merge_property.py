@@ -25,10 +25,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from locbrief.memory import Memory
-from locbrief.merge import is_human_work
+from locbrief.catalog.merge import is_human_work
+from locbrief.catalog.status import Status, unit_status
 from locbrief.model import Block, Document, NoteRef
-from locbrief.status import Status, unit_status
+from locbrief.translate.memory import Memory
 from support.po_project import BRIEF, Project, msgfmt_check
 
 WORDS = ["cartels", "drones", "borders", "courts", "farmers", "ports", "banks", "clinics"]

@@ -16,8 +16,8 @@ from PIL import Image
 
 from locbrief.cli import main
 from locbrief.model import LocbriefError
-from locbrief.pdf import check_fonts, render_pdf
-from locbrief.theme import Site
+from locbrief.publish.pdf import check_fonts, render_pdf
+from locbrief.publish.theme import Site
 from support import PUBLISHED_BRIEF as BRIEF
 from support.site_data import brief, build_out, page_result
 from support.workflow import PAGE_LANGUAGES as LANGUAGES

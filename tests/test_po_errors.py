@@ -10,14 +10,14 @@ import sys
 
 import pytest
 
-from locbrief.engines.simple import PseudoEngine
-from locbrief.memory import Memory
+from locbrief.catalog.pofile import write_template
+from locbrief.catalog.template import assign_contexts, build_template
 from locbrief.model import NoteRef, Span
-from locbrief.pofile import write_template
-from locbrief.segment import segment
-from locbrief.suggest import suggest
-from locbrief.template import assign_contexts, build_template
-from locbrief.termbase import Termbase
+from locbrief.translate.engines.simple import PseudoEngine
+from locbrief.translate.memory import Memory
+from locbrief.translate.segment import segment
+from locbrief.translate.suggest import suggest
+from locbrief.translate.termbase import Termbase
 from support.po_project import LANG, Project, document, msgfmt_check
 
 BRIEF_DOC = document(

@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from locbrief.engines import Engine, choose_engine
-from locbrief.memory import Memory
-from locbrief.merge import merge
+from locbrief.catalog.merge import merge
+from locbrief.catalog.template import build_template
 from locbrief.model import Block, NoteRef
-from locbrief.protect import mask, unmask
 from locbrief.read import read_source
-from locbrief.segment import check_translation, segment, segment_block
-from locbrief.suggest import suggest
-from locbrief.template import build_template
-from locbrief.termbase import load_termbase
+from locbrief.translate.engines import Engine, choose_engine
+from locbrief.translate.memory import Memory
+from locbrief.translate.protect import mask, unmask
+from locbrief.translate.segment import check_translation, segment, segment_block
+from locbrief.translate.suggest import suggest
+from locbrief.translate.termbase import load_termbase
 
 ROOT = Path(__file__).resolve().parents[1]
 ES_MX = ROOT / "locales" / "es_MX" / "termbase.tsv"

@@ -19,16 +19,16 @@ import pytest
 
 from locbrief.cli import build_parser
 from locbrief.config import check_config
-from locbrief.diff import resolve_specs
-from locbrief.engines import choose_engine
 from locbrief.files import fs_error
-from locbrief.memory import Memory
 from locbrief.model import Block, LocbriefError, NoteRef, Span
-from locbrief.protect import enforced_terms, mask
 from locbrief.read import read_source
-from locbrief.segment import check_translation, decode, segment_block, split_sentences
-from locbrief.suggest import suggest
-from locbrief.termbase import load_termbase
+from locbrief.review.diff import resolve_specs
+from locbrief.translate.engines import choose_engine
+from locbrief.translate.memory import Memory
+from locbrief.translate.protect import enforced_terms, mask
+from locbrief.translate.segment import check_translation, decode, segment_block, split_sentences
+from locbrief.translate.suggest import suggest
+from locbrief.translate.termbase import load_termbase
 from support import REPO
 from support.capture import SMALL, marked
 from support.po_project import Project, document
@@ -63,8 +63,8 @@ def html_page(body: str, lang: str = "fr"):
     """An HTML article through read → segment → page, every unit translated to itself."""
     from lxml import html
 
-    from locbrief.page import Translation, render_page
-    from locbrief.segment import decode, segment
+    from locbrief.publish.page import Translation, render_page
+    from locbrief.translate.segment import decode, segment
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "article.html"

@@ -12,12 +12,12 @@ import json
 import polib
 from lxml import html
 
+from locbrief.catalog.status import unit_status
 from locbrief.cli import main
-from locbrief.memory import Memory
 from locbrief.model import Block, Document, NoteRef, Span
-from locbrief.page import choose_translations, render_page
-from locbrief.segment import segment
-from locbrief.status import unit_status
+from locbrief.publish.page import choose_translations, render_page
+from locbrief.translate.memory import Memory
+from locbrief.translate.segment import segment
 
 DOC = Document(
     "brief.txt",

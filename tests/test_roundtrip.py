@@ -16,15 +16,15 @@ from urllib.parse import unquote
 import pytest
 from lxml import html
 
-from locbrief.engines.simple import IdentityEngine, PseudoEngine
 from locbrief.markup import is_verbatim
-from locbrief.memory import Memory
 from locbrief.model import OUT_OF_FLOW_KINDS, Document, NoteRef, Span, plain_text
-from locbrief.page import Translation, render_page
+from locbrief.publish.page import Translation, render_page
 from locbrief.read import read_source
-from locbrief.segment import decode, segment
-from locbrief.suggest import suggest
-from locbrief.termbase import Termbase
+from locbrief.translate.engines.simple import IdentityEngine, PseudoEngine
+from locbrief.translate.memory import Memory
+from locbrief.translate.segment import decode, segment
+from locbrief.translate.suggest import suggest
+from locbrief.translate.termbase import Termbase
 
 REPO = Path(__file__).resolve().parents[1]
 BRIEFS = [

@@ -9,7 +9,7 @@ import pytest
 
 from locbrief.model import Block, NoteRef, Span
 from locbrief.read import read_source
-from locbrief.segment import (
+from locbrief.translate.segment import (
     check_translation,
     decode,
     encode,

@@ -14,10 +14,10 @@ from lxml import etree, html
 
 from locbrief.cli import main
 from locbrief.model import LocbriefError
-from locbrief.segment import segment
-from locbrief.shell import metadata_problems
-from locbrief.site import collect, write_site
-from locbrief.theme import Site
+from locbrief.publish.shell import metadata_problems
+from locbrief.publish.site import collect, write_site
+from locbrief.publish.theme import Site
+from locbrief.translate.segment import segment
 from support.site_data import LANGS, brief, build_out, page_result, write_config
 from test_html_valid import vnu_errors
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from locbrief.site import collect, write_site
-from locbrief.theme import Site
+from locbrief.publish.site import collect, write_site
+from locbrief.publish.theme import Site
 from support.site_data import LANGS, build_out
 from test_browser import IN_VIEW, chromium  # noqa: F401 (the fixture)
 

@@ -16,18 +16,18 @@ from urllib.parse import unquote
 import pytest
 from lxml import html
 
-from locbrief.engines.simple import PseudoEngine
+from locbrief.catalog.template import unit_comments
 from locbrief.markup import is_verbatim
-from locbrief.memory import Memory
 from locbrief.model import Span
-from locbrief.page import Translation, render_page, source_translations
+from locbrief.publish.page import Translation, render_page, source_translations
 from locbrief.read import read_source
 from locbrief.read.html import article_tree
 from locbrief.read.source import decode_html
-from locbrief.segment import decode, segment
-from locbrief.suggest import suggest
-from locbrief.template import unit_comments
-from locbrief.termbase import Termbase
+from locbrief.translate.engines.simple import PseudoEngine
+from locbrief.translate.memory import Memory
+from locbrief.translate.segment import decode, segment
+from locbrief.translate.suggest import suggest
+from locbrief.translate.termbase import Termbase
 
 DATA = Path(__file__).resolve().parent / "data"
 #: One real document per origin (tests/data/README.md says where each comes from).

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from locbrief.engines.apertium import ApertiumEngine
-from locbrief.engines.simple import PseudoEngine
-from locbrief.memory import Memory
 from locbrief.model import LocbriefError
-from locbrief.protect import STAND_INS
 from locbrief.read import read_source
-from locbrief.segment import segment
-from locbrief.suggest import suggest
-from locbrief.termbase import load_termbase
+from locbrief.translate.engines.apertium import ApertiumEngine
+from locbrief.translate.engines.simple import PseudoEngine
+from locbrief.translate.memory import Memory
+from locbrief.translate.protect import STAND_INS
+from locbrief.translate.segment import segment
+from locbrief.translate.suggest import suggest
+from locbrief.translate.termbase import load_termbase
 
 ROOT = Path(__file__).resolve().parents[1]
 BEFORE = "But making the war on drugs literal will not work."

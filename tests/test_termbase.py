@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from locbrief.memory import Memory
-from locbrief.merge import merge
+from locbrief.catalog.merge import merge
+from locbrief.catalog.template import build_template
 from locbrief.model import LocbriefError
 from locbrief.read import read_source
-from locbrief.segment import segment
-from locbrief.template import build_template
-from locbrief.termbase import load_termbase
+from locbrief.translate.memory import Memory
+from locbrief.translate.segment import segment
+from locbrief.translate.termbase import load_termbase
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALES = ROOT / "locales"

@@ -18,8 +18,8 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from .engines import engine_names
-from .model import Document, LocbriefError, Suggestion, Unit
+from locbrief.model import Document, LocbriefError, Suggestion, Unit
+from locbrief.translate.engines import engine_names
 
 log = logging.getLogger("locbrief")
 
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         log.error("%s", exc)
         return 1
     except OSError as exc:
-        from .files import fs_error
+        from locbrief.files import fs_error
 
         log.error("%s", fs_error(exc))
         return 1
@@ -449,7 +449,7 @@ def command_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.Argum
 
 
 def _write_json(path: str, data) -> None:
-    from .files import write_atomically
+    from locbrief.files import write_atomically
 
     write_atomically(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     log.debug("wrote %s", path)
@@ -483,7 +483,7 @@ def load_suggestions(path: str | None) -> dict[str, Suggestion]:
 
 
 def cmd_read(args) -> None:
-    from .read import read_source
+    from locbrief.read import read_source
 
     doc = read_source(args.source)  # warnings go to the locbrief logger
     _write_json(args.output, doc.to_json())
@@ -491,9 +491,9 @@ def cmd_read(args) -> None:
 
 
 def cmd_segment(args) -> None:
-    from .pofile import read_template, write_template
-    from .segment import segment
-    from .template import assign_contexts, build_template
+    from locbrief.catalog.pofile import read_template, write_template
+    from locbrief.catalog.template import assign_contexts, build_template
+    from locbrief.translate.segment import segment
 
     doc = Document.from_json(_read_json(args.document))
     units = assign_contexts(segment(doc))
@@ -509,11 +509,11 @@ def cmd_segment(args) -> None:
 def cmd_suggest(args) -> None:
     from collections import Counter
 
-    from .config import load_config
-    from .engines.chain import choose_chain, suggest_with_fallback
-    from .memory import Memory
-    from .termbase import load_termbase
-    from .variety import load_variety, variety_path
+    from locbrief.config import load_config
+    from locbrief.translate.chain import choose_chain, suggest_with_fallback
+    from locbrief.translate.memory import Memory
+    from locbrief.translate.termbase import load_termbase
+    from locbrief.translate.variety import load_variety, variety_path
 
     units = load_units(args.units)
     config = load_config(args.config) if args.config else {}
@@ -540,11 +540,11 @@ def cmd_suggest(args) -> None:
 
 
 def cmd_merge(args) -> None:
-    from .files import read_bytes
-    from .memory import Memory
-    from .merge import merge
-    from .pofile import read_po, write_po
-    from .termbase import load_termbase
+    from locbrief.catalog.merge import merge
+    from locbrief.catalog.pofile import read_po, write_po
+    from locbrief.files import read_bytes
+    from locbrief.translate.memory import Memory
+    from locbrief.translate.termbase import load_termbase
 
     original = read_bytes(args.po)
     old = read_po(args.po, original) if original.strip() else None
@@ -570,14 +570,14 @@ def cmd_merge(args) -> None:
 
 
 def cmd_page(args) -> None:
-    from .config import load_config
-    from .files import write_atomically
-    from .memory import Memory
-    from .page import choose_translations, render_page, source_translations
-    from .pofile import read_po
-    from .shell import metadata_problems
-    from .status import unit_status
-    from .theme import Site
+    from locbrief.catalog.pofile import read_po
+    from locbrief.catalog.status import unit_status
+    from locbrief.config import load_config
+    from locbrief.files import write_atomically
+    from locbrief.publish.page import choose_translations, render_page, source_translations
+    from locbrief.publish.shell import metadata_problems
+    from locbrief.publish.theme import Site
+    from locbrief.translate.memory import Memory
 
     doc = Document.from_json(_read_json(args.document))
     units = load_units(args.units)
@@ -606,11 +606,11 @@ def cmd_page(args) -> None:
 
 
 def cmd_check(args) -> int:
-    from .check import check_catalog, report
-    from .memory import Memory
-    from .pofile import read_po
-    from .status import count_status
-    from .termbase import load_termbase
+    from locbrief.catalog.pofile import read_po
+    from locbrief.catalog.status import count_status
+    from locbrief.review.check import check_catalog, report
+    from locbrief.translate.memory import Memory
+    from locbrief.translate.termbase import load_termbase
 
     po = read_po(args.po)
     memory = Memory(args.memory)
@@ -620,8 +620,8 @@ def cmd_check(args) -> int:
     data = report(findings, args.lang, dict(count_status(po, memory)))
     _write_json(args.output, data)
     if args.html:
-        from .check import render_report
-        from .files import write_atomically
+        from locbrief.files import write_atomically
+        from locbrief.review.check import render_report
 
         write_atomically(args.html, render_report(data, f"QA: {args.po} ({args.lang})"))
     for finding in findings:
@@ -634,9 +634,9 @@ def cmd_check(args) -> int:
 
 
 def cmd_diff(args) -> None:
-    from .diff import diff_revisions, load_revision, resolve_specs
-    from .diff_render import render_html, render_markdown, render_text
-    from .files import write_atomically
+    from locbrief.files import write_atomically
+    from locbrief.review.diff import diff_revisions, load_revision, resolve_specs
+    from locbrief.review.diff_render import render_html, render_markdown, render_text
 
     old, new = resolve_specs(args.revisions)
     diff = diff_revisions(load_revision(old), load_revision(new))
@@ -655,8 +655,8 @@ def cmd_diff(args) -> None:
 
 def cmd_textconv(args) -> None:
     """git runs this on both sides of a diff; a PO it cannot parse (conflict markers) is shown as is."""
-    from .diff_render import textconv
-    from .pofile import read_po
+    from locbrief.catalog.pofile import read_po
+    from locbrief.review.diff_render import textconv
 
     data = Path(args.file).read_bytes()
     try:
@@ -668,13 +668,13 @@ def cmd_textconv(args) -> None:
 
 
 def cmd_review(args) -> None:
-    from .check import Finding, check_catalog
-    from .files import write_atomically
-    from .memory import Memory
-    from .pofile import read_po
-    from .review import render_review, review_rows, units_needing_a_look
-    from .status import unit_status
-    from .termbase import load_termbase
+    from locbrief.catalog.pofile import read_po
+    from locbrief.catalog.status import unit_status
+    from locbrief.files import write_atomically
+    from locbrief.review.check import Finding, check_catalog
+    from locbrief.review.review import render_review, review_rows, units_needing_a_look
+    from locbrief.translate.memory import Memory
+    from locbrief.translate.termbase import load_termbase
 
     doc = Document.from_json(_read_json(args.document))
     units = load_units(args.units)
@@ -697,14 +697,14 @@ def cmd_review(args) -> None:
 def cmd_terms(args) -> None:
     import re
 
-    from .protect import QUOTED_TITLE
-    from .termbase import candidate_terms, load_termbase
+    from locbrief.translate.protect import QUOTED_TITLE
+    from locbrief.translate.termbase import candidate_terms, load_termbase
 
     if args.brief.endswith(".json"):
         units = load_units(args.brief)
     else:
-        from .read import read_source
-        from .segment import segment
+        from locbrief.read import read_source
+        from locbrief.translate.segment import segment
 
         units = segment(read_source(args.brief))
     # Titles of cited works are kept as published: their words are not terms.
@@ -720,15 +720,15 @@ def cmd_terms(args) -> None:
 
 
 def cmd_run(args) -> int:
-    from .run import run
+    from locbrief.run import run
 
     return run(args.cores, args.targets)
 
 
 def cmd_pdf(args) -> None:
-    from .config import load_config
-    from .pdf import render_pdf
-    from .theme import Site
+    from locbrief.config import load_config
+    from locbrief.publish.pdf import render_pdf
+    from locbrief.publish.theme import Site
 
     site = Site.from_config(load_config(args.config)) if args.config else Site()
     started = time.perf_counter()
@@ -738,9 +738,9 @@ def cmd_pdf(args) -> None:
 
 def _site_of(args):
     """The config, its site settings and every brief × language read back from out/."""
-    from .config import find_briefs, load_config
-    from .site import collect
-    from .theme import Site
+    from locbrief.config import find_briefs, load_config
+    from locbrief.publish.site import collect
+    from locbrief.publish.theme import Site
 
     config = load_config(args.config)
     briefs = list(find_briefs(config, "source", args.config))
@@ -751,8 +751,8 @@ def _site_of(args):
 def cmd_site(args) -> None:
     from functools import partial
 
-    from .publish import Bar, held_back
-    from .site import write_site
+    from locbrief.publish.publish import Bar, held_back
+    from locbrief.publish.site import write_site
 
     config, site, editions = _site_of(args)
     gate = partial(held_back, bar=Bar.from_config(config))
@@ -762,7 +762,7 @@ def cmd_site(args) -> None:
 
 
 def cmd_publish(args) -> int:
-    from .publish import Bar, publish
+    from locbrief.publish.publish import Bar, publish
 
     config, site, editions = _site_of(args)
     outcome = publish(editions, Path(args.out), Path(args.site), site, Bar.from_config(config))
@@ -783,8 +783,8 @@ def cmd_publish(args) -> int:
 
 
 def cmd_check_config(args) -> int:
-    from .config import check_engines, find_briefs, load_config
-    from .preflight import engine_report
+    from locbrief.config import check_engines, find_briefs, load_config
+    from locbrief.preflight import engine_report
 
     config = load_config(args.config)
     briefs = find_briefs(config, args.source_dir, args.config)
@@ -796,7 +796,7 @@ def cmd_check_config(args) -> int:
 
 
 def cmd_install_argos(args) -> None:
-    from .engines.argos import install_from_index, install_model, package_name
+    from locbrief.translate.engines.argos import install_from_index, install_model, package_name
 
     if bool(args.package) == bool(args.from_index):
         raise LocbriefError("give either a .argosmodel file or --from-index SOURCE TARGET")
@@ -808,10 +808,10 @@ def cmd_install_argos(args) -> None:
 
 
 def cmd_system_packages(args) -> None:
-    from .config import load_config
-    from .engines.apertium import ApertiumEngine
-    from .engines.chain import engine_names_of
-    from .pdf import DEBIAN_PACKAGES
+    from locbrief.config import load_config
+    from locbrief.publish.pdf import DEBIAN_PACKAGES
+    from locbrief.translate.chain import engine_names_of
+    from locbrief.translate.engines.apertium import ApertiumEngine
 
     config = load_config(args.config)
     packages = {"gettext", *DEBIAN_PACKAGES}

@@ -9,8 +9,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from .locales import parse_locale
-from .model import LocbriefError
+from locbrief.locales import parse_locale
+from locbrief.model import LocbriefError
 
 SCHEMA = Path(__file__).parent / "schemas" / "config.schema.yaml"
 #: libyaml's loader where PyYAML was built with it (ten times faster than the pure-Python one)
@@ -82,7 +82,7 @@ def _check_publish(config: dict, path: str) -> None:
 
 def _refuse_secrets(config: dict, path: str) -> None:
     """A key written into the config would be committed and logged: name the variable instead."""
-    from .engines.remote import SECRET_VARIABLES
+    from locbrief.translate.engines.remote import SECRET_VARIABLES
 
     engines = config.get("engines") if isinstance(config, dict) else None
     for name, settings in (engines or {}).items() if isinstance(engines, dict) else ():
@@ -128,7 +128,7 @@ def source_path(
     brief: str, source_dir: Path | str = "source", config_path: str = "config/config.yaml"
 ) -> Path:
     """The source file of a brief; a brief listed but missing is an error that names both."""
-    from .read import SOURCE_SUFFIXES
+    from locbrief.read import SOURCE_SUFFIXES
 
     for suffix in SOURCE_SUFFIXES:
         candidate = Path(source_dir) / f"{brief}{suffix}"
@@ -152,7 +152,7 @@ def find_briefs(
     """
     if config.get("briefs"):
         return {brief: source_path(brief, source_dir, config_path) for brief in config["briefs"]}
-    from .read import SOURCE_SUFFIXES
+    from locbrief.read import SOURCE_SUFFIXES
 
     found: dict[str, Path] = {}
     for path in sorted(Path(source_dir).iterdir()) if Path(source_dir).is_dir() else []:
@@ -189,7 +189,7 @@ def check_engines(config: dict, path: str = "config/config.yaml") -> dict[str, s
 
     No network call: remote engines are checked by ``locbrief check-config``.
     """
-    from .engines.chain import choose_chain, engine_names_of
+    from locbrief.translate.chain import choose_chain, engine_names_of
 
     chosen = {}
     source = config["source_language"]

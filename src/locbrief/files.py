@@ -9,7 +9,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .model import LocbriefError
+from locbrief.model import LocbriefError
 
 #: The temporary files write_atomically creates next to their target (mkstemp's 8 random characters).
 TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")

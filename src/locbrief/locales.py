@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from babel import Locale, UnknownLocaleError
 
-from .model import LocbriefError
+from locbrief.model import LocbriefError
 
 
 def parse_locale(lang: str, where: str = "") -> Locale:

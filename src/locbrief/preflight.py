@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .engines import EngineError
-from .engines.chain import choose_chain, engine_names_of
-from .memory import Memory
-from .model import Unit
-from .read import read_source
-from .segment import segment
-from .suggest import pending
-from .termbase import load_termbase
+from locbrief.model import Unit
+from locbrief.read import read_source
+from locbrief.translate.chain import choose_chain, engine_names_of
+from locbrief.translate.engines import EngineError
+from locbrief.translate.memory import Memory
+from locbrief.translate.segment import segment
+from locbrief.translate.suggest import pending
+from locbrief.translate.termbase import load_termbase
 
 
 def engine_report(config: dict, briefs: dict[str, Path]) -> tuple[list[str], bool]:

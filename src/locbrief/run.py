@@ -20,8 +20,8 @@ import threading
 import time
 from pathlib import Path
 
-from .files import remove_stale_temporaries
-from .model import LocbriefError
+from locbrief.files import remove_stale_temporaries
+from locbrief.model import LocbriefError
 
 #: Where Snakemake's own messages of the last run go (the terminal gets only job output and one line).
 RUN_LOG = Path("logs") / "run.log"
@@ -37,7 +37,7 @@ RESUME = "run `make run` again: it resumes where this run stopped"
 def check_config_file(path: str = "config/config.yaml") -> None:
     """For the Snakefile, before ``configfile:``: a config that is not valid YAML (or not valid)
     ends the run with one line naming file and line, where Snakemake would print a screenful."""
-    from .config import load_config
+    from locbrief.config import load_config
 
     if Path(path).exists():
         try:
@@ -58,7 +58,7 @@ def run(
     cores: str = "all", targets: list[str] | None = None, config: str = "config/config.yaml"
 ) -> int:
     """Run the workflow in the current folder; return its exit status (0 when all is well)."""
-    from .config import load_config
+    from locbrief.config import load_config
 
     # until Snakemake runs, SIGTERM is Ctrl-C: the CLI's one line, nothing to stop yet
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)

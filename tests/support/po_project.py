@@ -16,17 +16,17 @@ from pathlib import Path
 
 import polib
 
-from locbrief.engines.simple import PseudoEngine
+from locbrief.catalog.merge import merge
+from locbrief.catalog.pofile import read_po, read_template, write_po, write_template
+from locbrief.catalog.status import unit_status
+from locbrief.catalog.template import assign_contexts, build_template
 from locbrief.files import read_bytes
-from locbrief.memory import Memory
-from locbrief.merge import merge
 from locbrief.model import Block, Document
-from locbrief.pofile import read_po, read_template, write_po, write_template
-from locbrief.segment import segment
-from locbrief.status import unit_status
-from locbrief.suggest import suggest
-from locbrief.template import assign_contexts, build_template
-from locbrief.termbase import Termbase
+from locbrief.translate.engines.simple import PseudoEngine
+from locbrief.translate.memory import Memory
+from locbrief.translate.segment import segment
+from locbrief.translate.suggest import suggest
+from locbrief.translate.termbase import Termbase
 
 BRIEF = "brief"
 LANG = "es_MX"

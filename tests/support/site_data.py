@@ -11,12 +11,12 @@ from pathlib import Path
 
 import polib
 
-from locbrief.check import Finding, report
 from locbrief.model import Block, Document, NoteRef
-from locbrief.page import choose_translations, render_page, source_translations
-from locbrief.pdf import render_pdf
-from locbrief.segment import segment
-from locbrief.theme import Site
+from locbrief.publish.page import choose_translations, render_page, source_translations
+from locbrief.publish.pdf import render_pdf
+from locbrief.publish.theme import Site
+from locbrief.review.check import Finding, report
+from locbrief.translate.segment import segment
 
 LANGS = ["en", "es_MX", "fr", "ca"]
 PREFIX = {"es_MX": "Versión: ", "fr": "Élément : ", "ca": "Col·lecció: "}

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from locbrief.config import check_config, check_engines, find_briefs
-from locbrief.engines.chain import engine_names_of
+from locbrief.translate.chain import engine_names_of
 from locbrief.model import LocbriefError
 
 CONFIG_FILE = (

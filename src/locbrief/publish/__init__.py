@@ -1,0 +1,1 @@
+"""Publish: document + PO → page, PDF, site index and the publishing gate."""

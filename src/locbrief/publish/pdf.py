@@ -1,0 +1,136 @@
+"""A PDF of a page, made from the same HTML with the theme's print style (WeasyPrint).
+
+WeasyPrint lays the page out with ``print.css`` (inlined in the page) and the
+paged-media rules of ``pdf.css`` (running header with the title, page numbers),
+plus the paper size and fonts from the config. Note references and back links
+become links inside the PDF, endnote URLs external links. The fonts are
+installed files (fontconfig), embedded in the PDF; before laying out, every
+character of the page is checked against them, because a missing glyph would
+otherwise come silently from some other font, or print as a box.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import tempfile
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+from lxml import html as lxml_html
+
+from locbrief.model import LocbriefError
+from locbrief.publish.theme import Site, stylesheet
+
+#: What WeasyPrint (from PyPI) needs from Debian, and the default fonts; `make` installs them.
+DEBIAN_PACKAGES = (
+    "libpango-1.0-0",
+    "libpangoft2-1.0-0",
+    "libharfbuzz-subset0",
+    "fontconfig",
+    "fonts-dejavu-core",
+)
+
+
+def render_pdf(page: Path, output: Path, site: Site) -> None:
+    """``page`` (an HTML file of out/) → ``output``, written atomically."""
+    from weasyprint import CSS, HTML
+
+    # WeasyPrint warns about every screen-only media query of the page (it knows media types
+    # only); those rules are not for paper, so only its errors are worth a line.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    page = Path(page)
+    if not page.is_file():
+        raise LocbriefError("no such page; run the page stage (make run) first", str(page))
+    check_fonts(page, site.fonts)
+    css = CSS(string=str(stylesheet(site, "pdf.css")) + pdf_rules(site))
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    os.close(fd)
+    try:
+        HTML(filename=str(page), media_type="print").write_pdf(tmp, stylesheets=[css])
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, output)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def pdf_rules(site: Site) -> str:
+    """The config's part of the PDF style: paper size and font families (body, then headings).
+
+    WeasyPrint gives these rules user origin, below the page's own style: ``!important`` lets
+    the configured fonts win over the page's screen fonts.
+    """
+    body = ", ".join(f'"{f}"' for f in site.fonts)
+    headings = ", ".join(f'"{f}"' for f in (*site.fonts[1:], site.fonts[0]))
+    return (
+        f"\n@page {{ size: {site.paper}; @top-center {{ font-family: {headings}; }}"
+        f" @bottom-center {{ font-family: {headings}; }} }}\n"
+        f"body {{ font-family: {body} !important; }}\n"
+        f"h1, h2, h3, h4, .topic, .date, .byline, .review-banner {{ font-family: {headings} !important; }}\n"
+    )
+
+
+def check_fonts(page: Path, fonts: tuple[str, ...]) -> None:
+    """Every character of the page is in one of the PDF's fonts; else one line naming it and the fix."""
+    covered: set[int] = set()
+    for family in fonts:
+        covered |= font_coverage(family)
+    root = lxml_html.parse(str(page)).getroot()
+    for node in root.xpath("//script|//style"):
+        node.drop_tree()
+    text = root.text_content() + "0123456789 /"  # the page numbers of the footer
+    for char in sorted(set(text)):
+        if ord(char) in covered or unicodedata.category(char) in ("Cc", "Cf"):
+            continue
+        name = unicodedata.name(char, "unnamed character")
+        raise LocbriefError(
+            f"the PDF fonts ({', '.join(fonts)}) lack {char!r} (U+{ord(char):04X} {name}), "
+            "used on this page; add an installed font that has it to site.fonts in the config "
+            "(e.g. 'Noto Serif' from Debian fonts-noto-core)",
+            str(page),
+        )
+
+
+@cache
+def font_coverage(family: str) -> frozenset[int]:
+    """The code points of an installed font family (fontconfig finds it, fontTools reads its cmap)."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    files = _font_files(family)
+    if not files:
+        raise LocbriefError(
+            f"font {family!r} is not installed; install it (Debian: fonts-dejavu-core for "
+            "DejaVu) or change site.fonts in the config"
+        )
+    points: set[int] = set()
+    for path in files:
+        if path.endswith((".ttc", ".otc")):
+            fonts = TTCollection(path).fonts
+        else:
+            fonts = [TTFont(path, lazy=True)]
+        for font in fonts:
+            points |= set(font.getBestCmap() or {})
+    return frozenset(points)
+
+
+def _font_files(family: str) -> list[str]:
+    try:
+        run = subprocess.run(
+            ["fc-list", "--format", "%{family}\t%{file}\n", family],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise LocbriefError(f"fc-list (fontconfig) failed: {exc}; install fontconfig") from None
+    files = []
+    for line in run.stdout.splitlines():
+        families, _, path = line.partition("\t")
+        if family in families.split(","):
+            files.append(path)
+    return sorted(files)

@@ -1,0 +1,1 @@
+"""Review: QA checks, the bilingual review page, and what changed between two revisions."""

@@ -1,0 +1,1 @@
+"""Translate: units → suggestions (segment, protection, termbase, variety, memory, engines, chain)."""

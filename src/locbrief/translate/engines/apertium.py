@@ -1,0 +1,174 @@
+"""Apertium, from Debian's packages: the engine that works offline on every machine here.
+
+One ``apertium`` process per batch (units separated by blank lines), never one
+per unit. Pairs Debian lacks are chained through Spanish (en→es→pt_BR, en→es→fr).
+
+Apertium runs without ``-u``, so it marks what it could not handle: ``*word``
+an unknown word (English left in the output), ``#word`` a word it could not
+inflect, ``@word`` one it could not transfer. :meth:`ApertiumEngine.unknown_words`
+takes the marks out and lists the unknown words, so a person sees them.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+
+from locbrief.translate.engines import Engine, EngineError, language_code
+
+MODES_DIR = Path("/usr/share/apertium/modes")
+#: Apertium language codes and the Debian package of each direct pair.
+CODES = {"en": "eng", "es": "spa", "ca": "cat", "pt": "por", "fr": "fra"}
+PACKAGES = {
+    ("en", "es"): "apertium-eng-spa",
+    ("en", "ca"): "apertium-eng-cat",
+    ("es", "pt"): "apertium-es-pt",
+    ("es", "fr"): "apertium-fr-es",
+    ("es", "en"): "apertium-eng-spa",
+    ("ca", "en"): "apertium-eng-cat",
+    ("en", "gl"): "apertium-en-gl",
+    ("gl", "en"): "apertium-en-gl",
+}
+#: How to reach a target that no direct pair covers.
+PIVOTS = {("en", "pt"): "es", ("en", "fr"): "es"}
+#: Part of every model name: the output carries Apertium's marks (memory keys on it).
+MARKS_NOTE = "(unknown words marked)"
+#: A word with Apertium's marks in front: * unknown, # not inflected, @ not transferred.
+_MARKED = re.compile(r"(?<![\w*#@])([*#@]+)(\w[\w'’.-]*\w|\w)")
+
+
+class ApertiumEngine(Engine):
+    name = "apertium"
+    timeout = 300.0
+
+    def available(self, source: str, target: str) -> bool:
+        return shutil.which("apertium") is not None and all(
+            _mode_for(a, b) for a, b in self.chain(source, target)
+        )
+
+    def chain(self, source: str, target: str) -> list[tuple[str, str]]:
+        """The locale hops source→target takes (one, or two through a pivot)."""
+        src, tgt = language_code(source), language_code(target)
+        pivot = PIVOTS.get((src, tgt))
+        if pivot and not _mode_for(source, target):
+            return [(source, pivot), (pivot, target)]
+        return [(source, target)]
+
+    def model(self, source: str, target: str) -> str:
+        parts = []
+        for a, b in self.chain(source, target):
+            mode = _mode_for(a, b)
+            parts.append(f"{mode} {_package_version(language_code(a), language_code(b))}")
+        return " | ".join(parts) + " " + MARKS_NOTE
+
+    def unknown_words(self, output: str, sent: str) -> tuple[str, tuple[str, ...]]:
+        """Take out the marks Apertium added; words marked ``*`` (on any hop) are unknown.
+
+        A mark already in the text sent ("@dancrenshawtx", which Apertium
+        returns as "@*dancrenshawtx") is text, not a mark.
+        """
+        unknown: list[str] = []
+
+        def unmark(match: re.Match) -> str:
+            marks, word = match.groups()
+            if "*" in marks and f"*{word}" not in sent:
+                unknown.append(word)
+            return "".join(c for c in marks if c + word in sent) + word
+
+        return _MARKED.sub(unmark, output), tuple(dict.fromkeys(unknown))
+
+    def debian_packages(self, source: str, target: str) -> list[str]:
+        """The Debian packages that provide source→target (through the pivot if needed); [] if none does."""
+        hops = self._hops(source, target)
+        if not all(hop in PACKAGES for hop in hops):
+            return []
+        return ["apertium"] + sorted({PACKAGES[hop] for hop in hops})
+
+    def install_hint(self, source: str, target: str) -> str:
+        packages = self.debian_packages(source, target)
+        if not packages:
+            missing = next(
+                f"{a}→{b}" for a, b in self._hops(source, target) if (a, b) not in PACKAGES
+            )
+            return (
+                f"Debian has no Apertium package for {missing} (choose another engine for {target})"
+            )
+        return "apt-get install " + " ".join(packages)
+
+    def _hops(self, source: str, target: str) -> list[tuple[str, str]]:
+        src, tgt = language_code(source), language_code(target)
+        pivot = PIVOTS.get((src, tgt))
+        return [(src, pivot), (pivot, tgt)] if pivot else [(src, tgt)]
+
+    def translate_batch(self, texts: list[str], source: str, target: str) -> list[str]:
+        lines = [" ".join(t.split()) for t in texts]
+        for a, b in self.chain(source, target):
+            lines = self._run(_mode_for(a, b), lines)
+        return lines
+
+    def _run(self, mode: str | None, lines: list[str]) -> list[str]:
+        """One apertium process for the whole batch; exactly one output segment per input segment.
+
+        Segments are separated by a blank line, which Apertium treats as a
+        paragraph break: with single newlines its transfer rules reorder words
+        across them ("cartels\\nCartel" came back as "de\\ncárteles del cártel").
+        """
+        if mode is None:
+            raise EngineError("apertium has no mode for this pair")
+        try:
+            done = subprocess.run(
+                ["apertium", mode],
+                input="\n\n".join(lines) + "\n",
+                capture_output=True,
+                text=True,
+                timeout=self.timeout,
+            )
+        except subprocess.TimeoutExpired:
+            raise EngineError(
+                f"apertium {mode} hung for more than {self.timeout:g} s on a batch of "
+                f"{len(lines)} units starting {lines[0][:60]!r}"
+            ) from None
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+            raise EngineError(
+                f"apertium {mode} failed (exit {done.returncode}) on a batch of {len(lines)} "
+                f"units starting {lines[0][:60]!r}: {last}"
+            )
+        out = (
+            [seg.strip() for seg in done.stdout.strip("\n").split("\n\n")]
+            if done.stdout.strip()
+            else []
+        )
+        if len(out) != len(lines):
+            raise EngineError(
+                f"apertium {mode} returned {len(out)} segments for {len(lines)} sent; "
+                f"batch starts with {lines[0][:60]!r}"
+            )
+        return [" ".join(seg.split()) for seg in out]
+
+
+def _mode_for(source: str, target: str) -> str | None:
+    """The installed mode for a locale pair: region variant first (es-pt_BR), then the plain pair."""
+    src, tgt = language_code(source), language_code(target)
+    region = target.replace("-", "_").split("_")[1:] if "_" in target.replace("-", "_") else []
+    names = []
+    for s in (CODES.get(src, src), src):
+        for t in (CODES.get(tgt, tgt), tgt):
+            if region:
+                names.append(f"{s}-{t}_{region[0]}")
+            names.append(f"{s}-{t}")
+    return next((n for n in names if (MODES_DIR / f"{n}.mode").exists()), None)
+
+
+@cache
+def _package_version(src: str, tgt: str) -> str:
+    package = PACKAGES.get((src, tgt))
+    if not package:
+        return ""
+    done = subprocess.run(
+        ["dpkg-query", "-W", "-f", "${Version}", package], capture_output=True, text=True
+    )
+    return done.stdout.strip() if done.returncode == 0 else ""

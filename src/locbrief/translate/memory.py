@@ -1,0 +1,205 @@
+"""Translation memory: every machine suggestion and every reviewed translation, remembered.
+
+Two kinds of record, one JSON object a line in ``locales/<lang>/memory.jsonl``
+(text, so it diffs and can be committed beside the PO files):
+
+* machine: keyed by engine, model, the *protected* source text and the msgid,
+  so a unit already suggested is never sent to an engine again, and a new engine
+  version or a changed termbase asks afresh. A suggestion reused under another
+  msgid (a typo fixed inside a cited title leaves the protected text as it was)
+  gets its own record, so the memory tells human text from machine text for
+  every msgid: a msgstr equal to one of the suggestions made for its msgid is
+  machine.
+* reviewed (``"kind": "reviewed"``): the last translation a person reviewed for
+  a (msgctxt, msgid), so a sentence that returns gets it back, reviewed.
+
+A line from a newer locbrief (a ``format`` above :data:`FORMAT`, or a kind this
+version does not know) is kept as it is and not used. Several jobs of one
+language may save at once: :meth:`Memory.save` takes a lock, merges what is on
+disk with what it learned and writes atomically, so no record is lost.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+from collections import defaultdict
+from contextlib import contextmanager
+from pathlib import Path
+
+from locbrief.files import read_bytes, write_atomically
+from locbrief.model import LocbriefError
+
+#: The record format this version reads and writes.
+FORMAT = 1
+REVIEWED = "reviewed"
+log = logging.getLogger("locbrief")
+
+
+class Memory:
+    def __init__(self, path: Path | str | None):
+        """``None``: an empty memory that cannot be saved (every msgstr then counts as human)."""
+        self.path = Path(path) if path else None
+        self.records: dict[tuple, dict] = {}
+        self.foreign: dict[str, None] = {}  # lines of a newer format, kept verbatim
+        self._outputs: dict[tuple[str, str, str], str] = {}
+        self._machine: dict[str, dict[str, str]] = defaultdict(dict)  # msgid → text → engine model
+        self._learned: dict[tuple, dict] = {}
+        if self.path is not None:
+            self._load(read_bytes(self.path), warn=True)
+
+    def _load(self, data: bytes, warn: bool) -> None:
+        newer = []
+        for number, raw in enumerate(data.split(b"\n"), 1):
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode("utf-8").rstrip("\r")
+                record = json.loads(line)
+                if _is_newer(record):
+                    self.foreign[line] = None
+                    newer.append(number)
+                    continue
+                self._index(record)
+            except (ValueError, KeyError, TypeError, AttributeError):
+                raise LocbriefError(
+                    "not a translation-memory record; delete the line "
+                    "(the unit will be machine-translated again)",
+                    str(self.path),
+                    number,
+                ) from None
+        if newer and warn:
+            log.warning(
+                "%s:%d: %d record(s) from a newer locbrief; kept as they are but not used — "
+                "upgrade locbrief to use them",
+                self.path,
+                newer[0],
+                len(newer),
+            )
+
+    def _index(self, record: dict) -> tuple:
+        if record.get("kind") == REVIEWED:
+            key = (REVIEWED, record["msgctxt"] or "", record["msgid"], "")
+            str(record["text"])
+        else:
+            key = (record["engine"], record["model"], record["masked"], record["msgid"])
+            self._outputs[key[:3]] = record["output"]
+            origin = f"{record['engine']} {record['model']}".strip()
+            for text in (record["text"], *record.get("earlier", ())):
+                self._machine[record["msgid"]].setdefault(text, origin)
+        self.records[key] = record
+        return key
+
+    @property
+    def segments(self) -> int:
+        """How many distinct texts an engine has translated (for "sent to the engine" counts)."""
+        return len(self._outputs)
+
+    def lookup(self, engine: str, model: str, masked: str) -> str | None:
+        """The engine's raw output for this protected text, if it was asked before."""
+        return self._outputs.get((engine, model, masked))
+
+    def remember(
+        self, engine: str, model: str, masked: str, output: str, msgid: str, text: str
+    ) -> None:
+        """Record a suggestion for ``msgid``; one already recorded as it is changes nothing.
+
+        A text made earlier from the same output stays machine text (it changes
+        when the restoring rules do, e.g. an edited variety layer: the PO may
+        still hold the earlier text, which no human wrote).
+        """
+        old = self.records.get((engine, model, masked, msgid))
+        if old is not None and old["output"] == output and old["text"] == text:
+            return
+        record = {
+            "engine": engine,
+            "model": model,
+            "masked": masked,
+            "output": output,
+            "msgid": msgid,
+            "text": text,
+        }
+        if old is not None:
+            earlier = [*old.get("earlier", ()), old["text"]]
+            earlier = [t for t in dict.fromkeys(earlier) if t != text]
+            if earlier:
+                record["earlier"] = earlier
+        self._learn(record)
+
+    def remember_reviewed(self, msgctxt: str | None, msgid: str, text: str) -> None:
+        """Record the translation a person reviewed for (msgctxt, msgid), the latest one winning."""
+        self._learn({"kind": REVIEWED, "msgctxt": msgctxt, "msgid": msgid, "text": text})
+
+    def _learn(self, record: dict) -> None:
+        key = self._index(record)
+        self._learned[key] = record
+
+    def is_machine(self, msgid: str, msgstr: str) -> bool:
+        """True if ``msgstr`` is exactly what an engine once suggested for ``msgid``.
+
+        How a merge tells a translator's text (kept) from machine text (replaceable):
+
+        >>> memory = Memory(None)
+        >>> memory.remember("apertium", "en-es 1.0", "Prices rose.", "Los precios subieron.",
+        ...                 "Prices rose.", "Los precios subieron.")
+        >>> memory.is_machine("Prices rose.", "Los precios subieron.")
+        True
+        >>> memory.is_machine("Prices rose.", "Los precios aumentaron.")
+        False
+        """
+        return msgstr in self._machine.get(msgid, {})
+
+    def machine_origin(self, msgid: str, msgstr: str) -> str | None:
+        """The engine and model that suggested exactly ``msgstr`` for ``msgid``, if one did."""
+        return self._machine.get(msgid, {}).get(msgstr)
+
+    def reviewed(self, msgctxt: str | None, msgid: str) -> str | None:
+        """The last translation a person reviewed for this (msgctxt, msgid), if any."""
+        record = self.records.get((REVIEWED, msgctxt or "", msgid, ""))
+        return record["text"] if record else None
+
+    def save(self) -> None:
+        """Add what this run learned to the file, under a lock, atomically; unchanged: no write.
+
+        Another job may have saved since this one loaded: its records are read
+        again under the lock and kept, so parallel jobs lose nothing.
+        """
+        if not self._learned or self.path is None:
+            return
+        with _locked(self.path):
+            before = read_bytes(self.path)
+            on_disk = Memory(None)
+            on_disk.path = self.path
+            on_disk._load(before, warn=False)
+            on_disk.records.update(self._learned)
+            text = on_disk._text()
+            if text.encode("utf-8") != before:
+                write_atomically(self.path, text)
+        self._learned.clear()
+
+    def _text(self) -> str:
+        """Machine records, then reviewed ones, each sorted by key; newer-format lines last."""
+        ordered = sorted(self.records.items(), key=lambda item: (item[0][0] == REVIEWED, item[0]))
+        lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) for _, r in ordered]
+        return "".join(line + "\n" for line in lines + list(self.foreign))
+
+
+def _is_newer(record: dict) -> bool:
+    """A record written by a later locbrief: a higher format, or a kind this version lacks."""
+    return record.get("format", FORMAT) > FORMAT or record.get("kind", "machine") not in (
+        "machine",
+        REVIEWED,
+    )
+
+
+@contextmanager
+def _locked(path: Path):
+    """An exclusive lock beside the memory (``.memory.jsonl.lock``), held while it is merged and written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.parent / f".{path.name}.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

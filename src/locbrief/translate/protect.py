@@ -1,0 +1,302 @@
+"""Swap what must not change for tokens an engine passes through, then put it back.
+
+Protected: note placeholders ``{n}``, inline tags, URLs, e-mail addresses,
+numbers, quoted titles of cited works (in endnotes) and termbase terms.
+After translation every token must come back exactly once; a token that was
+dropped, duplicated or mangled is reported as a problem, so the unit goes to
+the PO fuzzy with a QA note instead of shipping broken.
+
+Termbase names reach the engine as a *stand-in*: a place name the engine
+knows as a proper noun and passes through unchanged, of the gender and number
+the name takes in the target language (the termbase's grammar column). The
+engine then places and inflects it like any name: "the Trump administration"
+goes in as "the Chicago administration", comes out "la administración de
+Chicago" and is restored to "la administración de Trump"; an opaque token gave
+"El ZX0QZ la administración". Which stand-ins an engine passes through is
+asked once per engine model (:func:`locbrief.translate.suggest.usable_stand_ins`);
+without any, names become tokens like the rest.
+
+Termbase terms the engine already renders as the termbase wants ("cartels" →
+"cárteles") are left in the text and checked instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from locbrief.translate.termbase import Termbase
+
+URL = r"(?:https?://|www\.)[^\s<>“”\"{}]*[^\s<>“”\"{}.,;:!?)\]’]"
+EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+PLACEHOLDER = r"\{\d+\}"
+TAG = r"</?[a-z]+\d+/?>"
+NUMBER = r"(?<![\w.])[$€£]?\d[\d,.]*\d(?:\s?%)?(?![\w])|(?<![\w.$])\d(?![\w,.]\d)"
+QUOTED_TITLE = r"[“\"][^”\"]{3,}[”\"]"
+#: A token as an engine gives it back, sometimes with a space inside (match ignoring case).
+MANGLED_TOKEN = r"ZX\s?\d+\s?QZ"
+#: Any token (match ignoring case: engines lower-case words).
+TOKEN = r"ZX\d+QZ"
+
+
+def token(number: int) -> str:
+    """The stand-in for protected item ``number``: upper-case letters around the number, 'ZX3QZ'.
+
+    NMT models copy all-caps alphanumeric codes (like 'G20', 'COVID19')
+    verbatim, and SentencePiece splits this into a few plain pieces; no
+    punctuation, which models drop or translate ('<x1>', '[1]') and which
+    Argos' own decoding changes ('_' becomes a space). Letters on both sides
+    keep ZX1QZ from matching inside ZX12QZ or merging with a nearby number.
+    """
+    return f"ZX{number}QZ"
+
+
+#: Stand-in proper nouns by gender.number in Romance target languages: place names
+#: Apertium's eng-spa dictionary tags ``<np><loc>`` and translates to themselves, with
+#: the gender Spanish gives them ("el Chicago", "la Florida", "las Bahamas"); each was
+#: checked with ``apertium eng-spa`` on "The X is beautiful." (tests/test_draft.py
+#: checks it again). Vowel-initial names are left out: French and Catalan elide
+#: before them ("d'Ohio"), which a restored name would not survive.
+STAND_INS: dict[str, tuple[str, ...]] = {
+    "m": (
+        "Chicago", "Boston", "Denver", "Toronto", "Toledo", "Paraguay", "Kansas",
+        "Vermont", "Colorado", "Nepal", "Kosovo", "Congo", "Togo", "Burundi",
+        "Zimbabwe", "Malawi", "Palermo", "Dakar",
+    ),
+    "f": (
+        "Florida", "California", "Nevada", "Lima", "Caracas", "Nicaragua", "Bolivia",
+        "Venezuela", "Ghana", "Malta", "Miami", "Zambia", "Namibia", "Somalia",
+        "Segovia", "Murcia", "Galicia", "Cantabria",
+    ),
+    "m.pl": ("Morelos",),
+    "f.pl": ("Bahamas", "Carolinas", "Seychelles"),
+}  # fmt: skip
+#: Definite articles a termbase target may start with (es, pt, fr, ca), which may contract
+#: with the word before it ("de el" → "del", "de o" → "do").
+ARTICLES = frozenset({"el", "la", "los", "las", "o", "a", "os", "as", "le", "les", "els"})
+_PROTECTED = re.compile(
+    "|".join(
+        f"(?P<{name}>{pattern})"
+        for name, pattern in [
+            ("placeholder", PLACEHOLDER),
+            ("tag", TAG),
+            ("url", URL),
+            ("email", EMAIL),
+            ("number", NUMBER),
+        ]
+    )
+)
+
+
+@dataclass(frozen=True)
+class Protected:
+    """One item taken out of the text: its token and what goes back in its place."""
+
+    token: str
+    restore: str
+    kind: str  # placeholder, tag, url, email, number, title, term
+    original: str
+    pad: tuple[bool, bool] = (False, False)  # spaces added before/after the token
+    stand_in: bool = False  # the token is a proper noun the engine may inflect around
+
+
+@dataclass(frozen=True)
+class Masked:
+    text: str
+    items: tuple[Protected, ...]
+    #: (source, target) of terms left to the engine; the target must be in its output
+    checked_terms: tuple[tuple[str, str], ...] = ()
+
+
+def mask(
+    msgid: str,
+    termbase: Termbase,
+    make_token,
+    quoted_titles: bool = False,
+    engine_terms: frozenset[str] = frozenset(),
+    stand_ins: Mapping[str, Sequence[str]] | None = None,
+) -> Masked:
+    """``msgid`` with protected items swapped for ``make_token(i)`` tokens.
+
+    ``engine_terms``: sources of terms the engine translates right by itself
+    (see :func:`locbrief.translate.suggest.terms_engine_knows`); they stay as words.
+    ``stand_ins``: proper nouns by grammar (see :data:`STAND_INS`) that the
+    engine passes through; termbase names become one of these instead of a token.
+
+    A do-not-translate name, a URL and the note marker glued after it become
+    three tokens; the marker is padded so the engine sees a word of its own:
+
+    >>> from locbrief.translate.termbase import Term
+    >>> names = Termbase([Term("Trump", None, exact_case=True)])
+    >>> masked = mask("Trump cited https://x.org/a.{0}", names, lambda i: f"ZX{i}QZ")
+    >>> masked.text
+    'ZX0QZ cited ZX1QZ. ZX2QZ'
+    >>> [(item.kind, item.original) for item in masked.items]
+    [('term', 'Trump'), ('url', 'https://x.org/a'), ('placeholder', '{0}')]
+    """
+    spans = _protected_spans(msgid, termbase, quoted_titles, engine_terms)
+    free = _free_stand_ins(msgid, stand_ins or {})
+    items, out, pos = [], [], 0
+    for start, end, kind, restore, grammar in spans:
+        name = _take_stand_in(free, grammar) if kind == "term" else None
+        token = name or make_token(len(items))
+        pad = _padding(msgid, start, end, kind)
+        out.append(msgid[pos:start])
+        out.append(" " * pad[0] + token + " " * pad[1])
+        items.append(Protected(token, restore, kind, msgid[start:end], pad, name is not None))
+        pos = end
+    out.append(msgid[pos:])
+    checked = tuple(
+        dict.fromkeys(
+            (m.text, m.term.render(m.text))
+            for m in termbase.find(msgid)
+            if m.term.source in engine_terms
+            and all(m.end <= a or m.start >= b for a, b, *_ in spans)
+        )
+    )
+    return Masked("".join(out), tuple(items), checked)
+
+
+def _free_stand_ins(msgid: str, stand_ins: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """Stand-ins not already in the text, so restoring one never replaces a real word."""
+    words = {w.casefold() for w in re.findall(r"\w+", msgid)}
+    return {g: [n for n in names if n.casefold() not in words] for g, names in stand_ins.items()}
+
+
+def _take_stand_in(free: dict[str, list[str]], grammar: str) -> str | None:
+    """A stand-in of ``grammar``; else one of the same gender (the number may then not agree)."""
+    gender = grammar.split(".")[0]
+    for key in (grammar, gender, f"{gender}.pl"):
+        if free.get(key):
+            return free[key].pop(0)
+    return None
+
+
+def enforced_terms(msgid: str, termbase: Termbase, quoted_titles: bool = False):
+    """Term occurrences a translation must honour: those not inside a URL, e-mail or cited title.
+
+    >>> from locbrief.translate.termbase import Term
+    >>> names = Termbase([Term("Trump", None, exact_case=True)])
+    >>> [m.start for m in enforced_terms("Trump’s “Trump Doctrine” https://trump.org", names, True)]
+    [0]
+    """
+    shields = [m.span() for m in re.finditer(f"{URL}|{EMAIL}", msgid)]
+    if quoted_titles:
+        shields += [m.span() for m in re.finditer(QUOTED_TITLE, msgid)]
+    return [
+        m for m in termbase.find(msgid) if not any(a <= m.start and m.end <= b for a, b in shields)
+    ]
+
+
+def _protected_spans(
+    msgid: str, termbase: Termbase, quoted_titles: bool, engine_terms: frozenset[str]
+):
+    """Non-overlapping (start, end, kind, restore, grammar) spans, left to right; earlier kinds win."""
+    spans = [(m.start(), m.end(), m.lastgroup, m.group(0), "") for m in _PROTECTED.finditer(msgid)]
+    if quoted_titles:
+        spans += [
+            (m.start(), m.end(), "title", m.group(0), "") for m in re.finditer(QUOTED_TITLE, msgid)
+        ]
+    spans += [
+        (m.start, m.end, "term", m.term.render(m.text), m.term.grammar)
+        for m in termbase.find(msgid)
+        if m.term.source not in engine_terms
+    ]
+    chosen, taken = [], []
+    for span in sorted(spans, key=lambda s: (_priority(s[2]), s[0])):
+        if all(span[1] <= a or span[0] >= b for a, b in taken):
+            chosen.append(span)
+            taken.append((span[0], span[1]))
+    return sorted(chosen)
+
+
+def _priority(kind: str) -> int:
+    return ["placeholder", "tag", "url", "email", "title", "term", "number"].index(kind)
+
+
+def _padding(text: str, start: int, end: int, kind: str) -> tuple[bool, bool]:
+    """Spaces to add around a token so the engine sees it as a word of its own.
+
+    Glued tokens ("way.ZX0QZ") make Apertium merge lines and lose the token;
+    tags get a space on their inner side, and on the outer side when a word is
+    glued to them ("CO<sub1>2</sub1>").
+    """
+    before, after = text[start - 1 : start], text[end : end + 1]
+    if kind == "tag":
+        opening = not text[start:end].startswith("</") and not text[start:end].endswith("/>")
+        return (
+            bool(before) and not before.isspace() and (not opening or before.isalnum()),
+            bool(after) and not after.isspace() and (opening or after.isalnum()),
+        )
+    glued_before = bool(before) and (before.isalnum() or before in ".!?;:,”’\"')]")
+    glued_after = bool(after) and after.isalnum()
+    return glued_before, glued_after
+
+
+def unmask(text: str, masked: Masked) -> tuple[str, list[str]]:
+    """Engine output → translation with protected items restored, plus problems found.
+
+    >>> from locbrief.translate.termbase import Term
+    >>> names = Termbase([Term("Trump", None, exact_case=True)])
+    >>> masked = mask("Trump cited https://x.org/a.{0}", names, lambda i: f"ZX{i}QZ")
+    >>> unmask("ZX0QZ citó ZX1QZ. ZX2QZ", masked)
+    ('Trump citó https://x.org/a.{0}', [])
+
+    What an engine did to a token is a problem to report, never silently shipped:
+
+    >>> unmask("ZX0QZ citó ZX1QZ ZX1QZ. ZX 2QZ", masked)[1]
+    ["engine repeated url 'https://x.org/a'", "engine dropped placeholder '{0}'", 'engine mangled tokens: ZX 2QZ']
+    """
+    problems = []
+    for item in masked.items:
+        pattern = re.compile(_token_pattern(item), 0 if item.stand_in else re.IGNORECASE)
+        found = pattern.findall(text)
+        if not found:
+            problems.append(f"engine dropped {item.kind} {item.original!r}")
+            continue
+        if len(found) > 1:
+            problems.append(f"engine repeated {item.kind} {item.original!r}")
+        text = pattern.sub(lambda m, item=item: _restored(item, m), text, count=1)
+        text = pattern.sub("", text)
+    leftovers = re.findall(MANGLED_TOKEN, text, re.IGNORECASE)
+    if leftovers:
+        problems.append("engine mangled tokens: " + ", ".join(leftovers))
+    problems += [
+        f"term {source!r} should be {target!r}"
+        for source, target in masked.checked_terms
+        if target.casefold() not in text.casefold()
+    ]
+    return text, problems
+
+
+def _restored(item: Protected, match: re.Match) -> str:
+    """What goes back for a token: a term that now opens a sentence gets a capital
+    ("el presidente Donald Trump" → "El presidente Donald Trump dijo")."""
+    restore = item.restore
+    if item.stand_in and match.string[match.start() - 1 : match.start()].isalpha():
+        restore = " " + restore  # glued to the word before it by the engine
+    if item.kind == "term" and restore[:1].islower():
+        before = match.string[: match.start()]
+        if re.fullmatch(r"[\s\"“‘¿¡(]*", before) or re.search(r"[.!?]\s+$", before):
+            return restore[:1].upper() + restore[1:]
+    return restore
+
+
+def article_free(restore: str) -> str:
+    """A restored term without its leading lower-case article word ("el presidente X" →
+    "presidente X"): what the variety layer must not touch, so "de el" may become "del"."""
+    head, _, rest = restore.partition(" ")
+    return rest if rest and head in ARTICLES else restore
+
+
+def _token_pattern(item: Protected) -> str:
+    """Match the token, absorbing the spaces :func:`_padding` added around it.
+
+    A stand-in matches only as a word of its own ("Congo" not in "Congost"),
+    though Apertium sometimes glues a lower-case word to it ("dominadoenChicago").
+    """
+    token = re.escape(item.token)
+    if item.stand_in:
+        token = rf"(?<![A-Z0-9_]){token}(?!\w)"
+    return (" ?" if item.pad[0] else "") + token + (" ?" if item.pad[1] else "")

@@ -1,0 +1,228 @@
+"""Units → machine suggestions for one language: protect, translate in batches, restore, remember.
+
+After the engine: its unknown-word marks are taken out (and listed with the
+suggestion), protected items restored, and the locale's variety layer applied
+(Mexican Spanish for es_MX, Brazilian Portuguese for pt_BR).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Iterator
+
+from tqdm import tqdm
+
+from locbrief.model import Suggestion, Unit
+from locbrief.translate.engines import Engine, EngineError
+from locbrief.translate.memory import Memory
+from locbrief.translate.protect import STAND_INS, Masked, article_free, mask, unmask
+from locbrief.translate.termbase import Termbase
+from locbrief.translate.variety import Variety
+
+log = logging.getLogger("locbrief.translate.suggest")
+
+
+def suggest(
+    units: list[Unit],
+    engine: Engine,
+    source: str,
+    target: str,
+    termbase: Termbase,
+    memory: Memory,
+    batch_size: int | None = None,
+    variety: Variety | None = None,
+) -> dict[str, Suggestion]:
+    """A suggestion for every distinct msgid; only units the memory lacks reach the engine.
+
+    Each batch is remembered as soon as it comes back, so a run the engine
+    stops (down, quota spent) resumes where it stopped.
+    """
+    masked = _masked_units(units, engine, source, target, termbase, memory)
+    model = engine.model(source, target)
+    msgids: dict[str, list[str]] = {}
+    for msgid, masked_unit in masked.items():
+        msgids.setdefault(masked_unit.text, []).append(msgid)
+    todo = [m for m in msgids if memory.lookup(engine.name, model, m) is None]
+    try:
+        size = batch_size or engine.batch_size
+        for text, output in _translate(todo, engine, source, target, size):
+            for msgid in msgids[text]:
+                restored = _restore(msgid, masked[msgid], output, engine, model, variety)
+                memory.remember(engine.name, model, text, output, msgid, restored.text)
+    except EngineError as exc:
+        exc.finished = _remembered(masked, engine, model, memory, variety)
+        raise
+    return _remembered(masked, engine, model, memory, variety)
+
+
+def pending(
+    units: list[Unit], engine: Engine, source: str, target: str, termbase: Termbase, memory: Memory
+) -> list[str]:
+    """The protected texts ``suggest`` would send to the engine (what check-config prices)."""
+    masked = _masked_units(units, engine, source, target, termbase, memory)
+    model = engine.model(source, target)
+    texts = dict.fromkeys(m.text for m in masked.values())
+    return [t for t in texts if memory.lookup(engine.name, model, t) is None]
+
+
+def _masked_units(
+    units: list[Unit], engine: Engine, source: str, target: str, termbase: Termbase, memory: Memory
+) -> dict[str, Masked]:
+    """Each msgid with its protected items swapped for the engine's tokens or stand-ins.
+
+    Terms stay words where the engine enforces the termbase itself (DeepL
+    glossary, model prompt) or renders them right when probed; an engine that
+    is not probed (``Engine.probed``) gets its names and other terms as tokens.
+    """
+    names: dict[str, tuple[str, ...]] = {}
+    if engine.use_termbase(termbase, source, target):
+        known = frozenset(t.source for t in termbase.terms if t.target is not None)
+    elif engine.probed:
+        _probe(engine, source, target, memory, _term_candidates(termbase) + _STAND_IN_CANDIDATES)
+        known = terms_engine_knows(termbase, engine, source, target, memory)
+    else:
+        known = frozenset()
+    if engine.probed:
+        names = usable_stand_ins(engine, source, target, memory)
+    return {
+        u.msgid: mask(
+            u.msgid,
+            termbase,
+            engine.token,
+            quoted_titles=u.kind == "endnote",
+            engine_terms=known,
+            stand_ins=names,
+        )
+        for u in units
+    }
+
+
+def _remembered(
+    masked: dict[str, Masked], engine: Engine, model: str, memory: Memory, variety: Variety | None
+) -> dict[str, Suggestion]:
+    """Suggestions for the units whose engine output the memory holds.
+
+    Each is remembered again with its text: the variety layer may have changed it.
+    """
+    suggestions = {}
+    for msgid, masked_unit in masked.items():
+        output = memory.lookup(engine.name, model, masked_unit.text)
+        if output is not None:
+            suggestions[msgid] = _restore(msgid, masked_unit, output, engine, model, variety)
+            # Also under a new msgid (a typo fixed inside a cited title): the suggestion needs its
+            # own record, or the merge takes it for human text.
+            memory.remember(
+                engine.name, model, masked_unit.text, output, msgid, suggestions[msgid].text
+            )
+    return suggestions
+
+
+def usable_stand_ins(
+    engine: Engine, source: str, target: str, memory: Memory
+) -> dict[str, tuple[str, ...]]:
+    """The stand-in proper nouns (:data:`~locbrief.translate.protect.STAND_INS`) this engine passes through.
+
+    Each is sent once per engine model, like a term probe, in a sentence that
+    has it alone and after an article (:func:`stand_in_probe`), and kept if it
+    comes back unchanged both times with nothing put before the bare name:
+    "Florida" becomes "Flórida" in Portuguese, French reads "la Lima literal"
+    as the Spanish noun "lima" ("la Lime littérale") and puts an article before
+    "Congo" ("le Congo a vu"): none of them is kept there.
+    """
+    model = engine.model(source, target)
+    _probe(engine, source, target, memory, _STAND_IN_CANDIDATES)
+
+    def passes(name: str) -> bool:
+        output = _probe_output(engine, model, stand_in_probe(name), memory) or ""
+        found = re.findall(rf"(?<!\w){re.escape(name)}(?!\w)", output)
+        return len(found) == 2 and output.startswith(name)
+
+    return {g: tuple(n for n in names if passes(n)) for g, names in STAND_INS.items()}
+
+
+def stand_in_probe(name: str) -> str:
+    """The sentence a stand-in is tried in: alone, and where an article comes before it."""
+    return f"{name} saw the literal {name}."
+
+
+def terms_engine_knows(
+    termbase: Termbase, engine: Engine, source: str, target: str, memory: Memory
+) -> frozenset[str]:
+    """Sources of the terms the engine, asked about the term alone, renders as the termbase wants.
+
+    Those stay words in the text, so the engine makes articles and verbs agree
+    with them; the rest become tokens. One batch per engine model, remembered.
+    """
+    model = engine.model(source, target)
+    _probe(engine, source, target, memory, _term_candidates(termbase))
+    return frozenset(
+        t.source
+        for t in termbase.terms
+        if t.target is not None
+        and _same_words(_probe_output(engine, model, t.source, memory), t.target)
+    )
+
+
+_STAND_IN_CANDIDATES = [stand_in_probe(name) for names in STAND_INS.values() for name in names]
+
+
+def _term_candidates(termbase: Termbase) -> list[str]:
+    return [t.source for t in termbase.terms if t.target is not None]
+
+
+def _probe(engine: Engine, source: str, target: str, memory: Memory, texts: list[str]) -> None:
+    """Send the texts the memory lacks alone, in one batch, and remember what came back."""
+    model = engine.model(source, target)
+    todo = [t for t in dict.fromkeys(texts) if memory.lookup(engine.name, model, t) is None]
+    for text, output in zip(todo, engine.checked_batch(todo, source, target)):
+        memory.remember(engine.name, model, text, output, text, output)
+
+
+def _probe_output(engine: Engine, model: str, text: str, memory: Memory) -> str | None:
+    """What the engine made of a probe sent alone, its marks taken out."""
+    output = memory.lookup(engine.name, model, text)
+    return None if output is None else engine.unknown_words(output, text)[0]
+
+
+def _same_words(output: str | None, target: str) -> bool:
+    return output is not None and output.strip(" .").casefold() == target.casefold()
+
+
+def _translate(
+    texts: list[str], engine: Engine, source: str, target: str, batch_size: int
+) -> Iterator[tuple[str, str]]:
+    """(text, engine output) pairs, one engine call per batch, with a progress bar."""
+    if not texts:
+        return
+    with tqdm(
+        total=len(texts),
+        desc=f"{target}: {engine.name}",
+        unit="unit",
+        file=sys.stderr,
+        disable=None if log.isEnabledFor(logging.INFO) else True,  # a terminal's, not under -q
+    ) as bar:
+        for start in range(0, len(texts), batch_size):
+            batch = texts[start : start + batch_size]
+            yield from zip(batch, engine.checked_batch(batch, source, target))
+            bar.update(len(batch))
+
+
+def _restore(
+    msgid: str, masked: Masked, output: str, engine: Engine, model: str, variety: Variety | None
+) -> Suggestion:
+    """The suggestion: marks out, protected items back, the locale's variety layer applied."""
+    output, unknown = engine.unknown_words(output, masked.text)
+    text, problems = unmask(output, masked)
+    if variety is not None:
+        text = variety.apply(text, tuple(article_free(i.restore) for i in masked.items))
+    tokens = {i.token for i in masked.items}
+    return Suggestion(
+        msgid=msgid,
+        text=text,
+        engine=engine.name,
+        model=model,
+        problems=tuple(problems),
+        unknown=tuple(w for w in unknown if w not in tokens),
+    )
