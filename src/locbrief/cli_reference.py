@@ -13,7 +13,8 @@ import functools
 import sys
 from pathlib import Path
 
-from locbrief.cli import build_parser, command_parsers, configure_logging, log
+from locbrief.cli import build_parser, command_parsers
+from locbrief.console import configure_logging, log
 from locbrief.files import write_atomically
 from locbrief.model import LocbriefError
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import errno
+import json
+import logging
 import os
 import re
 import stat
 import tempfile
 from pathlib import Path
 
-from locbrief.model import LocbriefError
+from locbrief.model import LocbriefError, Suggestion, Unit
 
 #: The temporary files write_atomically creates next to their target (mkstemp's 8 random characters).
 TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
@@ -128,3 +130,39 @@ def remove_stale_temporaries(folder: Path | str) -> int:
                 except FileNotFoundError:
                     pass
     return removed
+
+
+log = logging.getLogger("locbrief")
+
+
+def write_json(path: str, data) -> None:
+    """A stage's JSON output (document, units, suggestions, reports), written atomically."""
+    write_atomically(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    log.debug("wrote %s", path)
+
+
+def read_json(path: str):
+    """A stage's JSON input; a missing or broken file is one line naming it and the fix."""
+    log.debug("reading %s", path)
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LocbriefError(
+            "file not found; run the pipeline stage that writes it first", path
+        ) from None
+    except ValueError as exc:
+        raise LocbriefError(
+            f"not valid JSON ({exc.msg}); delete it and rerun", path, exc.lineno
+        ) from None
+
+
+def load_units(path: str) -> list[Unit]:
+    """The units JSON written by 'segment'."""
+    return [Unit.from_json(u) for u in read_json(path)]
+
+
+def load_suggestions(path: str | None) -> dict[str, Suggestion]:
+    """The suggestions JSON written by 'suggest', by msgid (none without a path)."""
+    if not path:
+        return {}
+    return {s["msgid"]: Suggestion.from_json(s) for s in read_json(path)}

@@ -147,3 +147,19 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def text_alternative(attrs: dict[str, str]) -> str:
     """What an inline image says in words (its alt, else its title): pages show it as text."""
     return attrs.get("alt") or attrs.get("title") or ""
+
+
+#: Any token (match ignoring case: engines lower-case words).
+TOKEN = r"ZX\d+QZ"
+
+
+def token(number: int) -> str:
+    """The stand-in for protected item ``number``: upper-case letters around the number, 'ZX3QZ'.
+
+    NMT models copy all-caps alphanumeric codes (like 'G20', 'COVID19')
+    verbatim, and SentencePiece splits this into a few plain pieces; no
+    punctuation, which models drop or translate ('<x1>', '[1]') and which
+    Argos' own decoding changes ('_' becomes a space). Letters on both sides
+    keep ZX1QZ from matching inside ZX12QZ or merging with a nearby number.
+    """
+    return f"ZX{number}QZ"

@@ -60,3 +60,31 @@ def brief_units(briefs: dict[str, Path]) -> list[Unit]:
     for path in briefs.values():
         units += segment(read_source(str(path)))
     return units
+
+
+def cmd_check_config(args) -> int:
+    """``locbrief check-config``: the briefs, each language's engines and the next run's cost."""
+    from locbrief.config import check_engines, find_briefs, load_config
+
+    config = load_config(args.config)
+    briefs = find_briefs(config, args.source_dir, args.config)
+    print(f"briefs: {', '.join(briefs)}")
+    check_engines(config, args.config)
+    lines, usable = engine_report(config, briefs)
+    print("\n".join(lines))
+    return 0 if usable else 1
+
+
+def cmd_system_packages(args) -> None:
+    """``locbrief system-packages``: what make installs for the configured engines and the PDFs."""
+    from locbrief.config import load_config
+    from locbrief.publish.pdf import DEBIAN_PACKAGES
+    from locbrief.translate.chain import engine_names_of
+    from locbrief.translate.engines.apertium import ApertiumEngine
+
+    config = load_config(args.config)
+    packages = {"gettext", *DEBIAN_PACKAGES}
+    for lang, settings in config["languages"].items():
+        if {"apertium", "auto"} & set(engine_names_of(settings["engine"])):
+            packages.update(ApertiumEngine().debian_packages(config["source_language"], lang))
+    print(" ".join(sorted(packages)))

@@ -454,3 +454,8 @@ def _job_error(path: str, since: float = 0.0) -> str | None:
         tail = [line.strip() for line in lines if line.strip()]
         return f"{tail[-1]} (log: {path})"
     return None
+
+
+def cmd_run(args) -> int:
+    """``locbrief run``: what ``make run`` calls."""
+    return run(args.cores, args.targets)

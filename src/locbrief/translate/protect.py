@@ -36,22 +36,6 @@ NUMBER = r"(?<![\w.])[$€£]?\d[\d,.]*\d(?:\s?%)?(?![\w])|(?<![\w.$])\d(?![\w,.
 QUOTED_TITLE = r"[“\"][^”\"]{3,}[”\"]"
 #: A token as an engine gives it back, sometimes with a space inside (match ignoring case).
 MANGLED_TOKEN = r"ZX\s?\d+\s?QZ"
-#: Any token (match ignoring case: engines lower-case words).
-TOKEN = r"ZX\d+QZ"
-
-
-def token(number: int) -> str:
-    """The stand-in for protected item ``number``: upper-case letters around the number, 'ZX3QZ'.
-
-    NMT models copy all-caps alphanumeric codes (like 'G20', 'COVID19')
-    verbatim, and SentencePiece splits this into a few plain pieces; no
-    punctuation, which models drop or translate ('<x1>', '[1]') and which
-    Argos' own decoding changes ('_' becomes a space). Letters on both sides
-    keep ZX1QZ from matching inside ZX12QZ or merging with a nearby number.
-    """
-    return f"ZX{number}QZ"
-
-
 #: Stand-in proper nouns by gender.number in Romance target languages: place names
 #: Apertium's eng-spa dictionary tags ``<np><loc>`` and translates to themselves, with
 #: the gender Spanish gives them ("el Chicago", "la Florida", "las Bahamas"); each was

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
+from locbrief.markup import token
 from locbrief.model import LocbriefError
-from locbrief.translate.protect import token
 
 
 class EngineError(LocbriefError):

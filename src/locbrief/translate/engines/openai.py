@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
 
@@ -30,7 +31,9 @@ from locbrief.translate.engines.remote import (
     to_wire,
     tokens,
 )
-from locbrief.translate.termbase import Termbase
+
+if TYPE_CHECKING:  # the stage passes a termbase in; engines import nothing above them
+    from locbrief.translate.termbase import Termbase
 
 #: Bump when the prompt changes: it is part of the model name, so the memory asks afresh.
 PROMPT_VERSION = "p1"
@@ -80,7 +83,7 @@ class OpenAIEngine(Engine):
         self.http = HttpClient(
             self.name, float(settings.get("timeout", 120)), int(settings.get("retries", 2))
         )
-        self.termbase = Termbase([])
+        self.termbase: Termbase | None = None  # the stage gives it (use_termbase)
 
     # ------------------------------------------------------------ interface
 
@@ -94,9 +97,15 @@ class OpenAIEngine(Engine):
         return f"openai {self.model_name} at {self.base_url}"
 
     def model(self, source: str, target: str) -> str:
-        terms = [f"{t.source}\t{t.target}" for t in self.termbase.terms if t.target]
+        terms = [f"{t.source}\t{t.target}" for t in self._terms() if t.target]
         tail = f" termbase {digest(*terms)}" if terms else ""
         return f"{self.model_name} {PROMPT_VERSION}{tail}"
+
+    def _terms(self):
+        return self.termbase.terms if self.termbase else []
+
+    def _find_terms(self, text: str):
+        return self.termbase.find(text) if self.termbase else []
 
     def use_termbase(self, termbase: Termbase, source: str, target: str) -> bool:
         """The prompt lists the batch's terms, so they stay words the model can inflect."""
@@ -170,7 +179,7 @@ class OpenAIEngine(Engine):
             return "protected items differ"
         if _MARKUP.findall(output):
             return "markup the source does not have"
-        for match in self.termbase.find(source_text):
+        for match in self._find_terms(source_text):
             required = match.term.render(match.text)
             if match.term.target and required.casefold() not in output.casefold():
                 return f"term {match.text!r} not rendered as {required!r}"
@@ -256,7 +265,7 @@ class OpenAIEngine(Engine):
     def _terms_in(self, texts: list[str]) -> list[tuple[str, str]]:
         found = {}
         for text in texts:
-            for match in self.termbase.find(text):
+            for match in self._find_terms(text):
                 if match.term.target:
                     found[match.term.source] = match.term.target
         return sorted(found.items())

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 
 import requests
 
+from locbrief.markup import TOKEN, token
 from locbrief.translate.engines import EngineError
-from locbrief.translate.protect import TOKEN, token
 
 #: The environment variable that holds each engine's secret (never the config).
 SECRET_VARIABLES = {

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
+from locbrief.markup import TOKEN
 from locbrief.translate.engines import Engine
-from locbrief.translate.protect import TOKEN
 
 _ACCENTS = str.maketrans("aeiouAEIOUcnyTsSzZ", "áéíóúÁÉÍÓÚçñýŦšŠžŽ")
 _TOKEN_OR_WORD = re.compile(rf"{TOKEN}|[^\W\d_]+", re.IGNORECASE)
