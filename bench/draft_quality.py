@@ -1,10 +1,16 @@
 """How good is the draft? chrF and BLEU of the raw engine and of locbrief's draft against a reference.
 
-The reference (``tests/data/draft-reference.es_MX.po``) holds units of the
-brief translated by hand into Mexican Spanish. Each of its units is sent to the
-engine twice: as it is (the raw engine) and through locbrief's suggest stage
-(protected names and terms, the termbase, the locale's variety layer). Both
-outputs are scored with sacrebleu against the reference, and counted for:
+A reference is a PO file of units of a brief translated by hand, placeholders
+kept: ``tests/data/draft-reference.es_MX.po`` (the seed brief), and
+``tests/data/reference-<brief>.<lang>.po`` for a second policy text written and
+translated after the engine work of its round began, by someone who did not
+tune the engine or the layers (its ``X-Brief`` header names the brief). Each
+unit is translated three ways: by stock Apertium as Debian ships it
+(``apertium -u``, the pair or the pivot chain), by the engine locbrief runs
+(with the project's dictionaries where there are any), and through locbrief's
+suggest stage (protected names and terms, the termbase, the locale's variety
+layer). The outputs are scored with sacrebleu against the reference, and
+counted for:
 
 * forms of another variety: matches of the locale's variety rules
   (``locales/<lang>/variety.tsv``: vosotros, "EE.UU.", "coste"…) still in the text;
@@ -12,8 +18,12 @@ outputs are scored with sacrebleu against the reference, and counted for:
   unit and that Apertium's Spanish analyser does not know (so "no", "me" and
   "plan" are not counted, "mulling" and "firearms" are).
 
+* words the engine did not know: the words Apertium marked ``*`` (stock and
+  locbrief's engine), and those locbrief's draft lists in its PO comment.
+
     .venv/bin/python bench/draft_quality.py [--engine apertium] [--lang es_MX]
         [--reference tests/data/draft-reference.es_MX.po] [--show 5]
+    .venv/bin/python bench/draft_quality.py --all     # every reference in tests/data, one table
 
 A network engine takes its settings from the config (``engines:`` and the
 language's ``formality``) and its key from the environment, as in a run:
@@ -29,11 +39,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import polib
 import sacrebleu
 
+from locbrief.catalog.template import assign_contexts
 from locbrief.config import load_config
 from locbrief.model import LocbriefError
 from locbrief.read import read_source
@@ -67,56 +79,136 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument(
         "--config", help="config/config.yaml: a network engine's settings (engines:, formality)"
     )
-    parser.add_argument("--lang", default="es_MX")
+    parser.add_argument("--lang", help="the reference's language (default: its Language header)")
     parser.add_argument("--reference", default=str(ROOT / "tests/data/draft-reference.es_MX.po"))
-    parser.add_argument("--brief", default=str(ROOT / "tests/data/no-gwot-narco.txt"))
+    parser.add_argument(
+        "--brief", help="the brief (default: the reference's X-Brief, else the seed)"
+    )
     parser.add_argument("--show", type=int, default=0, help="print this many units, worst first")
+    parser.add_argument(
+        "--all", action="store_true", help="every reference in tests/data, one row each"
+    )
     return parser.parse_args()
 
 
-def run(args: argparse.Namespace) -> None:
-    """Score the raw engine and locbrief's draft on the reference's units."""
+@dataclass
+class Outputs:
+    """One way of translating the reference's units, and the words it did not know."""
 
-    reference = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(args.reference)}
-    units = {u.key: u for u in segment(read_source(args.brief)) if u.key in reference}
-    missing = set(reference) - set(units)
+    name: str
+    texts: list[str]
+    unknown: int
+
+
+def run(args: argparse.Namespace) -> None:
+    """Score stock Apertium, locbrief's engine and locbrief's draft on the reference's units."""
+    if args.all:
+        print(
+            f"{'reference':44s} {'lang':6s} {'units':>5s} {'chrF stock':>10s} {'chrF engine':>11s} "
+            f"{'chrF draft':>10s} {'unknown stock':>13s} {'unknown draft':>13s}"
+        )
+        for reference in REFERENCES():
+            units, refs, outputs, _ = translate(reference, None, None, args)
+            stock, engine, draft = outputs
+            print(
+                f"{reference.relative_to(ROOT)!s:44s} {language(reference):6s} {len(units):5d} "
+                f"{chrf(stock.texts, refs):10.1f} {chrf(engine.texts, refs):11.1f} "
+                f"{chrf(draft.texts, refs):10.1f} {stock.unknown:13d} {draft.unknown:13d}"
+            )
+        return
+    reference = Path(args.reference)
+    units, refs, outputs, variety = translate(reference, args.lang, args.brief, args)
+    lang = args.lang or language(reference)
+    sources = [u.msgid for u in units]
+    known = spanish_words([t for o in outputs for t in o.texts]) if lang.startswith("es") else None
+    print(f"{reference}: {len(units)} units → {lang} with {args.engine}")
+    print(
+        f"  {'':28s} {'chrF':>6s} {'BLEU':>6s} {'other-variety forms':>20s} {'English left':>13s} "
+        f"{'not known':>10s}"
+    )
+    for output in outputs:
+        bleu = sacrebleu.corpus_bleu(output.texts, [refs]).score
+        forms = sum(variety_forms(o, variety) for o in output.texts)
+        english = sum(len(english_left(o, s, known)) for o, s in zip(output.texts, sources))
+        print(
+            f"  {output.name:28s} {chrf(output.texts, refs):6.1f} {bleu:6.1f} {forms:20d} "
+            f"{english:13d} {output.unknown:10d}"
+        )
+    if args.show:
+        show(units, outputs[0].texts, outputs[-1].texts, refs, args.show)
+
+
+def REFERENCES() -> list[Path]:
+    """The seed's reference first, then every second-text reference in tests/data."""
+    data = ROOT / "tests" / "data"
+    return [data / "draft-reference.es_MX.po", *sorted(data.glob("reference-*.po"))]
+
+
+def language(reference: Path) -> str:
+    return polib.pofile(str(reference)).metadata["Language"]
+
+
+def chrf(outputs: list[str], refs: list[str]) -> float:
+    return sacrebleu.corpus_chrf(outputs, [refs]).score
+
+
+def translate(reference: Path, lang: str | None, brief: str | None, args):
+    """The reference's units, its translations, and the three ways of translating them."""
+    po = polib.pofile(str(reference))
+    lang = lang or po.metadata["Language"]
+    brief = brief or str(ROOT / po.metadata.get("X-Brief", "tests/data/no-gwot-narco.txt"))
+    wanted = {(e.msgctxt, e.msgid): e.msgstr for e in po}
+    units = {u.key: u for u in assign_contexts(segment(read_source(brief))) if u.key in wanted}
+    missing = set(wanted) - set(units)
     if missing:
-        sys.exit(f"{args.reference}: {len(missing)} units are not in {args.brief}")
+        sys.exit(f"{reference}: {len(missing)} units are not in {brief}")
     units = list(units.values())
     config = load_config(args.config) if args.config else {}
-    engine = choose_engine(
-        args.engine, "en", args.lang, settings_for(config, args.lang, args.engine)
-    )
-    termbase = load_termbase(ROOT / "locales" / args.lang / "termbase.tsv")
-    variety = load_variety(ROOT / "locales" / args.lang / "variety.tsv", termbase)
+    engine = choose_engine(args.engine, "en", lang, settings_for(config, lang, args.engine))
+    termbase = load_termbase(ROOT / "locales" / lang / "termbase.tsv")
+    variety = load_variety(ROOT / "locales" / lang / "variety.tsv", termbase)
 
     sources = [u.msgid for u in units]
     raw = [
-        engine.unknown_words(out, src)[0]
-        for src, out in zip(sources, engine.checked_batch(sources, "en", args.lang))
+        engine.unknown_words(out, src)
+        for src, out in zip(sources, engine.checked_batch(sources, "en", lang))
     ]
     with tempfile.TemporaryDirectory() as tmp:
         memory = Memory(Path(tmp) / "memory.jsonl")
-        suggestions = suggest(units, engine, "en", args.lang, termbase, memory, variety=variety)
-    drafts = [suggestions[u.msgid].text for u in units]
-    refs = [reference[u.key] for u in units]
+        suggestions = suggest(units, engine, "en", lang, termbase, memory, variety=variety)
+    drafts = [suggestions[u.msgid] for u in units]
+    outputs = [
+        stock_apertium(sources, lang),
+        Outputs("locbrief's engine alone", [r[0] for r in raw], sum(len(r[1]) for r in raw)),
+        Outputs("locbrief draft", [d.text for d in drafts], sum(len(d.unknown) for d in drafts)),
+    ]
+    return units, [wanted[u.key] for u in units], outputs, variety
 
-    known = spanish_words(raw + drafts) if args.lang.startswith("es") else None
-    print(
-        f"{args.reference}: {len(units)} units → {args.lang} with {engine.name} "
-        f"({engine.model('en', args.lang)})"
-    )
-    print(
-        f"  {'':28s} {'chrF':>6s} {'BLEU':>6s} {'other-variety forms':>20s} {'English left':>13s}"
-    )
-    for name, outputs in (("raw engine", raw), ("locbrief draft", drafts)):
-        chrf = sacrebleu.corpus_chrf(outputs, [refs]).score
-        bleu = sacrebleu.corpus_bleu(outputs, [refs]).score
-        forms = sum(variety_forms(o, variety) for o in outputs)
-        english = sum(len(english_left(o, s, known)) for o, s in zip(outputs, sources))
-        print(f"  {name:28s} {chrf:6.1f} {bleu:6.1f} {forms:20d} {english:13d}")
-    if args.show:
-        show(units, raw, drafts, refs, args.show)
+
+def stock_apertium(sources: list[str], lang: str) -> Outputs:
+    """Apertium as Debian ships it: the pair's (or the pivot chain's) stock modes, marks counted."""
+    modes = STOCK_MODES[lang]
+    text = "\n\n".join(s.replace("\n", " ") for s in sources)
+    for mode in modes:
+        text = subprocess.run(
+            ["apertium", "-f", "txt", mode], input=text, capture_output=True, text=True, check=True
+        ).stdout
+    outputs = text.strip("\n").split("\n\n")
+    if len(outputs) != len(sources):
+        sys.exit(f"stock apertium gave {len(outputs)} paragraphs for {len(sources)} units")
+    unknown = sum(len(_UNKNOWN.findall(o)) for o in outputs)
+    return Outputs("stock Apertium", [_MARK.sub("", o).strip() for o in outputs], unknown)
+
+
+#: Debian's stock modes for each locale the bench scores (pt_BR and fr go through Spanish).
+STOCK_MODES = {
+    "es_MX": ["eng-spa"],
+    "ca": ["eng-cat"],
+    "pt_BR": ["eng-spa", "es-pt_BR"],
+    "fr": ["eng-spa", "es-fr"],
+}
+_UNKNOWN = re.compile(r"(?<![\w*])\*\w")
+_MARK = re.compile(r"(?<![\w*#@])[*#@]+(?=\w)")
 
 
 def variety_forms(text: str, variety) -> int:
