@@ -316,7 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
         "List the capitalised multi-word names and acronyms of a brief that no termbase entry "
         "covers, most frequent first (titles of cited works in the endnotes are skipped).",
     )
-    p.add_argument("brief", help="the brief (source/<brief>.txt or .html) or its units JSON")
+    p.add_argument("brief", nargs="?", help="the brief (.txt, .html) or its units JSON")
     _termbase(p, "locales/<lang>/termbase.tsv (without it: every candidate)")
     p.add_argument(
         "--min-count",
@@ -325,6 +325,22 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="only names found at least N times (default: %(default)s)",
     )
+    p.add_argument("--learn", action="store_true", help="propose entries from reviewed units")
+    p.add_argument("--lang", metavar="LOCALE", help="with --learn: whose memory to learn from")
+    _memory(p, required=False, help="with --learn (default: locales/<lang>/memory.jsonl)")
+    p.add_argument("--write", action="store_true", help="with --learn: add them to the termbase")
+
+    p = _command(
+        sub,
+        "learn",
+        "learn corrections from reviewed drafts into locales/<lang>/learned.tsv; list them",
+        f"{TRANSLATE}:cmd_learn",
+    )
+    _lang(p)
+    _memory(p, required=False, help="default: locales/<lang>/memory.jsonl")
+    _termbase(p, "names no rule may change (default: locales/<lang>/termbase.tsv)")
+    p.add_argument("--min-seen", type=int, metavar="N", help="reviewed units a rule must improve")
+    _output(p, "TSV", "rules file (default: locales/<lang>/learned.tsv)", required=False)
 
     p = _command(
         sub,

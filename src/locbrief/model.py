@@ -38,7 +38,9 @@ QA_PREFIX = "QA: "
 TERM_PREFIX = "term: "
 #: Words the engine did not know and left in the source language.
 UNKNOWN_PREFIX = "engine did not know: "
-GENERATED_COMMENT = (MACHINE_PREFIX, QA_PREFIX, TERM_PREFIX, UNKNOWN_PREFIX)
+#: The learned corrections (``locales/<lang>/learned.tsv``) that changed a machine draft.
+LEARNED_PREFIX = "learned correction: "
+GENERATED_COMMENT = (MACHINE_PREFIX, QA_PREFIX, TERM_PREFIX, UNKNOWN_PREFIX, LEARNED_PREFIX)
 
 
 # ---------------------------------------------------------------- document
@@ -295,6 +297,7 @@ class Suggestion:
     with problems goes to the PO fuzzy with a QA note, never silently.
     ``unknown`` lists the words the engine said it did not know (left in the
     source language): the PO comment, QA and the review page show them.
+    ``learned`` names the learned corrections that changed the draft.
     """
 
     msgid: str
@@ -303,6 +306,7 @@ class Suggestion:
     model: str  # e.g. "eng-spa 0.8.1"
     problems: tuple[str, ...] = ()
     unknown: tuple[str, ...] = ()
+    learned: tuple[str, ...] = ()
 
     @property
     def origin(self) -> str:
@@ -316,6 +320,7 @@ class Suggestion:
             "model": self.model,
             "problems": list(self.problems),
             "unknown": list(self.unknown),
+            **({"learned": list(self.learned)} if self.learned else {}),
         }
 
     @classmethod
@@ -327,4 +332,5 @@ class Suggestion:
             d["model"],
             tuple(d.get("problems", ())),
             tuple(d.get("unknown", ())),
+            tuple(d.get("learned", ())),
         )

@@ -112,6 +112,14 @@ def variety(wildcards):
     )
 
 
+def learned(wildcards):
+    """The language's learned corrections (suggest reads locales/<lang>/learned.tsv), where there
+    are some: a changed rule redrafts the unreviewed machine units it affects."""
+    return (
+        [path] if Path(path := f"locales/{wildcards.lang}/learned.tsv").exists() else []
+    )
+
+
 def termbase_option(wildcards, input):
     """`--termbase FILE` for the stages that honour terms, or nothing."""
     return " ".join(f"--termbase {shlex.quote(path)}" for path in input.termbase)

@@ -6,6 +6,7 @@ rule suggest:
         units="build/{brief}/units.json",
         termbase=termbase,
         variety=variety,
+        learned=learned,
     output:
         "build/{brief}/{lang}.suggestions.json",
     log:

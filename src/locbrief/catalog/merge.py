@@ -35,7 +35,14 @@ import polib
 from locbrief.catalog.pofile import entries_text, entry_key, new_catalog, plural_forms
 from locbrief.catalog.status import Status, count_status, unit_status
 from locbrief.catalog.template import FORMAT_FLAG
-from locbrief.model import GENERATED_COMMENT, MACHINE_PREFIX, QA_PREFIX, UNKNOWN_PREFIX, Suggestion
+from locbrief.model import (
+    GENERATED_COMMENT,
+    LEARNED_PREFIX,
+    MACHINE_PREFIX,
+    QA_PREFIX,
+    UNKNOWN_PREFIX,
+    Suggestion,
+)
 from locbrief.translate.memory import Memory
 from locbrief.translate.termbase import Termbase
 
@@ -300,6 +307,8 @@ def _annotate(
         lines += [QA_PREFIX + problem for problem in suggestion.problems]
         if suggestion.unknown:
             lines.append(UNKNOWN_PREFIX + ", ".join(suggestion.unknown))
+        if suggestion.learned:
+            lines.append(LEARNED_PREFIX + "; ".join(suggestion.learned))
     elif entry.msgstr and memory.is_machine(entry.msgid, entry.msgstr):
         lines.append(MACHINE_PREFIX + memory.machine_origin(entry.msgid, entry.msgstr))
     entry.comment = "\n".join(lines)

@@ -13,6 +13,7 @@ import logging
 
 from locbrief.model import Suggestion, Unit
 from locbrief.translate.engines import Engine, EngineError, choose_engine
+from locbrief.translate.learn import Corrections
 from locbrief.translate.memory import Memory
 from locbrief.translate.suggest import suggest
 from locbrief.translate.termbase import Termbase
@@ -61,6 +62,7 @@ def suggest_with_fallback(
     memory: Memory,
     batch_size: int | None = None,
     variety: Variety | None = None,
+    corrections: Corrections | None = None,
 ) -> dict[str, Suggestion]:
     """Suggestions from the first engine that can; what one leaves undone goes to the next."""
     done: dict[str, Suggestion] = {}
@@ -68,7 +70,17 @@ def suggest_with_fallback(
     for position, engine in enumerate(engines):
         try:
             done.update(
-                suggest(remaining, engine, source, target, termbase, memory, batch_size, variety)
+                suggest(
+                    remaining,
+                    engine,
+                    source,
+                    target,
+                    termbase,
+                    memory,
+                    batch_size,
+                    variety,
+                    corrections,
+                )
             )
             return done
         except EngineError as exc:

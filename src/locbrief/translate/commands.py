@@ -1,4 +1,4 @@
-"""The translate group's commands: ``segment``, ``suggest``, ``terms``, ``install-argos``.
+"""The translate group's commands: ``segment``, ``suggest``, ``terms``, ``learn``, ``install-argos``.
 
 Each takes the parsed arguments of its ``locbrief`` subcommand (cli.py) and does the
 stage's work through the package's functions; the Snakefile runs the same commands.
@@ -35,6 +35,7 @@ def cmd_suggest(args) -> None:
 
     from locbrief.config import load_config
     from locbrief.translate.chain import choose_chain, suggest_with_fallback
+    from locbrief.translate.learn import learned_path, load_corrections
     from locbrief.translate.memory import Memory
     from locbrief.translate.termbase import load_termbase
     from locbrief.translate.variety import load_variety, variety_path
@@ -46,20 +47,30 @@ def cmd_suggest(args) -> None:
     before = memory.segments
     termbase = load_termbase(args.termbase)
     variety = load_variety(variety_path(args.lang), termbase)
+    corrections = load_corrections(learned_path(args.lang), termbase)
     try:
         suggestions = suggest_with_fallback(
-            units, engines, args.source_lang, args.lang, termbase, memory, variety=variety
+            units,
+            engines,
+            args.source_lang,
+            args.lang,
+            termbase,
+            memory,
+            variety=variety,
+            corrections=corrections,
         )
     finally:
         memory.save()  # the batches that came back, so a rerun resumes
     write_json(args.output, [s.to_json() for s in suggestions.values()])
     flagged = sum(1 for s in suggestions.values() if s.problems)
     unknown = [s for s in suggestions.values() if s.unknown]
+    corrected = sum(1 for s in suggestions.values() if s.learned)
     origins = Counter(s.origin for s in suggestions.values())
     log.info(
         f"{args.lang}: {len(suggestions)} units ({', '.join(f'{o}: {n}' for o, n in origins.items())}), "
         f"{memory.segments - before} segments sent to the engine (the rest from memory), {flagged} flagged, "
-        f"{sum(len(s.unknown) for s in unknown)} words the engine did not know in {len(unknown)} units"
+        f"{sum(len(s.unknown) for s in unknown)} words the engine did not know in {len(unknown)} units, "
+        f"{corrected} corrected by learned rules"
     )
 
 
@@ -69,6 +80,10 @@ def cmd_terms(args) -> None:
     from locbrief.translate.protect import QUOTED_TITLE
     from locbrief.translate.termbase import candidate_terms, load_termbase
 
+    if args.learn:
+        return _learn_terms(args)
+    if not args.brief:
+        raise LocbriefError("give a brief (source/<brief>.txt), or --learn --lang LOCALE")
     if args.brief.endswith(".json"):
         units = load_units(args.brief)
     else:
@@ -86,6 +101,100 @@ def cmd_terms(args) -> None:
     for candidate in found:
         print(f"{candidate.count:4d}  {candidate.text}")
     log.info(f"{len(found)} candidate terms not in {args.termbase or 'any termbase'}")
+
+
+def _learn_terms(args) -> None:
+    """``terms --learn``: termbase entries proposed from the reviewed units, appended with --write."""
+    from pathlib import Path
+
+    from locbrief.files import write_atomically
+    from locbrief.translate.learn import propose_terms
+    from locbrief.translate.memory import Memory
+    from locbrief.translate.termbase import load_termbase
+
+    if not args.lang:
+        raise LocbriefError(
+            "--learn needs --lang LOCALE (whose reviewed translations to learn from)"
+        )
+    memory = Memory(args.memory or Path("locales") / args.lang / "memory.jsonl")
+    path = Path(args.termbase or Path("locales") / args.lang / "termbase.tsv")
+    proposals = propose_terms(memory, load_termbase(path, args.lang), args.min_count)
+    for proposal in proposals:
+        print(proposal.row())
+    if args.write and proposals:
+        if not path.is_file():
+            raise LocbriefError(
+                "no termbase to add to; create it with its header row first", str(path)
+            )
+        old = path.read_bytes()
+        text = old.decode("utf-8")
+        text += ("" if text.endswith("\n") or not text else "\n") + "".join(
+            p.row() + "\n" for p in proposals
+        )
+        write_atomically(path, text, expected=old)
+        log.info(f"{len(proposals)} entries added to {path}")
+    else:
+        log.info(
+            f"{len(proposals)} termbase entries proposed from reviewed units (--write adds them to {path})"
+        )
+
+
+def cmd_learn(args) -> None:
+    """``learn``: relearn the language's corrections from its memory; list them with their evidence."""
+    from pathlib import Path
+
+    from locbrief.translate.learn import (
+        MIN_SEEN,
+        learn,
+        learned_path,
+        load_corrections,
+        relearn,
+        reviewed_pairs,
+        rules_text,
+        save_rules,
+    )
+    from locbrief.translate.memory import Memory
+    from locbrief.translate.termbase import load_termbase
+
+    memory = Memory(args.memory or Path("locales") / args.lang / "memory.jsonl")
+    termbase_path = args.termbase or Path("locales") / args.lang / "termbase.tsv"
+    termbase = load_termbase(termbase_path, args.lang) if Path(termbase_path).is_file() else None
+    path = Path(args.output or learned_path(args.lang))
+    existing = load_corrections(path, termbase)
+    pairs = reviewed_pairs(memory)
+    min_seen = args.min_seen or MIN_SEEN
+    learned = learn(pairs, termbase, min_seen)
+    rules = relearn(existing, learned)
+    changed = save_rules(path, rules_text(rules, args.lang))
+    print(f"{'seen':>4s}  rule")
+    for rule in rules:
+        seen = "own" if rule.seen is None else str(rule.seen)
+        veto = f"  [vetoed: {rule.veto}]" if rule.veto else ""
+        print(
+            f"{seen:>4s}  {rule.name}{veto}    ({rule.note})"
+            if rule.note
+            else f"{seen:>4s}  {rule.name}{veto}"
+        )
+    # Close calls and rules refused for what they would touch; not every one-off contradiction.
+    shown = [(r, why) for r, why in learned.dropped if r.seen > _contradictions(why)]
+    for rule, reason in shown:
+        print(f"{rule.seen:>4d}  dropped: {rule.name}: {reason}")
+    if len(shown) < len(learned.dropped):
+        print(
+            f"      ({len(learned.dropped) - len(shown)} more dropped: contradicted more often than seen)"
+        )
+    log.info(
+        f"{args.lang}: {len(learned.kept)} rules learned from {len({p[0] for p in pairs})} reviewed units "
+        f"(each seen in at least {min_seen}, never contradicted), {len(learned.dropped)} dropped; "
+        f"{path} {'updated' if changed else 'unchanged'}"
+    )
+
+
+def _contradictions(reason: str) -> int:
+    import re
+
+    found = re.match(r"contradicted in (\d+)", reason)
+    return int(found.group(1)) if found else 0
 
 
 def cmd_install_argos(args) -> None:

@@ -101,16 +101,31 @@ class Memory:
         return self._outputs.get((engine, model, masked))
 
     def remember(
-        self, engine: str, model: str, masked: str, output: str, msgid: str, text: str
+        self,
+        engine: str,
+        model: str,
+        masked: str,
+        output: str,
+        msgid: str,
+        text: str,
+        draft: str | None = None,
     ) -> None:
         """Record a suggestion for ``msgid``; one already recorded as it is changes nothing.
+
+        ``draft``: the text before learned corrections, when they changed it (what
+        ``locbrief learn`` compares with the reviewed text).
 
         A text made earlier from the same output stays machine text (it changes
         when the restoring rules do, e.g. an edited variety layer: the PO may
         still hold the earlier text, which no human wrote).
         """
         old = self.records.get((engine, model, masked, msgid))
-        if old is not None and old["output"] == output and old["text"] == text:
+        draft = None if draft == text else draft
+        if old is not None and (old["output"], old["text"], old.get("draft")) == (
+            output,
+            text,
+            draft,
+        ):
             return
         record = {
             "engine": engine,
@@ -119,6 +134,7 @@ class Memory:
             "output": output,
             "msgid": msgid,
             "text": text,
+            **({"draft": draft} if draft is not None else {}),
         }
         if old is not None:
             earlier = [*old.get("earlier", ()), old["text"]]

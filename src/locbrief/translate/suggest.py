@@ -1,8 +1,9 @@
 """Units → machine suggestions for one language: protect, translate in batches, restore, remember.
 
 After the engine: its unknown-word marks are taken out (and listed with the
-suggestion), protected items restored, and the locale's variety layer applied
-(Mexican Spanish for es_MX, Brazilian Portuguese for pt_BR).
+suggestion), protected items restored, the locale's variety layer applied
+(Mexican Spanish for es_MX, Brazilian Portuguese for pt_BR), then the
+corrections learned from the team's reviews (``locales/<lang>/learned.tsv``).
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import logging
 import re
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 
 from tqdm import tqdm
 
 from locbrief.model import Suggestion, Unit
 from locbrief.translate.engines import Engine, EngineError
+from locbrief.translate.learn import Corrections
 from locbrief.translate.memory import Memory
 from locbrief.translate.protect import STAND_INS, Masked, article_free, mask, unmask
 from locbrief.translate.termbase import Termbase
@@ -33,6 +36,7 @@ def suggest(
     memory: Memory,
     batch_size: int | None = None,
     variety: Variety | None = None,
+    corrections: Corrections | None = None,
 ) -> dict[str, Suggestion]:
     """A suggestion for every distinct msgid; only units the memory lacks reach the engine.
 
@@ -49,12 +53,13 @@ def suggest(
         size = batch_size or engine.batch_size
         for text, output in _translate(todo, engine, source, target, size):
             for msgid in msgids[text]:
-                restored = _restore(msgid, masked[msgid], output, engine, model, variety)
-                memory.remember(engine.name, model, text, output, msgid, restored.text)
+                draft = _restore(msgid, masked[msgid], output, engine, model, variety)
+                restored = _correct(draft, masked[msgid], corrections)
+                memory.remember(engine.name, model, text, output, msgid, restored.text, draft.text)
     except EngineError as exc:
-        exc.finished = _remembered(masked, engine, model, memory, variety)
+        exc.finished = _remembered(masked, engine, model, memory, variety, corrections)
         raise
-    return _remembered(masked, engine, model, memory, variety)
+    return _remembered(masked, engine, model, memory, variety, corrections)
 
 
 def pending(
@@ -100,21 +105,34 @@ def _masked_units(
 
 
 def _remembered(
-    masked: dict[str, Masked], engine: Engine, model: str, memory: Memory, variety: Variety | None
+    masked: dict[str, Masked],
+    engine: Engine,
+    model: str,
+    memory: Memory,
+    variety: Variety | None,
+    corrections: Corrections | None = None,
 ) -> dict[str, Suggestion]:
     """Suggestions for the units whose engine output the memory holds.
 
-    Each is remembered again with its text: the variety layer may have changed it.
+    Each is remembered again with its text: the variety layer or the learned
+    corrections may have changed it.
     """
     suggestions = {}
     for msgid, masked_unit in masked.items():
         output = memory.lookup(engine.name, model, masked_unit.text)
         if output is not None:
-            suggestions[msgid] = _restore(msgid, masked_unit, output, engine, model, variety)
+            draft = _restore(msgid, masked_unit, output, engine, model, variety)
+            suggestions[msgid] = _correct(draft, masked_unit, corrections)
             # Also under a new msgid (a typo fixed inside a cited title): the suggestion needs its
             # own record, or the merge takes it for human text.
             memory.remember(
-                engine.name, model, masked_unit.text, output, msgid, suggestions[msgid].text
+                engine.name,
+                model,
+                masked_unit.text,
+                output,
+                msgid,
+                suggestions[msgid].text,
+                draft.text,
             )
     return suggestions
 
@@ -226,3 +244,12 @@ def _restore(
         problems=tuple(problems),
         unknown=tuple(w for w in unknown if w not in tokens),
     )
+
+
+def _correct(draft: Suggestion, masked: Masked, corrections: Corrections | None) -> Suggestion:
+    """The draft with the learned corrections applied outside protected items, naming them."""
+    if corrections is None:
+        return draft
+    shields = tuple(article_free(i.restore) for i in masked.items)
+    text, learned = corrections.apply(draft.text, shields)
+    return replace(draft, text=text, learned=learned) if learned else draft
