@@ -160,6 +160,16 @@ def _parse_row(cells: list[str], path: Path, number: int) -> LearnedRule:
 
 def _check_rule(rule: LearnedRule, earlier: list[Rule], termbase, path: Path) -> None:
     """Refuse what no rule may do: touch protected text or numbers, or loop (variety's checks)."""
+    _check_protected(rule.rule, termbase, path)
+    for term in termbase.terms if termbase else ():
+        for name in {term.source, term.target or term.source}:
+            if _count(name, rule.source) > _count(name, rule.target):
+                raise LocbriefError(
+                    f"rule {rule.name!r} would rewrite the protected name {name!r} "
+                    f"({termbase.path}:{term.line}); narrow the rule or delete it",
+                    str(path),
+                    rule.line,
+                )
     if WORD in rule.source or WORD in rule.target or _DIGIT.search(rule.source + rule.target):
         raise LocbriefError(
             f"rule {rule.name!r} would change a number or use '*'; "
@@ -167,8 +177,11 @@ def _check_rule(rule: LearnedRule, earlier: list[Rule], termbase, path: Path) ->
             str(path),
             rule.line,
         )
-    _check_protected(rule.rule, termbase, path)
     _check_loops(rule.rule, [*earlier, rule.rule], path)
+
+
+def _count(name: str, text: str) -> int:
+    return len(re.findall(rf"(?<!\w){re.escape(name)}(?!\w)", text))
 
 
 def rules_text(rules: list[LearnedRule], lang: str) -> str:
@@ -390,6 +403,33 @@ _TARGET_JOINERS = (
     "et",
     "i",
 )
+#: Articles that open a sentence before a name ("El Departamento de Defensa").
+_TARGET_ARTICLES = frozenset(
+    [
+        "el",
+        "la",
+        "los",
+        "las",
+        "un",
+        "una",
+        "unos",
+        "unas",
+        "o",
+        "a",
+        "os",
+        "as",
+        "um",
+        "uma",
+        "le",
+        "les",
+        "l’",
+        "une",
+        "des",
+        "els",
+        "en",
+        "y",
+    ]
+)
 _CAPITAL_WORD = r"[^\W\d_a-z][\w’'.-]*"
 _TARGET_NAME = re.compile(
     rf"(?<![\w’'-]){_CAPITAL_WORD}(?:\s+(?:(?:{'|'.join(_TARGET_JOINERS)})\s+)*{_CAPITAL_WORD})*"
@@ -438,6 +478,8 @@ def _target_names(text: str) -> list[str]:
         words = m.group(0).rstrip(".").split()
         while words and words[-1] in _TARGET_JOINERS:
             words.pop()
+        while words and words[0].lower() in _TARGET_ARTICLES:  # a sentence's first word
+            words.pop(0)
         names.append(" ".join(words))
     return [n for n in names if n]
 
@@ -501,7 +543,11 @@ def _with_office(source: str, target: str, text: str) -> str:
 
 
 def _alike(word: str, other: str) -> bool:
-    return difflib.SequenceMatcher(None, word.casefold(), other.casefold()).ratio() >= 0.6
+    """Look-alike words (cognates); short ones and acronyms must be the same."""
+    word, other = word.casefold(), other.casefold()
+    if min(len(word), len(other)) <= 3:
+        return word == other
+    return difflib.SequenceMatcher(None, word, other).ratio() >= 0.6
 
 
 #: Small words of a source name that need no counterpart ("Department of Defense").
