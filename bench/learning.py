@@ -1,0 +1,135 @@
+"""Does the draft learn from the team? chrF of the draft as more of a brief is reviewed.
+
+Simulates a team on the references: the brief's units are drafted by the engine
+(through locbrief's suggest stage: protection, termbase, variety layer); the
+first k% of them (document order) are then "reviewed", their reviewed text taken
+from the reference translation; locbrief learns its corrections from those
+(draft, reviewed) pairs (``translate/learn.py``, the defaults of ``locbrief
+learn``) and drafts again. For k = 0, 25, 50, 75 it prints the chrF (sacrebleu)
+against the reference of:
+
+* the brief's remaining units (those not reviewed), without and with the learned
+  corrections (the same units, so the difference is what learning did);
+* a second brief, never reviewed: ``--second`` (default: the first
+  ``tests/data/reference-*.es_MX.po``; without one, the reference's second half
+  is held out as the second brief and the first half is the brief).
+
+    .venv/bin/python bench/learning.py [--engine apertium] [--lang es_MX]
+        [--reference tests/data/draft-reference.es_MX.po] [--second PO]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+import polib
+import sacrebleu
+
+from locbrief.model import LocbriefError, Unit
+from locbrief.read import read_source
+from locbrief.translate.engines import choose_engine
+from locbrief.translate.learn import Corrections, learn, reviewed_pairs
+from locbrief.translate.memory import Memory
+from locbrief.translate.segment import segment
+from locbrief.translate.suggest import suggest
+from locbrief.translate.termbase import load_termbase
+from locbrief.translate.variety import load_variety
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARES = (0, 25, 50, 75)
+
+
+def main() -> None:
+    try:
+        run(_arguments())
+    except LocbriefError as error:
+        sys.exit(f"learning: error: {error}")
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", default="apertium")
+    parser.add_argument("--lang", default="es_MX")
+    parser.add_argument("--reference", default=str(ROOT / "tests/data/draft-reference.es_MX.po"))
+    seconds = sorted((ROOT / "tests/data").glob("reference-*.es_MX.po"))
+    parser.add_argument(
+        "--second",
+        default=str(seconds[0]) if seconds else None,
+        help="a reference PO of another brief (default: the reference's second half)",
+    )
+    return parser.parse_args()
+
+
+def reference_units(path: str) -> tuple[list[Unit], dict]:
+    """The units of the brief a reference PO translates (its references name the brief), in order."""
+    reference = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(path) if e.msgstr}
+    briefs = {o[0].split(":")[0] for e in polib.pofile(path) for o in e.occurrences}
+    name = briefs.pop() if len(briefs) == 1 else "no-gwot-narco"
+    source = next(
+        p
+        for folder in ("tests/data", "source")
+        for p in sorted((ROOT / folder).glob(f"{name}.*"))
+        if p.suffix in (".txt", ".html", ".md", ".docx")
+    )
+    units = {u.key: u for u in segment(read_source(source)) if u.key in reference}
+    return list(units.values()), reference
+
+
+def run(args: argparse.Namespace) -> None:
+    brief, reference = reference_units(args.reference)
+    if args.second:
+        second, second_reference = reference_units(args.second)
+        reference = {**second_reference, **reference}
+    else:
+        brief, second = brief[: len(brief) // 2], brief[len(brief) // 2 :]
+    engine = choose_engine(args.engine, "en", args.lang)
+    termbase = load_termbase(ROOT / "locales" / args.lang / "termbase.tsv")
+    variety = load_variety(ROOT / "locales" / args.lang / "variety.tsv", termbase)
+    print(
+        f"brief: {len(brief)} units of {args.reference}; second brief: {len(second)} units of "
+        f"{args.second or 'its second half (held out)'}; {engine.name} "
+        f"({engine.model('en', args.lang)}) → {args.lang}"
+    )
+    print(
+        f"  {'reviewed':>8s} {'rules':>5s}   {'remaining units: chrF':>26s}   "
+        f"{'second brief: chrF':>24s}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        for share in SHARES:
+            memory = Memory(Path(tmp) / f"{share}.jsonl")
+            units = brief + second
+
+            def drafts(corrections=None, memory=memory, units=units):
+                found = suggest(
+                    units, engine, "en", args.lang, termbase, memory, variety=variety,
+                    corrections=corrections,
+                )  # fmt: skip
+                return lambda group: chrf(group, found, reference)
+
+            before = drafts()
+            count = round(len(brief) * share / 100)
+            for unit in brief[:count]:
+                memory.remember_reviewed(unit.context, unit.msgid, reference[unit.key])
+            rules = learn(reviewed_pairs(memory), termbase).kept
+            after = drafts(Corrections(rules))
+            rest = brief[count:]
+            print(
+                f"  {share:>3d}% {count:>3d} {len(rules):>5d}   "
+                f"{before(rest):8.2f} → {after(rest):6.2f} ({after(rest) - before(rest):+.2f})   "
+                f"{before(second):8.2f} → {after(second):6.2f} "
+                f"({after(second) - before(second):+.2f})"
+            )
+
+
+def chrf(units: list[Unit], drafts: dict, reference: dict) -> float:
+    """chrF of the drafts of ``units`` against the reference."""
+    return sacrebleu.corpus_chrf(
+        [drafts[u.msgid].text for u in units], [[reference[u.key] for u in units]]
+    ).score
+
+
+if __name__ == "__main__":
+    sys.exit(main())
