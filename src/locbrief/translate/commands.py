@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from locbrief.files import load_units, read_json, write_json
+from locbrief.files import load_units, read_bytes, read_json, write_json
 from locbrief.model import Document, LocbriefError
 
 log = logging.getLogger("locbrief")
@@ -160,12 +160,13 @@ def cmd_learn(args) -> None:
     termbase_path = args.termbase or Path("locales") / args.lang / "termbase.tsv"
     termbase = load_termbase(termbase_path, args.lang) if Path(termbase_path).is_file() else None
     path = Path(args.output or learned_path(args.lang))
+    expected = read_bytes(path)
     existing = load_corrections(path, termbase)
     pairs = reviewed_pairs(memory)
     min_seen = args.min_seen or MIN_SEEN
     learned = learn(pairs, termbase, min_seen)
     rules = relearn(existing, learned)
-    changed = save_rules(path, rules_text(rules, args.lang))
+    changed = save_rules(path, rules_text(rules, args.lang), expected)
     print(f"{'seen':>4s}  rule")
     for rule in rules:
         seen = "own" if rule.seen is None else str(rule.seen)

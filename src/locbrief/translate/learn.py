@@ -188,18 +188,22 @@ def rules_text(rules: list[LearnedRule], lang: str) -> str:
     """The rules file: a comment saying how to use it, the header, one rule a line."""
     head = (
         f"# Corrections learned from the reviewed translations of {lang} "
-        "(locbrief learn --lang {lang}); applied to new machine drafts.\n"
+        f"(locbrief learn --lang {lang}); applied to new machine drafts.\n"
         "# seen: reviewed units that taught the rule (empty: your own rule, kept when relearning);"
         " veto: anything here stops the rule (say why).\n"
-    ).replace("{lang}", lang)
+    )
     return head + "\t".join(HEADER) + "\n" + "".join(r.row() + "\n" for r in rules)
 
 
-def save_rules(path: Path, text: str) -> bool:
-    """Write the rules file atomically, only when its content changes; True when written."""
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
+def save_rules(path: Path, text: str, expected: bytes) -> bool:
+    """Write the rules file atomically, only when its content changes; True when written.
+
+    ``expected``: the bytes read before learning; a reviewer's edit made meanwhile is
+    never overwritten (the write is refused, naming the file).
+    """
+    if text.encode("utf-8") == expected:
         return False
-    write_atomically(path, text)
+    write_atomically(path, text, expected=expected)
     return True
 
 
@@ -314,15 +318,24 @@ def _evidence(
 ) -> dict[tuple[str, str], Evidence]:
     """For each candidate, the units where applying it helps and where it hurts."""
     evidence = {c: Evidence() for c in candidates}
-    folded = [(msgid, draft, reviewed, draft.casefold()) for msgid, draft, reviewed in pairs]
+    folded = [
+        (
+            msgid,
+            draft,
+            _words_of(reviewed),
+            draft.casefold(),
+            _closeness(_words_of(draft), _words_of(reviewed)),
+        )
+        for msgid, draft, reviewed in pairs
+    ]
     for source, target in candidates:
         rule, found, needle = Rule(source, target), evidence[source, target], source.casefold()
-        for msgid, draft, reviewed, lower in folded:
+        for msgid, draft, reviewed, lower, base in folded:
             if needle not in lower:
                 continue
             for match in rule.pattern.finditer(draft):
                 edited = draft[: match.start()] + rule.apply(match.group(0)) + draft[match.end() :]
-                gain = _closeness(edited, reviewed) - _closeness(draft, reviewed)
+                gain = _closeness(_words_of(edited), reviewed) - base
                 if gain > 0:
                     found.seen.add(msgid)
                 elif gain < 0:
@@ -330,11 +343,13 @@ def _evidence(
     return evidence
 
 
-def _closeness(text: str, reviewed: str) -> float:
+def _words_of(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def _closeness(words: list[str], reviewed: list[str]) -> float:
     """How alike two texts are, word by word (difflib's ratio on tokens)."""
-    return difflib.SequenceMatcher(
-        None, [t for t, _, _ in _tokens(text)], [t for t, _, _ in _tokens(reviewed)], False
-    ).ratio()
+    return difflib.SequenceMatcher(None, words, reviewed, False).ratio()
 
 
 def _words(text: str) -> int:
@@ -362,7 +377,8 @@ def relearn(existing: Corrections, learned: Learned) -> list[LearnedRule]:
     vetoed = {(r.source, r.target): r for r in existing.rules if r.veto}
     own = [r for r in existing.rules if r.seen is None and not r.veto]
     fresh = {(r.source, r.target): r for r in learned.kept}
-    rules = [r for r in learned.kept if (r.source, r.target) not in vetoed]
+    mine = vetoed.keys() | {(r.source, r.target) for r in own}
+    rules = [r for r in learned.kept if (r.source, r.target) not in mine]
     for key, rule in vetoed.items():
         seen = fresh[key].seen if key in fresh else rule.seen
         rules.append(LearnedRule(rule.source, rule.target, seen, rule.veto, rule.note))
