@@ -11,8 +11,9 @@ against the reference of:
 * the brief's remaining units (those not reviewed), without and with the learned
   corrections (the same units, so the difference is what learning did);
 * a second brief, never reviewed: ``--second`` (default: the first
-  ``tests/data/reference-*.es_MX.po``; without one, the reference's second half
-  is held out as the second brief and the first half is the brief).
+  ``tests/data/reference-<brief>.<lang>.po``, whose ``X-Brief`` header names its
+  brief; without one, the reference's second half is held out as the second
+  brief and the first half is the brief).
 
     .venv/bin/python bench/learning.py [--engine apertium] [--lang es_MX]
         [--reference tests/data/draft-reference.es_MX.po] [--second PO]
@@ -28,6 +29,7 @@ from pathlib import Path
 import polib
 import sacrebleu
 
+from locbrief.catalog.template import assign_contexts
 from locbrief.model import LocbriefError, Unit
 from locbrief.read import read_source
 from locbrief.translate.engines import choose_engine
@@ -54,27 +56,25 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--engine", default="apertium")
     parser.add_argument("--lang", default="es_MX")
     parser.add_argument("--reference", default=str(ROOT / "tests/data/draft-reference.es_MX.po"))
-    seconds = sorted((ROOT / "tests/data").glob("reference-*.es_MX.po"))
     parser.add_argument(
         "--second",
-        default=str(seconds[0]) if seconds else None,
-        help="a reference PO of another brief (default: the reference's second half)",
+        help="a reference PO of another brief (default: tests/data/reference-*.<lang>.po, "
+        "else the reference's second half)",
     )
-    return parser.parse_args()
+    args = parser.parse_args()
+    seconds = sorted((ROOT / "tests/data").glob(f"reference-*.{args.lang}.po"))
+    args.second = args.second or (str(seconds[0]) if seconds else None)
+    return args
 
 
 def reference_units(path: str) -> tuple[list[Unit], dict]:
-    """The units of the brief a reference PO translates (its references name the brief), in order."""
-    reference = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(path) if e.msgstr}
-    briefs = {o[0].split(":")[0] for e in polib.pofile(path) for o in e.occurrences}
-    name = briefs.pop() if len(briefs) == 1 else "no-gwot-narco"
-    source = next(
-        p
-        for folder in ("tests/data", "source")
-        for p in sorted((ROOT / folder).glob(f"{name}.*"))
-        if p.suffix in (".txt", ".html", ".md", ".docx")
-    )
-    units = {u.key: u for u in segment(read_source(source)) if u.key in reference}
+    """The units of the brief a reference PO translates (its ``X-Brief``, else the seed), in order."""
+    po = polib.pofile(path)
+    reference = {(e.msgctxt, e.msgid): e.msgstr for e in po if e.msgstr}
+    brief = ROOT / po.metadata.get("X-Brief", "tests/data/no-gwot-narco.txt")
+    units = {u.key: u for u in assign_contexts(segment(read_source(brief))) if u.key in reference}
+    if len(units) < len(reference):
+        raise LocbriefError(f"{len(reference) - len(units)} units are not in {brief}", path)
     return list(units.values()), reference
 
 
