@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import yaml
 from locbrief.locales import parse_locale
 from locbrief.model import LocbriefError
 
+log = logging.getLogger("locbrief")
 SCHEMA = Path(__file__).parent / "schemas" / "config.schema.yaml"
 #: libyaml's loader where PyYAML was built with it (ten times faster than the pure-Python one)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -136,7 +138,7 @@ def source_path(
             return candidate
     raise LocbriefError(
         f"brief {brief!r} is listed under 'briefs' but there is no "
-        f"{source_dir}/{brief}.txt or .html; add the file or remove the brief",
+        f"{source_dir}/{brief}{{{','.join(SOURCE_SUFFIXES)}}}; add the file or remove the brief",
         config_path,
     )
 
@@ -156,8 +158,10 @@ def find_briefs(
 
     found: dict[str, Path] = {}
     for path in sorted(Path(source_dir).iterdir()) if Path(source_dir).is_dir() else []:
-        if path.suffix.lower() not in SOURCE_SUFFIXES or not path.is_file():
-            continue
+        if path.name.startswith((".", "~$")) or not path.is_file():
+            continue  # hidden files, and the lock file Word keeps beside an open .docx
+        if path.suffix.lower() not in SOURCE_SUFFIXES:
+            continue  # named by warn_unknown_sources
         if not re.fullmatch(brief_pattern(), path.stem):
             raise LocbriefError(
                 f"{path.stem!r} is not usable as a brief name (it names files and URLs); "
@@ -173,10 +177,33 @@ def find_briefs(
         found[path.stem] = path
     if not found:
         raise LocbriefError(
-            f"no briefs in {source_dir}/; add a .txt capture or .html article there",
+            f"no briefs in {source_dir}/; add a .txt capture, an .html article, "
+            "a Markdown (.md) or Word (.docx) file there",
             str(source_dir),
         )
     return found
+
+
+def warn_unknown_sources(source_dir: Path | str = "source") -> list[str]:
+    """One warning line for each file in ``source_dir`` that is no kind of brief locbrief reads.
+
+    Called once per run (by check-config and the workflow's planning process), not by every
+    stage that lists the briefs, so each line is printed once.
+    """
+    from locbrief.read import SOURCE_SUFFIXES
+
+    folder = Path(source_dir)
+    lines = [
+        f"{path}: not a kind of file locbrief reads, left out; it reads "
+        f"{', '.join(SOURCE_SUFFIXES)}"
+        for path in (sorted(folder.iterdir()) if folder.is_dir() else [])
+        if path.is_file()
+        and not path.name.startswith((".", "~$"))
+        and path.suffix.lower() not in SOURCE_SUFFIXES
+    ]
+    for line in lines:
+        log.warning("%s", line)
+    return lines
 
 
 def brief_pattern() -> str:

@@ -64,10 +64,11 @@ def brief_units(briefs: dict[str, Path]) -> list[Unit]:
 
 def cmd_check_config(args) -> int:
     """``locbrief check-config``: the briefs, each language's engines and the next run's cost."""
-    from locbrief.config import check_engines, find_briefs, load_config
+    from locbrief.config import check_engines, find_briefs, load_config, warn_unknown_sources
 
     config = load_config(args.config)
     briefs = find_briefs(config, args.source_dir, args.config)
+    warn_unknown_sources(args.source_dir)
     print(f"briefs: {', '.join(briefs)}")
     check_engines(config, args.config)
     lines, usable = engine_report(config, briefs)
@@ -76,14 +77,16 @@ def cmd_check_config(args) -> int:
 
 
 def cmd_system_packages(args) -> None:
-    """``locbrief system-packages``: what make installs for the configured engines and the PDFs."""
+    """``locbrief system-packages``: what make installs for the configured engines, the PDFs and
+    pandoc (Word and Markdown briefs in, Word files out)."""
     from locbrief.config import load_config
     from locbrief.publish.pdf import DEBIAN_PACKAGES
+    from locbrief.read.pandoc import DEBIAN_PACKAGES as PANDOC_PACKAGES
     from locbrief.translate.chain import engine_names_of
     from locbrief.translate.engines.apertium import ApertiumEngine
 
     config = load_config(args.config)
-    packages = {"gettext", *DEBIAN_PACKAGES}
+    packages = {"gettext", *DEBIAN_PACKAGES, *PANDOC_PACKAGES}
     for lang, settings in config["languages"].items():
         if {"apertium", "auto"} & set(engine_names_of(settings["engine"])):
             packages.update(ApertiumEngine().debian_packages(config["source_language"], lang))

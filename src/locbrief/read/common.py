@@ -16,8 +16,10 @@ from locbrief.model import LocbriefError
 log = logging.getLogger("locbrief.read")
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-#: What a brief in source/ may be called: a plain-text capture or an HTML article.
-SOURCE_SUFFIXES = (".txt", *sorted(HTML_SUFFIXES))
+#: Briefs pandoc converts for the HTML reader (see :mod:`locbrief.read.pandoc`).
+PANDOC_SUFFIXES = (".md", ".markdown", ".docx")
+#: What a brief in source/ may be called: a plain-text capture, an HTML article, Markdown, Word.
+SOURCE_SUFFIXES = (".txt", *sorted(HTML_SUFFIXES), *PANDOC_SUFFIXES)
 
 
 class Warner:

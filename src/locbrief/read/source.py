@@ -1,10 +1,11 @@
-"""Read stage: a source file (plain-text capture or HTML article) → Document.
+"""Read stage: a source file (plain-text capture, HTML article, Markdown, Word) → Document.
 
 ``read_source`` checks the bytes first (missing, empty, binary, wrong
 encoding), because a clear one-line error about the file beats a confusing
 one about its contents later; then it hands the decoded text to the reader
 for its shape: :mod:`.capture` for a plain-text capture of a web page,
-:mod:`.html` for an HTML article.
+:mod:`.html` for an HTML article, :mod:`.pandoc` for Markdown and Word files
+(pandoc makes an HTML page of them for :mod:`.html`).
 
 Problems that do not stop the read (an endnote nobody refers to, a number
 that looks like a note marker but has no endnote) are *warnings*: each names
@@ -25,6 +26,7 @@ from locbrief.model import Document, LocbriefError
 from locbrief.read.capture import parse_capture
 from locbrief.read.common import HTML_SUFFIXES, Warner
 from locbrief.read.html import parse_html
+from locbrief.read.pandoc import read_docx, read_markdown
 
 # Magic numbers of files people save by mistake instead of the page itself.
 _MAGIC = (
@@ -50,16 +52,21 @@ _XML_ENCODING = re.compile(
 
 
 def read_source(path: str | Path, warnings: list[str] | None = None) -> Document:
-    """Read one brief: a ``.txt`` capture or an ``.html``/``.htm`` article.
+    """Read one brief: a ``.txt`` capture, an ``.html``/``.htm`` article, ``.md`` or ``.docx``.
 
     Raises LocbriefError (with path and line) when the file cannot be read
     as a brief; appends non-fatal warnings to ``warnings`` if given.
     """
     path_text = str(path)
     data = _read_bytes(path_text)
-    check_bytes(data, path_text)
     warn = Warner(path_text, warnings)
     name = Path(path_text).stem
+    suffix = Path(path_text).suffix.lower()
+    if suffix == ".docx":  # a ZIP archive: its own checks (read.pandoc.open_docx)
+        return read_docx(data, path_text, name, warn)
+    check_bytes(data, path_text)
+    if suffix in (".md", ".markdown"):
+        return read_markdown(decode_utf8(data, path_text), path_text, name, warn)
     if looks_like_html(path_text, data):
         return parse_html(decode_html(data, path_text), path_text, name, warn)
     return parse_capture(decode_utf8(data, path_text), path_text, name, warn)
