@@ -38,13 +38,16 @@ system-packages: $(INSTALLED)
 	fi
 
 # What the page tests drive: headless Chromium (Debian), the Nu Html Checker (npm vnu-jar, run
-# with the installed Java) and poppler's tools to read the PDFs back, each installed only where missing.
+# with the installed Java), poppler's tools to read the PDFs back and LibreOffice Writer (to open
+# the Word files and make test ones), each installed only where missing.
 VNU_JAR := $(VENV)/npm/node_modules/vnu-jar/build/dist/vnu.jar
 test-tools: $(INSTALLED) $(VNU_JAR) slurm
 	@command -v chromium >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
 	@command -v pdftotext >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q poppler-utils; }
+	@command -v soffice >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q libreoffice-writer-nogui; }
 
 $(VNU_JAR): | $(INSTALLED)
 	@command -v java >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

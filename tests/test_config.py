@@ -119,7 +119,11 @@ def test_snakemake_refuses_a_bad_config_before_writing_anything(repo):
             ["good.txt", "my brief.html"],
             "source/my brief.html: 'my brief' is not usable as a brief name",
         ),
-        (["notes.md"], "source: no briefs in source/; add a .txt capture or .html article there"),
+        (
+            ["notes.pdf", "README.md"],
+            "source: no briefs in source/; add a .txt capture, an .html article, a Markdown (.md) "
+            "or Word (.docx) file there",
+        ),
     ],
 )
 def test_a_bad_source_folder_is_one_line(tmp_path, files, expected):

@@ -7,6 +7,7 @@ brief, in a copy of the repository in a temporary directory.
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import polib
@@ -49,13 +50,14 @@ def test_the_run_prints_progress_and_a_summary_per_language(workflow):
         assert int(summary.group(2)) == int(summary.group(1))  # fresh clone: all machine
 
 
-def test_the_run_builds_the_site_every_pdf_and_nothing_goes_unlisted(workflow):
+def test_the_run_builds_the_site_every_pdf_and_word_file_and_nothing_goes_unlisted(workflow):
     workdir, _ = workflow
     index = html.parse(str(workdir / "out" / "index.html")).getroot()
     listed = set(index.xpath("//tbody//a/@href"))
     for lang in ("en", "es_MX", "pt_BR", "fr", "ca"):
         assert (workdir / "out" / lang / f"{BRIEF}.pdf").read_bytes().startswith(b"%PDF-")
-        assert {f"{lang}/{BRIEF}.html", f"{lang}/{BRIEF}.pdf"} <= listed
+        assert zipfile.is_zipfile(workdir / "out" / lang / f"{BRIEF}.docx")
+        assert {f"{lang}/{BRIEF}.html", f"{lang}/{BRIEF}.pdf", f"{lang}/{BRIEF}.docx"} <= listed
     assert (workdir / "out" / "sitemap.xml").read_text().count("<loc>") == 5
 
 

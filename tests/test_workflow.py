@@ -91,7 +91,7 @@ def test_a_dry_run_writes_nothing_and_prints_every_command(tmp_path):
     commands = re.findall(r"^Shell command: locbrief (\w[\w-]*) ", dry.stdout, re.M)
     assert len(jobs) > 1 and len(commands) == len(jobs) - 1  # every job but `all`
     assert set(commands) == {
-        *("read", "segment", "suggest", "merge", "page", "check", "review", "pdf", "site")
+        *("read", "segment", "suggest", "merge", "page", "check", "review", "pdf", "docx", "site")
     }
 
 

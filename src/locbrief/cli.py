@@ -157,7 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(
         sub, "read", "read a brief (text capture or HTML) into a document", f"{READ}:cmd_read"
     )
-    p.add_argument("source", help="the brief: source/<brief>.txt (a page capture) or .html")
+    p.add_argument(
+        "source", help="the brief: source/<brief>.txt (a page capture), .html, .md or .docx"
+    )
     _output(p, "JSON", "document JSON to write")
 
     p = _command(
@@ -316,7 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
         "List the capitalised multi-word names and acronyms of a brief that no termbase entry "
         "covers, most frequent first (titles of cited works in the endnotes are skipped).",
     )
-    p.add_argument("brief", nargs="?", help="the brief (.txt, .html) or its units JSON")
+    p.add_argument("brief", nargs="?", help="the brief (.txt, .html, .md, .docx) or its units JSON")
     _termbase(p, "locales/<lang>/termbase.tsv (without it: every candidate)")
     p.add_argument(
         "--min-count",
@@ -362,6 +364,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("page", help="the page's HTML file in out/<lang>/")
     _output(p, "PDF", "PDF to write")
     _config(p, "the config, for site.paper, site.fonts and site.theme")
+
+    p = _command(sub, "docx", "a Word file of a page (notes as footnotes)", f"{PUBLISH}:cmd_docx")
+    p.add_argument("page", help="the page's HTML file in out/<lang>/")
+    _output(p, "DOCX", "Word file to write")
 
     p = _command(
         sub,

@@ -138,7 +138,8 @@ def source_path(
             return candidate
     raise LocbriefError(
         f"brief {brief!r} is listed under 'briefs' but there is no "
-        f"{source_dir}/{brief}{{{','.join(SOURCE_SUFFIXES)}}}; add the file or remove the brief",
+        f"{source_dir}/{brief}{SOURCE_SUFFIXES[0]} (or {', '.join(SOURCE_SUFFIXES[1:])}); "
+        "add the file or remove the brief",
         config_path,
     )
 
@@ -158,8 +159,8 @@ def find_briefs(
 
     found: dict[str, Path] = {}
     for path in sorted(Path(source_dir).iterdir()) if Path(source_dir).is_dir() else []:
-        if path.name.startswith((".", "~$")) or not path.is_file():
-            continue  # hidden files, and the lock file Word keeps beside an open .docx
+        if _not_a_brief(path):
+            continue
         if path.suffix.lower() not in SOURCE_SUFFIXES:
             continue  # named by warn_unknown_sources
         if not re.fullmatch(brief_pattern(), path.stem):
@@ -184,6 +185,12 @@ def find_briefs(
     return found
 
 
+def _not_a_brief(path: Path) -> bool:
+    """Hidden files, the lock file Word keeps beside an open .docx (``~$brief.docx``), a folder,
+    and a README (notes about the folder, not a brief): never read, never named."""
+    return path.name.startswith((".", "~$")) or not path.is_file() or path.stem.lower() == "readme"
+
+
 def warn_unknown_sources(source_dir: Path | str = "source") -> list[str]:
     """One warning line for each file in ``source_dir`` that is no kind of brief locbrief reads.
 
@@ -197,9 +204,7 @@ def warn_unknown_sources(source_dir: Path | str = "source") -> list[str]:
         f"{path}: not a kind of file locbrief reads, left out; it reads "
         f"{', '.join(SOURCE_SUFFIXES)}"
         for path in (sorted(folder.iterdir()) if folder.is_dir() else [])
-        if path.is_file()
-        and not path.name.startswith((".", "~$"))
-        and path.suffix.lower() not in SOURCE_SUFFIXES
+        if not _not_a_brief(path) and path.suffix.lower() not in SOURCE_SUFFIXES
     ]
     for line in lines:
         log.warning("%s", line)

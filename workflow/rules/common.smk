@@ -6,7 +6,12 @@ import shutil
 import sys
 from pathlib import Path
 
-from locbrief.config import check_config, check_engines, find_briefs
+from locbrief.config import (
+    check_config,
+    check_engines,
+    find_briefs,
+    warn_unknown_sources,
+)
 from locbrief.translate.chain import engine_names_of
 from locbrief.model import LocbriefError
 
@@ -25,6 +30,7 @@ try:
         for name, path in find_briefs(config, "source", CONFIG_FILE).items()
     }
     if workflow.is_main_process:
+        warn_unknown_sources("source")
         check_engines(config, CONFIG_FILE)
         if shutil.which("locbrief") is None:
             raise LocbriefError(
@@ -47,13 +53,14 @@ wildcard_constraints:
 
 
 def final_targets():
-    """Every page, PDF, QA report and review page of every brief, the index and the sitemap:
+    """Every page, PDF, Word file, QA report and review page of every brief, the index and the sitemap:
     what `rule all` asks for."""
     return [
         *expand("out/{lang}/{brief}.html", lang=[SRC, *LANGS], brief=BRIEFS),
         *expand("out/{lang}/{brief}.qa.json", lang=LANGS, brief=BRIEFS),
         *expand("out/{lang}/{brief}.review.html", lang=LANGS, brief=BRIEFS),
         *expand("out/{lang}/{brief}.pdf", lang=[SRC, *LANGS], brief=BRIEFS),
+        *expand("out/{lang}/{brief}.docx", lang=[SRC, *LANGS], brief=BRIEFS),
         "out/index.html",
         "out/sitemap.xml",
     ]
@@ -69,7 +76,8 @@ def site_inputs(wildcards=None):
 
 
 def source_file(wildcards):
-    """source/<brief>.txt or .html, whichever exists (find_briefs made sure only one does)."""
+    """source/<brief>.txt, .html, .md or .docx, whichever exists (find_briefs made sure only one
+    does)."""
     return SOURCES[wildcards.brief]
 
 

@@ -1,4 +1,4 @@
-"""The publish group's commands: ``page``, ``pdf``, ``site``, ``publish``.
+"""The publish group's commands: ``page``, ``pdf``, ``docx``, ``site``, ``publish``.
 
 Each takes the parsed arguments of its ``locbrief`` subcommand (cli.py) and does the
 stage's work through the package's functions; the Snakefile runs the same commands.
@@ -61,6 +61,14 @@ def cmd_pdf(args) -> None:
     started = time.perf_counter()
     render_pdf(Path(args.page), Path(args.output), site)
     log.info(f"{args.page} → {args.output} ({site.paper}, {time.perf_counter() - started:.1f} s)")
+
+
+def cmd_docx(args) -> None:
+    from locbrief.publish.docx import render_docx
+
+    for warning in render_docx(Path(args.page), Path(args.output)):
+        log.warning("%s", warning)
+    log.info(f"{args.page} → {args.output}")
 
 
 def _site_of(args):

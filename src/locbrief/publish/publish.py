@@ -130,10 +130,12 @@ def _build(
         (building / e.lang).mkdir(exist_ok=True)
         page = (out / e.files["page"]).read_text(encoding="utf-8")
         (building / e.files["page"]).write_text(_without(page, dropped), encoding="utf-8")
-        shutil.copyfile(out / e.files["pdf"], building / e.files["pdf"])
+        for kind in ("pdf", "docx"):
+            if kind in e.files:
+                shutil.copyfile(out / e.files[kind], building / e.files[kind])
     copy_assets(building, site)
     (building / "index.html").write_text(
-        render_index(published, site, kinds=("page", "pdf")), encoding="utf-8"
+        render_index(published, site, kinds=("page", "pdf", "docx")), encoding="utf-8"
     )
     (building / "sitemap.xml").write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n' + render_sitemap(published, site),

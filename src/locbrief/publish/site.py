@@ -29,6 +29,7 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 EDITION_FILES = {
     "page": ("{brief}.html", "page"),
     "pdf": ("{brief}.pdf", "PDF"),
+    "docx": ("{brief}.docx", "Word"),
     "review": ("{brief}.review.html", "review page"),
     "qa": ("{brief}.qa.html", "QA report"),
 }

@@ -196,7 +196,8 @@ def parse_revision(label: str, name: str, data: bytes, path: Path | None = None)
     if suffix in SOURCE_SUFFIXES:
         return _brief_revision(label, name, data, path)
     raise LocbriefError(
-        "neither a PO file nor a source brief; compare .po/.pot files or .txt/.html briefs", label
+        "neither a PO file nor a source brief; compare .po/.pot files or .txt/.html/.md/.docx briefs",
+        label,
     )
 
 
