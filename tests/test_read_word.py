@@ -91,19 +91,23 @@ def test_a_markdown_brief_reads_as_its_pandoc_html_page_does():
     assert all(b.line == 0 for b in md.blocks)  # pandoc's page lines are not the file's
 
 
-def test_markdown_notes_become_endnotes_linked_both_ways_on_the_page():
-    doc, _ = read(MARKDOWN)
+@pytest.mark.parametrize(
+    "brief, count, link",
+    [("markdown", 5, "https://example.org/jep-2023"), ("notes", 2, "https://example.org/ibwc")],
+)
+def test_notes_become_endnotes_linked_both_ways_on_the_page(word, brief, count, link):
+    doc, _ = read(MARKDOWN if brief == "markdown" else word[brief])
     units = segment(doc)
     page = lxml.html.fromstring(
         render_page(doc, units, source_translations(units), "en", ["en"]).html.encode()
     )
     refs = page.xpath("//a[@role='doc-noteref']")
-    assert [r.get("href") for r in refs] == [f"#note-{n}" for n in range(1, 6)]
+    assert [r.get("href") for r in refs] == [f"#note-{n}" for n in range(1, count + 1)]
     for ref in refs:
         note = page.get_element_by_id(ref.get("href")[1:])
         back = note.xpath(".//a[@role='doc-backlink']")[0]
         assert back.get("href") == f"#{ref.get('id')}"
-    assert "https://example.org/jep-2023" in page.get_element_by_id("note-1").text_content()
+    assert page.xpath(f"//li[@role='doc-endnote']//a[@href='{link}']")
 
 
 def test_several_authors_in_the_yaml_block_make_one_byline(tmp_path):
@@ -320,3 +324,22 @@ def test_source_finds_word_and_markdown_briefs_and_names_what_it_does_not_read(
         ".txt, .htm, .html, .xhtml, .md, .markdown, .docx"
     ]
     assert [r.getMessage() for r in caplog.records] == lines
+
+
+def test_words_publish_date_property_is_the_briefs_date(word, tmp_path):
+    """Word's Publish Date (Insert → Document Property) lives in customXml, as Word writes it."""
+    import zipfile
+
+    dated = tmp_path / "dated.docx"
+    with zipfile.ZipFile(word["notes"]) as source, zipfile.ZipFile(dated, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        target.writestr(
+            "customXml/item1.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><CoverPageProperties xmlns='
+            '"http://schemas.microsoft.com/office/2006/coverPageProps"><PublishDate>'
+            "2025-07-02</PublishDate><Abstract/></CoverPageProperties>",
+        )
+    doc, warnings = read(dated)
+    assert ("date", "2025-07-02") in shape(doc) and doc.meta["date"] == "2025-07-02"
+    assert warnings == []

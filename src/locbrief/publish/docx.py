@@ -9,9 +9,10 @@ document tree (JSON), where locbrief makes the changes HTML cannot say:
   them in its Title/Subtitle/Author/Date styles and File → Properties;
 * the review notice stays, first, in a paragraph style of its own ("Review Notice"), while the
   page has one (the language is not fully reviewed);
-* the language is the document's (``w:lang`` es-MX in its styles), so Word checks the spelling
-  as Spanish (Mexico); a passage left in the source language keeps its own tag, while the
-  page's machine-translation mark (``es-MX-x-mtfrom-en``), which Word does not know, is dropped.
+* the language is the document's (``w:lang`` es-MX in its default style), so Word checks the
+  spelling as Spanish (Mexico); the page's machine-translation mark (``es-MX-x-mtfrom-en``),
+  which Word does not know, is dropped. (pandoc 2.17's writer gives no run a language of its
+  own, so a passage left in English is checked as the document's language too.)
 
 Headings keep Word's heading styles, links stay links, tables and lists stay tables and lists.
 Nothing is fetched: pandoc reads the page in its sandbox, and images are left out with a

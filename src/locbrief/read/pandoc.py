@@ -139,6 +139,12 @@ def _pandoc_error(stderr: str, path: str, yaml_offset: int) -> LocbriefError:
     """pandoc's complaint in one line: YAML errors at their line in the file, others as said."""
     lines = [ln.strip() for ln in stderr.splitlines() if ln.strip() and "[WARNING]" not in ln]
     message = " ".join(lines)[:300] or "pandoc failed without saying why"
+    if "--sandbox" in message:
+        return LocbriefError(
+            "the installed pandoc is too old (locbrief needs 2.15 or newer, for --sandbox: "
+            "Debian 12 has 2.17); install a newer pandoc",
+            path,
+        )
     if "YAML" in message:
         m = _YAML_ERROR_LINE.search(message)
         return LocbriefError(
