@@ -157,3 +157,10 @@ def test_snakemake_names_a_duplicate_brief_in_one_line(repo):
     assert (
         "locbrief: error: source/no-gwot-narco.txt: two briefs named 'no-gwot-narco'" in done.stderr
     )
+
+
+def test_make_installs_pandoc_for_word_and_markdown_briefs(tmp_path):
+    write_config(tmp_path, "  fr: {engine: identity}\n")
+    done = run_cli(tmp_path, "system-packages")
+    assert done.returncode == 0, done.stderr
+    assert "pandoc" in done.stdout.split()
