@@ -343,3 +343,19 @@ def test_words_publish_date_property_is_the_briefs_date(word, tmp_path):
     doc, warnings = read(dated)
     assert ("date", "2025-07-02") in shape(doc) and doc.meta["date"] == "2025-07-02"
     assert warnings == []
+
+
+def test_locbrief_diff_lists_the_sentence_a_revised_word_brief_changed(tmp_path, capsys):
+    from locbrief.cli import main
+
+    revised = tmp_path / "revised.md"
+    revised.write_text(
+        MARKDOWN.read_text(encoding="utf-8").replace("of seven officials", "of eight officials"),
+        encoding="utf-8",
+    )
+    old = pandoc_docx(MARKDOWN, tmp_path / "old.docx")
+    new = pandoc_docx(revised, tmp_path / "new.docx")
+    assert main(["diff", str(old), str(new)]) in (0, None)
+    out = capsys.readouterr().out
+    assert f"locbrief diff {old} → {new}: 1 changed (of 58 units)" in out
+    assert "freezing the assets of {+eight+} officials" in out
