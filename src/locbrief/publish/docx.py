@@ -96,7 +96,7 @@ def word_html(data: bytes, source: str, warnings: list[str]) -> tuple[str, str]:
     for section in article.xpath(".//*[@role='doc-endnotes']"):
         for heading in section.xpath("h1|h2|h3|h4|h5|h6"):
             _remove(heading)  # Word lays its own notes out (at the foot of each page)
-    _title_block(article)
+    _title_block(article, root.findtext(".//head/title") or "")
     _languages(article, lang)
     _left_out(article, source, warnings)
     banner = root.find(".//p[@class='review-banner']")
@@ -143,12 +143,17 @@ def _notes_as_divs(ol) -> None:
     ol.getparent().replace(ol, holder)
 
 
-def _title_block(article) -> None:
-    """The first h1 and the dek, byline and date paragraphs → ``div.title`` etc. (the metadata)."""
+def _title_block(article, page_title: str) -> None:
+    """The first h1 (else the page's <title>) and the dek, byline and date paragraphs →
+    ``div.title`` etc. (the metadata)."""
     for h1 in article.xpath(".//h1")[:1]:
         h1.tag = "div"
         h1.attrib.clear()
         h1.set("class", "title")
+    if not article.xpath(".//div[@class='title']") and page_title.strip():
+        title = lxml_html.Element("div", {"class": "title"})
+        title.text = " ".join(page_title.split())
+        article.insert(0, title)
     for kind in TITLE_FIELDS:
         for paragraph in article.xpath(f".//p[@class='{kind}']")[:1]:
             paragraph.tag = "div"
