@@ -5,13 +5,16 @@ old .doc format), and msoffcrypto-tool for a password-protected one.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 #: One LibreOffice profile per test process (its first start builds it; two processes must not share).
 PROFILE = Path(tempfile.gettempdir()) / f"locbrief-libreoffice-{os.getpid()}"
+atexit.register(shutil.rmtree, PROFILE, ignore_errors=True)
 
 FODT_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
