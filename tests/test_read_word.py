@@ -359,3 +359,23 @@ def test_locbrief_diff_lists_the_sentence_a_revised_word_brief_changed(tmp_path,
     out = capsys.readouterr().out
     assert f"locbrief diff {old} → {new}: 1 changed (of 58 units)" in out
     assert "freezing the assets of {+eight+} officials" in out
+
+
+def test_charts_and_embedded_objects_pandoc_drops_are_named(word, tmp_path):
+    import zipfile
+
+    charted = tmp_path / "charted.docx"
+    with zipfile.ZipFile(word["notes"]) as source, zipfile.ZipFile(charted, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        target.writestr("word/charts/chart1.xml", "<c:chartSpace/>")
+        target.writestr("word/charts/chart2.xml", "<c:chartSpace/>")
+        target.writestr("word/embeddings/Microsoft_Excel_Worksheet.xlsx", b"PK")
+    doc, warnings = read(charted)
+    assert sorted(doc.notes()) == [1, 2]
+    assert warnings == [
+        f"{charted}: left out 2 charts (a page cannot show them); give the figures as a table "
+        "or text",
+        f"{charted}: left out 1 embedded object (a page cannot show them); paste its content "
+        "into the text (a spreadsheet as a table)",
+    ]

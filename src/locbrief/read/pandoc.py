@@ -58,6 +58,16 @@ _NS = {
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
     "cover": "http://schemas.microsoft.com/office/2006/coverPageProps",
 }
+#: Parts of a .docx pandoc leaves out without a word: what they are, their names, the fix.
+_DROPPED_PARTS = (
+    ("chart", re.compile(r"^word/charts/chart\d+\.xml$"), "give the figures as a table or text"),
+    ("SmartArt diagram", re.compile(r"^word/diagrams/data\d+\.xml$"), "write its text out"),
+    (
+        "embedded object",
+        re.compile(r"^word/embeddings/[^/]+$"),
+        "paste its content into the text (a spreadsheet as a table)",
+    ),
+)
 #: What Word and libraries write as the Authors property when nobody set it: never a byline.
 _PLACEHOLDER_AUTHORS = {"microsoft office user", "python-docx", "unknown", "user", "author"}
 _NOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
@@ -73,12 +83,7 @@ def read_docx(data: bytes, path: str, name: str, warn: Warner) -> Document:
     """A Word file → Document (see the module docstring for what is refused or left out)."""
     archive = open_docx(data, path)
     check_tracked_changes(archive, path)
-    comments = sum(len(_COMMENT.findall(archive.read(n))) for n in _parts(archive, "comments"))
-    if comments:
-        warn(
-            f"left out {comments} Word comment{'s' * (comments != 1)} (comments are notes to "
-            "the authors, not part of the brief)"
-        )
+    warn_left_out_parts(archive, warn)
     html = run_pandoc(["-f", "docx", "--track-changes=accept", path], path)
     page = lxml.html.document_fromstring(html)
     fill_title_block(page, docx_properties(archive), name, warn)
@@ -255,6 +260,20 @@ def check_tracked_changes(archive: zipfile.ZipFile, path: str) -> None:
             "Accept → Accept All Changes) and save",
             path,
         )
+
+
+def warn_left_out_parts(archive: zipfile.ZipFile, warn: Warner) -> None:
+    """Word comments, charts, SmartArt and embedded objects: pandoc drops them; say so, counted."""
+    comments = sum(len(_COMMENT.findall(archive.read(n))) for n in _parts(archive, "comments"))
+    if comments:
+        warn(
+            f"left out {comments} Word comment{'s' * (comments != 1)} (comments are notes to "
+            "the authors, not part of the brief)"
+        )
+    for what, pattern, fix in _DROPPED_PARTS:
+        count = sum(1 for name in archive.namelist() if pattern.match(name))
+        if count:
+            warn(f"left out {count} {what}{'s' * (count != 1)} (a page cannot show them); {fix}")
 
 
 def docx_properties(archive: zipfile.ZipFile) -> dict[str, str]:
