@@ -11,7 +11,9 @@ one and leave it fuzzy, accept a suggestion as is). After every run of segment
 * every reviewed translation whose (msgctxt, msgid) is still in the template is
   byte-identical and still reviewed;
 * provenance is exact: an entry counts as human work (fuzzy or reviewed) only
-  with a text a person wrote or approved, and as machine only with the engine's.
+  with a text a person wrote or approved (fuzzy: maybe with its note markers
+  renumbered, a fuzzy match of a similar sentence), and as machine only with the
+  engine's.
 
 At the end of each sequence the PO passes ``msgfmt -c`` and a rerun writes nothing.
 """
@@ -28,6 +30,7 @@ from hypothesis import strategies as st
 from locbrief.catalog.merge import is_human_work
 from locbrief.catalog.status import Status, unit_status
 from locbrief.model import Block, Document, NoteRef
+from locbrief.translate.fuzzy import normalise
 from locbrief.translate.memory import Memory
 from support.po_project import BRIEF, Project, msgfmt_check
 
@@ -159,7 +162,11 @@ def _assert_exact_provenance(project: Project, translator: Translator) -> None:
         if entry.obsolete or not entry.msgstr:
             continue
         status = unit_status(entry, memory)
-        if status in (Status.FUZZY, Status.REVIEWED):
+        if status == Status.FUZZY:
+            # a person's text, or a fuzzy match: one with its markers renumbered for this unit
+            human = {normalise(text) for text in translator.human_texts}
+            assert normalise(entry.msgstr) in human, (status, entry.msgid, entry.msgstr)
+        elif status == Status.REVIEWED:
             assert entry.msgstr in translator.human_texts, (status, entry.msgid, entry.msgstr)
         else:
             assert entry.msgstr.startswith("["), (status, entry.msgid, entry.msgstr)  # pseudo

@@ -106,6 +106,12 @@ def _memory(p, required=True, help="translation memory; tells machine text from 
     p.add_argument("--memory", required=required, metavar="JSONL", help=help)
 
 
+def _source_lang(p) -> None:
+    p.add_argument(
+        "--source-lang", default="en", metavar="LOCALE", help="the briefs' language (en)"
+    )
+
+
 def _termbase(p, help: str) -> None:
     p.add_argument("--termbase", metavar="TSV", help=help)
 
@@ -185,12 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("units", help="units JSON written by 'segment'")
     _lang(p, "target locale, e.g. es_MX")
-    p.add_argument(
-        "--source-lang",
-        default="en",
-        metavar="LOCALE",
-        help="the brief's language (default: %(default)s)",
-    )
+    _source_lang(p)
     p.add_argument(
         "--engine",
         default=["auto"],
@@ -316,9 +317,12 @@ def build_parser() -> argparse.ArgumentParser:
         "list names and acronyms in a brief that the termbase does not cover yet",
         f"{TRANSLATE}:cmd_terms",
         "List the capitalised multi-word names and acronyms of a brief that no termbase entry "
-        "covers, most frequent first (titles of cited works in the endnotes are skipped).",
+        "covers, most frequent first (titles of cited works in the endnotes are skipped); "
+        "or, as 'terms import FILE --lang L', add a TBX or CSV glossary to the termbase.",
     )
     p.add_argument("brief", nargs="?", help="the brief (.txt, .html, .md, .docx) or its units JSON")
+    p.add_argument("file", nargs="?", help="with import: the glossary (.tbx or .csv)")
+    _source_lang(p)
     _termbase(p, "locales/<lang>/termbase.tsv (without it: every candidate)")
     p.add_argument(
         "--min-count",
@@ -328,7 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="only names found at least N times (default: %(default)s)",
     )
     p.add_argument("--learn", action="store_true", help="propose entries from reviewed units")
-    p.add_argument("--lang", metavar="LOCALE", help="with --learn: whose memory to learn from")
+    p.add_argument("--lang", metavar="LOCALE", help="with --learn or import: the locale")
     _memory(p, required=False, help="with --learn (default: locales/<lang>/memory.jsonl)")
     p.add_argument("--write", action="store_true", help="with --learn: add them to the termbase")
 
@@ -343,6 +347,14 @@ def build_parser() -> argparse.ArgumentParser:
     _termbase(p, "names no rule may change (default: locales/<lang>/termbase.tsv)")
     p.add_argument("--min-seen", type=int, metavar="N", help="reviewed units a rule must improve")
     _output(p, "TSV", "rules file (default: locales/<lang>/learned.tsv)", required=False)
+
+    p = _command(sub, "tm", "TMX in (fuzzy matches) and out (reviewed)", f"{TRANSLATE}:cmd_tm")
+    p.add_argument("action", choices=("import", "export"), help="import FILE, or export to -o FILE")
+    p.add_argument("file", nargs="?", help="with import: the TMX file (TMX 1.4 or 1.1)")
+    _lang(p, "the memory's locale, e.g. es_MX (matched as BCP 47: es-MX, then es)")
+    _source_lang(p)
+    _memory(p, required=False, help="default: locales/<lang>/memory.jsonl")
+    _output(p, "TMX", "with export: the TMX file to write", required=False)
 
     p = _command(
         sub,

@@ -40,6 +40,9 @@ TERM_PREFIX = "term: "
 UNKNOWN_PREFIX = "engine did not know: "
 #: The learned corrections (``locales/<lang>/learned.tsv``) that changed a machine draft.
 LEARNED_PREFIX = "learned correction: "
+#: A fuzzy match: the reviewed translation of a similar sentence, its score and where it is from.
+#: Kept while the entry stays fuzzy (not regenerated: the match is not looked up again).
+MATCH_PREFIX = "fuzzy match: "
 GENERATED_COMMENT = (MACHINE_PREFIX, QA_PREFIX, TERM_PREFIX, UNKNOWN_PREFIX, LEARNED_PREFIX)
 
 

@@ -19,6 +19,12 @@ to a new source nor kept as obsolete (the memory has it); text carried to an
 edited source always gets ``#| msgid``, even when the old entry was fuzzy without
 one; similarity is difflib's ratio (cutoff :data:`FUZZY_CUTOFF`), not msgmerge's.
 
+Across briefs (what msgmerge cannot see): a unit no person has translated (new,
+or still the machine's draft) whose source is similar to a reviewed unit of any
+brief of the language, or to a team's imported translation, gets that
+translation, fuzzy, with ``#| msgid`` showing the other source and a
+``#. fuzzy match:`` comment naming it and the score (:mod:`locbrief.translate.fuzzy`).
+
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from locbrief.model import (
     GENERATED_COMMENT,
     LEARNED_PREFIX,
     MACHINE_PREFIX,
+    MATCH_PREFIX,
     QA_PREFIX,
     UNKNOWN_PREFIX,
     Suggestion,
@@ -78,20 +85,44 @@ def merge(
             fresh.append(_copy_template(tmpl))
             po.append(fresh[-1])
     _fill_fresh(fresh, previous, suggestions, memory)
+    brief = pot.metadata.get("Project-Id-Version", "")
+    _remember_reviewed(po, memory, brief)  # this brief's reviews count for its own units too
+    _fill_from_similar(po, memory)
     for entry in po:
         _review_again(entry, memory)
         _annotate(entry, suggestions.get(entry.msgid), memory, termbase)
     _keep_obsolete(po, previous, memory)
     _keep_template_date(po, old)
-    _remember_reviewed(po, memory)
+    _remember_reviewed(po, memory, brief)
     return MergeResult(po, count_status(po, memory))
 
 
-def _remember_reviewed(po: polib.POFile, memory: Memory) -> None:
-    """Record every reviewed translation, so it comes back with its sentence (the caller saves)."""
+def _remember_reviewed(po: polib.POFile, memory: Memory, brief: str) -> None:
+    """Record every reviewed translation, so it comes back with its sentence and is offered
+    to similar ones of any brief (the caller saves)."""
     for entry in po:
         if entry.msgstr and "fuzzy" not in entry.flags:
-            memory.remember_reviewed(entry.msgctxt, entry.msgid, entry.msgstr)
+            memory.remember_reviewed_in(brief, entry.msgctxt, entry.msgid, entry.msgstr)
+
+
+def _fill_from_similar(po: polib.POFile, memory: Memory) -> None:
+    """Units no person translated get the reviewed translation of a similar source, fuzzy.
+
+    Below the threshold the machine's draft stands; human text is never touched.
+    """
+    for entry in po:
+        if is_human_work(entry, memory):
+            continue
+        match = memory.similar(entry.msgid)
+        if match is None or memory.is_machine(entry.msgid, match.text):
+            continue  # nothing a person wrote: the engine's text for this very sentence
+        entry.msgstr = match.text
+        old_source = match.candidate.source
+        entry.previous_msgid = old_source if old_source != entry.msgid else None
+        entry.previous_msgctxt = None
+        lines = [c for c in entry.comment.split("\n") if c and not c.startswith(MATCH_PREFIX)]
+        entry.comment = "\n".join([*lines, MATCH_PREFIX + match.note()])
+        _set_fuzzy(entry)
 
 
 def _review_again(entry: polib.POEntry, memory: Memory) -> None:
@@ -210,10 +241,17 @@ def _carry_forward(
     entry.flags = _merge_flags(tmpl.flags, old.flags)
     if "fuzzy" in old.flags:
         entry.previous_msgid, entry.previous_msgctxt = old.previous_msgid, old.previous_msgctxt
+    if "fuzzy" in old.flags and is_human_work(old, memory):
+        entry.comment = "\n".join(filter(None, [entry.comment, *_match_notes(old)]))
     if suggestion is not None and not is_human_work(old, memory) and old.msgstr != suggestion.text:
         entry.msgstr, entry.previous_msgid, entry.previous_msgctxt = suggestion.text, None, None
         _set_fuzzy(entry)
     return entry
+
+
+def _match_notes(entry: polib.POEntry) -> list[str]:
+    """The ``#. fuzzy match:`` line of a fuzzy entry, kept until a translator reviews it."""
+    return [c for c in entry.comment.split("\n") if c.startswith(MATCH_PREFIX)]
 
 
 def _merge_flags(template_flags: list[str], old_flags: list[str]) -> list[str]:

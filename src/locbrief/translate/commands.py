@@ -1,4 +1,5 @@
-"""The translate group's commands: ``segment``, ``suggest``, ``terms``, ``learn``, ``install-argos``.
+"""The translate group's commands: ``segment``, ``suggest``, ``terms``, ``learn``, ``tm``,
+``install-argos``.
 
 Each takes the parsed arguments of its ``locbrief`` subcommand (cli.py) and does the
 stage's work through the package's functions; the Snakefile runs the same commands.
@@ -76,6 +77,9 @@ def cmd_suggest(args) -> None:
 
 def cmd_terms(args) -> None:
     import re
+
+    if args.brief == "import":
+        return _terms_import(args)
 
     from locbrief.translate.protect import QUOTED_TITLE
     from locbrief.translate.termbase import candidate_terms, load_termbase
@@ -208,3 +212,60 @@ def cmd_install_argos(args) -> None:
     )
     for package in packages:
         log.info("installed %s", package_name(package))
+
+
+def _language_file(args, option: str, name: str) -> str:
+    """An explicit --memory/--termbase, else the language's own: locales/<lang>/<name>."""
+    return getattr(args, option) or f"locales/{args.lang}/{name}"
+
+
+def cmd_tm(args) -> None:
+    if args.action == "import" and not args.file:
+        raise LocbriefError("usage: locbrief tm import FILE --lang LOCALE (a TMX file)")
+    if args.action == "export" and not args.output:
+        raise LocbriefError("usage: locbrief tm export --lang LOCALE -o FILE (the TMX to write)")
+    (_tm_import if args.action == "import" else _tm_export)(args)
+
+
+def _tm_import(args) -> None:
+    from locbrief.translate.exchange import import_tmx
+    from locbrief.translate.memory import Memory
+
+    path = _language_file(args, "memory", "memory.jsonl")
+    memory = Memory(path)
+    report = import_tmx(args.file, args.lang, args.source_lang, memory)
+    memory.save()
+    left = (
+        f"; {report.without_target} without a {args.lang} segment" if report.without_target else ""
+    )
+    log.info(
+        f"{args.file}: {report.units} units — {report.added} into {path}, "
+        f"{report.unchanged} already there{left}; the next run offers them as fuzzy matches"
+    )
+
+
+def _tm_export(args) -> None:
+    from locbrief.cli import version
+    from locbrief.translate.exchange import export_tmx
+    from locbrief.translate.memory import Memory
+
+    path = _language_file(args, "memory", "memory.jsonl")
+    count = export_tmx(Memory(path), args.lang, args.source_lang, args.output, version())
+    log.info(f"{args.output}: {count} reviewed translations from {path} (TMX 1.4)")
+
+
+def _terms_import(args) -> None:
+    from locbrief.translate.exchange import import_terms
+
+    if not args.file or not args.lang:
+        raise LocbriefError(
+            "usage: locbrief terms import FILE --lang LOCALE (a .tbx or .csv glossary)"
+        )
+    path = _language_file(args, "termbase", "termbase.tsv")
+    report = import_terms(args.file, args.lang, args.source_lang, path)
+    for conflict in report.conflicts:
+        log.warning(f"{args.file}: not imported, the termbase has another target: {conflict}")
+    log.info(
+        f"{args.file}: {len(report.added)} terms added to {path}, {len(report.skipped)} already "
+        f"there, {len(report.conflicts)} conflicts left out"
+    )

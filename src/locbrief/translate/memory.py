@@ -11,7 +11,11 @@ Two kinds of record, one JSON object a line in ``locales/<lang>/memory.jsonl``
   every msgid: a msgstr equal to one of the suggestions made for its msgid is
   machine.
 * reviewed (``"kind": "reviewed"``): the last translation a person reviewed for
-  a (msgctxt, msgid), so a sentence that returns gets it back, reviewed.
+  a (msgctxt, msgid), so a sentence that returns gets it back, reviewed; with the
+  brief it was first reviewed in, so a fuzzy match can name it.
+* imported (``"kind": "imported"``): a team's human translation brought in from a
+  TMX file (``locbrief tm import``), keyed by its source and kept with its origin
+  (file, tool, date); offered as fuzzy matches, never as reviewed text.
 
 A line from a newer locbrief (a ``format`` above :data:`FORMAT`, or a kind this
 version does not know) is kept as it is and not used. Several jobs of one
@@ -34,6 +38,7 @@ from locbrief.model import LocbriefError
 #: The record format this version reads and writes.
 FORMAT = 1
 REVIEWED = "reviewed"
+IMPORTED = "imported"
 log = logging.getLogger("locbrief")
 
 
@@ -46,6 +51,7 @@ class Memory:
         self._outputs: dict[tuple[str, str, str], str] = {}
         self._machine: dict[str, dict[str, str]] = defaultdict(dict)  # msgid → text → engine model
         self._learned: dict[tuple, dict] = {}
+        self._similar = None  # the fuzzy-match index, built when first asked
         if self.path is not None:
             self._load(read_bytes(self.path), warn=True)
 
@@ -82,6 +88,10 @@ class Memory:
         if record.get("kind") == REVIEWED:
             key = (REVIEWED, record["msgctxt"] or "", record["msgid"], "")
             str(record["text"])
+        elif record.get("kind") == IMPORTED:
+            key = (IMPORTED, "", str(record["source"]), "")
+            str(record["text"]), dict(record["origin"])
+            self._similar = None
         else:
             key = (record["engine"], record["model"], record["masked"], record["msgid"])
             self._outputs[key[:3]] = record["output"]
@@ -175,6 +185,52 @@ class Memory:
         record = self.records.get((REVIEWED, msgctxt or "", msgid, ""))
         return record["text"] if record else None
 
+    # ------------------------------------------------ fuzzy matches, imported translations
+
+    def remember_reviewed_in(self, brief: str, msgctxt: str | None, msgid: str, text: str) -> None:
+        """:meth:`remember_reviewed`, naming the brief; the brief that first had this text keeps it
+        (two briefs sharing a reviewed sentence would otherwise rename it on every run)."""
+        key = (REVIEWED, msgctxt or "", msgid, "")
+        old = self.records.get(key)
+        kept = old.get("brief") if old is not None and old["text"] == text else None
+        self.remember_reviewed(msgctxt, msgid, text)
+        record = self.records[key]
+        if record.get("brief") != (kept or brief):
+            self._learn({**record, "brief": kept or brief})
+        self._similar = None
+
+    def remember_imported(self, source: str, text: str, origin: dict[str, str]) -> bool:
+        """Record a team's translation of ``source`` (msgid form) from a TMX file; True if new or
+        changed (the latest import of a source wins)."""
+        old = self.records.get((IMPORTED, "", source, ""))
+        if old is not None and old["text"] == text and old["origin"] == origin:
+            return False
+        self._learn({"kind": IMPORTED, "source": source, "text": text, "origin": origin})
+        return True
+
+    def reviewed_records(self) -> list[dict]:
+        """The reviewed translations (msgctxt, msgid, text, brief), sorted by key: what a TMX
+        export writes."""
+        return [r for k, r in sorted(self.records.items()) if k[0] == REVIEWED]
+
+    def similar(self, msgid: str):
+        """The best fuzzy match for ``msgid`` among reviewed and imported translations, or None
+        (see :mod:`locbrief.translate.fuzzy`)."""
+        from locbrief.translate.fuzzy import FuzzyIndex
+
+        if self._similar is None:
+            self._similar = FuzzyIndex(self._fuzzy_candidates())
+        return self._similar.best(msgid)
+
+    def _fuzzy_candidates(self):
+        from locbrief.translate.fuzzy import Candidate
+
+        for key, record in sorted(self.records.items()):
+            if key[0] == REVIEWED:
+                yield Candidate(record["msgid"], record["text"], record.get("brief") or "memory")
+            elif key[0] == IMPORTED:
+                yield Candidate(record["source"], record["text"], origin_text(record["origin"]))
+
     def save(self) -> None:
         """Add what this run learned to the file, under a lock, atomically; unchanged: no write.
 
@@ -206,7 +262,14 @@ def _is_newer(record: dict) -> bool:
     return record.get("format", FORMAT) > FORMAT or record.get("kind", "machine") not in (
         "machine",
         REVIEWED,
+        IMPORTED,
     )
+
+
+def origin_text(origin: dict[str, str]) -> str:
+    """An imported translation's origin in words: 'team.tmx (OmegaT 6.0.0, 2024-05-01)'."""
+    details = ", ".join(origin[k] for k in ("tool", "date") if origin.get(k))
+    return origin.get("file", "an imported file") + (f" ({details})" if details else "")
 
 
 @contextmanager
