@@ -250,8 +250,20 @@ def _carry_forward(
 
 
 def _match_notes(entry: polib.POEntry) -> list[str]:
-    """The ``#. fuzzy match:`` line of a fuzzy entry, kept until a translator reviews it."""
-    return [c for c in entry.comment.split("\n") if c.startswith(MATCH_PREFIX)]
+    """The ``#. fuzzy match:`` note of a fuzzy entry, kept until a translator reviews it.
+
+    A long note was wrapped onto several ``#.`` lines: the lines after it that
+    carry no prefix of ours are its continuation, joined back into one.
+    """
+    notes: list[str] = []
+    for line in entry.comment.split("\n"):
+        if line.startswith(MATCH_PREFIX):
+            notes.append(line)
+        elif notes and line and not line.startswith(GENERATED_COMMENT):
+            notes[-1] += " " + line
+        elif notes:
+            break
+    return notes[:1]
 
 
 def _merge_flags(template_flags: list[str], old_flags: list[str]) -> list[str]:
