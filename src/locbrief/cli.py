@@ -107,9 +107,7 @@ def _memory(p, required=True, help="translation memory; tells machine text from 
 
 
 def _source_lang(p) -> None:
-    p.add_argument(
-        "--source-lang", default="en", metavar="LOCALE", help="the briefs' language (en)"
-    )
+    p.add_argument("--source-lang", default="en", metavar="LOCALE", help="source locale (en)")
 
 
 def _termbase(p, help: str) -> None:
