@@ -140,3 +140,32 @@ def test_the_test_config_reruns_with_nothing_to_do(test_config_run):
     again = snakemake(REPO, "--directory", str(workdir), cores=1)
     assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr
     assert fingerprint(workdir) == before
+
+
+@pytest.mark.slow
+def test_a_tmx_import_reaches_the_pos_on_the_next_run(test_config_run, tmp_path):
+    """`locbrief tm import` then the workflow: every brief of the language is merged again and a
+    sentence the team's memory covers gets its translation (fuzzy, naming the file)."""
+    from translate.storage.tmx import tmxfile
+
+    workdir = tmp_path / "project"
+    shutil.copytree(test_config_run[0], workdir, symlinks=True)
+    brief = sorted(p.stem for p in (workdir / "source").iterdir())[0]
+    units = json.loads((workdir / "build" / brief / "units.json").read_text())
+    msgid = next(u["msgid"] for u in units if len(u["msgid"].split()) > 4 and "{" not in u["msgid"]
+                 and "<" not in u["msgid"] and not u.get("msgctxt"))  # fmt: skip
+    store = tmxfile(sourcelanguage="en-US", targetlanguage="es-MX")
+    store.addtranslation(msgid, "en-US", "Traducción de la memoria del equipo.", "es-MX")
+    (workdir / "team.tmx").write_bytes(bytes(store))
+    imported = tool("locbrief", "tm", "import", "team.tmx", "--lang", "es_MX", cwd=workdir)
+    assert imported.returncode == 0, imported.stderr
+    assert (workdir / "locales/es_MX/tm-imports.tsv").is_file()
+    run = snakemake(REPO, "--directory", str(workdir), cores=1)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    merged = re.findall(
+        r"^es_MX: \d+ units — .* (\S+\.po) (?:updated|unchanged)$", run.stdout, re.M
+    )
+    assert len(merged) == 2  # both briefs merged again
+    po = (workdir / "locales/es_MX/LC_MESSAGES" / f"{brief}.po").read_text(encoding="utf-8")
+    assert 'msgstr "Traducción de la memoria del equipo."' in po
+    assert "fuzzy match: 100% like a reviewed sentence of team.tmx" in " ".join(po.split())

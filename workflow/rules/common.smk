@@ -128,6 +128,16 @@ def learned(wildcards):
     )
 
 
+def tm_imports(wildcards):
+    """The language's log of TMX imports (locbrief tm import), where there is one: a new import
+    merges every brief of the language again, so its translations reach the POs."""
+    return (
+        [path]
+        if Path(path := f"locales/{wildcards.lang}/tm-imports.tsv").exists()
+        else []
+    )
+
+
 def termbase_option(wildcards, input):
     """`--termbase FILE` for the stages that honour terms, or nothing."""
     return " ".join(f"--termbase {shlex.quote(path)}" for path in input.termbase)

@@ -34,6 +34,7 @@ rule merge:
         po=translator_po,
         suggestions="build/{brief}/{lang}.suggestions.json",
         termbase=termbase,
+        imports=tm_imports,
     output:
         "build/{brief}/{lang}.merge.json",
     log:

@@ -228,13 +228,15 @@ def cmd_tm(args) -> None:
 
 
 def _tm_import(args) -> None:
-    from locbrief.translate.exchange import import_tmx
+    from locbrief.translate.exchange import import_tmx, log_import
     from locbrief.translate.memory import Memory
 
     path = _language_file(args, "memory", "memory.jsonl")
     memory = Memory(path)
     report = import_tmx(args.file, args.lang, args.source_lang, memory)
     memory.save()
+    if report.added:
+        log_import(path, args.file, report)  # the workflow's merges read it: the next run merges
     left = (
         f"; {report.without_target} without a {args.lang} segment" if report.without_target else ""
     )

@@ -91,6 +91,7 @@ class TmxImport:
     unchanged: int = 0
     without_target: int = 0  # units with no segment in the language
     languages: set[str] = field(default_factory=set)
+    tool: str = ""  # the tool that wrote the file, as its header says
 
 
 def import_tmx(path: Path | str, lang: str, source_lang: str, memory: Memory) -> TmxImport:
@@ -103,7 +104,7 @@ def import_tmx(path: Path | str, lang: str, source_lang: str, memory: Memory) ->
     tool = " ".join(
         v for v in (_attr(header, "creationtool"), _attr(header, "creationtoolversion")) if v
     )
-    report, pairs = TmxImport(), []
+    report, pairs = TmxImport(tool=tool), []
     for unit in store.units:
         report.units += 1
         nodes = unit.getlanguageNodes()
@@ -135,6 +136,23 @@ def import_tmx(path: Path | str, lang: str, source_lang: str, memory: Memory) ->
         else:
             report.unchanged += 1
     return report
+
+
+#: Beside the memory: one row per TMX import that added translations. The workflow's merge
+#: reads it as an input, so the next run merges every brief of the language again.
+IMPORTS_LOG = "tm-imports.tsv"
+_IMPORTS_HEADER = "imported\tfile\ttool\tunits\n"
+
+
+def log_import(memory_path: Path | str, file: Path | str, report: TmxImport) -> Path:
+    """Append the import to ``tm-imports.tsv`` beside the memory (atomically); its path."""
+    path = Path(memory_path).parent / IMPORTS_LOG
+    original = read_bytes(path)
+    text = original.decode("utf-8") or _IMPORTS_HEADER
+    today = datetime.date.today().isoformat()
+    text += f"{today}\t{Path(file).name}\t{report.tool}\t{report.added}\n"
+    write_atomically(path, text, expected=original)
+    return path
 
 
 def _parse(store_class, path: Path, root: str, kind: str):
