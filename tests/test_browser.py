@@ -247,9 +247,22 @@ HOSTILE_MSGSTRS = {
         'y {{0}} y {0}x{1} y <q1>una cita</q1> <a1 href="https://evil.example/">aquí</a1>.'
     ),
     "A report, 2025, https://example.org/report.": "Un informe, 2025, https://evil.example/report.",
+    "Drawn: {0} and {1}.": "Dibujo: {0} y {1}.",
+    "Remote <img1/> and <img2/> and <img3/> and <a4>elsewhere</a4> and the code ZX0QZ.": (
+        "Remota <img1/> y <img2/> y <img3/> y <a4>en otra parte</a4> y el código ZX0QZ."
+    ),
+    "chart": "gráfica",
+    "local": "local",
 }
-#: The only links the pages may carry: the source's, the notes' and the language switch.
-SOURCE_LINKS = {"https://example.org/real", "https://example.org/report"}
+#: The only links the pages may carry: the source's (a protocol-relative one made https, remote
+#: images as links), the notes' and the language switch.
+SOURCE_LINKS = {
+    "https://example.org/real",
+    "https://example.org/report",
+    "https://evil.example/x",
+    "http://127.0.0.1:9/tracker.png",
+    "https://127.0.0.1:9/pixel.png",
+}
 
 
 @pytest.mark.slow
@@ -289,15 +302,68 @@ def test_text_that_looks_like_markup_stays_text_and_links_come_only_from_the_sou
         assert (
             chromium.evaluate(
                 "[...document.scripts].filter(s => s.type != 'application/ld+json').length"
-                " + document.images.length"
+                " + [...document.images].filter(i => i.hasAttribute('src')).length"
             )
-            == 0
+            == 0  # the image whose path climbed out of the site keeps its alt text, no src
         )
         assert "{0}" in chromium.evaluate("document.querySelector('#p-2').textContent")
+    # the token-shaped words of the source are the source's words on both pages
+    assert "ZX0QZ" in chromium.evaluate("document.querySelector('#p-4').textContent")
     # the translated note shows the translator's URL as words, never as a link
     assert "https://evil.example/report" in chromium.evaluate(
         "document.querySelector('#note-1').textContent"
     )
+
+
+#: A page's links in document order: HTML and SVG links, whatever their href became.
+ALL_LINKS = "[...document.querySelectorAll('a, [href]')]"
+
+
+@pytest.mark.slow
+def test_clicking_every_link_of_a_hostile_page_runs_no_script(chromium, tmp_path):
+    """Animated SVG links, event handlers, foreignObject, MathML links: whatever the source
+    tried, a reader's click on any link of the en and es_MX pages runs nothing."""
+    doc = read_source(str(DATA / "hostile.html"))
+    units = segment(doc)
+    po = polib.POFile()
+    for unit in units:
+        po.append(polib.POEntry(msgid=unit.msgid, msgstr=HOSTILE_MSGSTRS[unit.msgid]))
+    pages = {
+        "en": source_translations(units),
+        "es_MX": choose_translations(units, po, "es_MX.po", {}, lambda entry: "reviewed"),
+    }
+    for lang, chosen in pages.items():
+        page = tmp_path / lang / "hostile.html"
+        page.parent.mkdir()
+        page.write_text(
+            render_page(doc, units, chosen, lang, ["en", "es_MX"]).html, encoding="utf-8"
+        )
+        chromium.open(page)
+        time.sleep(0.3)  # the source's animations start at 0 s; give them time to set attributes
+        count = chromium.evaluate(f"{ALL_LINKS}.length")
+        assert chromium.evaluate("document.querySelectorAll('svg a').length") >= 2
+        assert (
+            chromium.evaluate(
+                "document.querySelectorAll('animate, set, foreignObject, image, [onload]').length"
+            )
+            == 0
+        )
+        for index in range(count):
+            chromium.open(page)
+            time.sleep(0.1)
+            box = chromium.evaluate(
+                f"(() => {{ const e = {ALL_LINKS}[{index}]; e.scrollIntoView({{block: 'center'}});"
+                " const r = e.getBoundingClientRect(); return [r.width * r.height, e.outerHTML]; })()"
+            )
+            if box[0] == 0:
+                continue  # a link with no box (in <head>): nothing a reader can click
+            chromium.evaluate(f"{ALL_LINKS}[{index}].setAttribute('data-click', '1')")
+            chromium.click("[data-click]")
+            time.sleep(0.2)
+            same_page = chromium.evaluate(
+                f"location.href.split('#')[0] == {json.dumps(page.as_uri())}"
+            )
+            assert not same_page or chromium.evaluate("window.pwned === undefined"), box[1]
 
 
 def test_the_review_page_fits_a_1280_pixel_window_with_the_status_column_visible(

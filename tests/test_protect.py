@@ -186,3 +186,17 @@ def test_plural_terms_keep_their_agreement_because_apertium_already_knows_them(t
         units, engine, "en", "es_MX", termbase, Memory(tmp_path / "m.jsonl")
     ).values()
     assert suggestion.text == "Los cárteles son fuertes." and suggestion.problems == ()
+
+
+@needs_apertium
+def test_source_text_shaped_like_a_token_comes_back_as_written(tmp_path, termbase):
+    """A source that says "ZX0QZ" (a code, a quote of this very tool) keeps it in the draft."""
+    units = [unit_of("The code ZX0QZ and zx 12 qz were seen.", notes=(1,))]
+    masked = mask(units[0].msgid, termbase, token)
+    assert [i.kind for i in masked.items][:2] == ["token", "token"]
+    engine = choose_engine("apertium", "en", "es_MX")
+    [suggestion] = suggest(
+        units, engine, "en", "es_MX", termbase, Memory(tmp_path / "m.jsonl")
+    ).values()
+    assert suggestion.problems == ()
+    assert "ZX0QZ" in suggestion.text and "zx 12 qz" in suggestion.text

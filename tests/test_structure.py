@@ -17,7 +17,7 @@ import pytest
 from lxml import html
 
 from locbrief.catalog.template import unit_comments
-from locbrief.markup import is_verbatim
+from locbrief.markup import absolute_url, is_verbatim, remote_url, text_alternative
 from locbrief.model import Span
 from locbrief.publish.page import Translation, render_page, source_translations
 from locbrief.read import read_source
@@ -155,6 +155,9 @@ def node(el, skip) -> list:
         return [(tag, (), el.text_content())]  # every character, whitespace included
     if tag not in CONTENT or (tag == "a" and not el.get("href")):
         return _raw(el, skip)
+    if tag == "img" and remote_url(el.get("src") or ""):  # a link to it, never fetched
+        src = absolute_url(el.get("src").strip())
+        return [("a", (("href", src),), [" ".join((text_alternative(el.attrib) or src).split())])]
     attrs = tuple(
         (k, " ".join(el.get(k).split()))
         for k in MEANINGFUL

@@ -11,6 +11,7 @@ on a page is a ``<span>``.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from urllib.parse import urlsplit
 
@@ -109,12 +110,53 @@ def safe_attrs(attrs: dict[str, str]) -> dict[str, str]:
         if not ATTR_NAME.fullmatch(name) or name.lower().startswith("on") or value is None:
             continue
         url = value.strip()
-        if name.lower() in URL_ATTRS and not (
-            safe_url(url) or (name.lower() == "src" and SAFE_DATA_IMAGE.match(url))
-        ):
-            continue
+        if name.lower() in URL_ATTRS:
+            if not (safe_url(url) or (name.lower() == "src" and SAFE_DATA_IMAGE.match(url))):
+                continue
+            if climbs_out_of_site(url):
+                continue
+            value = absolute_url(url)
         kept[name] = value
     return kept
+
+
+#: A URL a browser reads as "same scheme, another host": ``//host/x`` (and ``\\host``, ``/\host``,
+#: which browsers read the same way, WHATWG URL §4.4 "special authority slashes").
+_PROTOCOL_RELATIVE = re.compile(r"^[/\\]{2,}")
+
+
+def absolute_url(value: str) -> str:
+    r"""A protocol-relative URL made absolute with https (a page never inherits file: or http:).
+
+    >>> absolute_url("//evil.example/x"), absolute_url("/\\h/x"), absolute_url("#n1")
+    ('https://evil.example/x', 'https://h/x', '#n1')
+    """
+    if _PROTOCOL_RELATIVE.match(value):
+        return "https://" + _PROTOCOL_RELATIVE.sub("", value)
+    return value
+
+
+def climbs_out_of_site(value: str) -> bool:
+    """A relative path that leaves the site from a page in ``out/<lang>/`` (``../../etc/x``):
+    a browser reading the page from disk, or the PDF step, would reach the machine's own files.
+
+    >>> climbs_out_of_site("../../../etc/hostname"), climbs_out_of_site("../en/a.html")
+    (True, False)
+    """
+    if urlsplit(value).scheme or value.startswith(("/", "\\", "#")):
+        return False
+    path = posixpath.normpath(posixpath.join("out/lang", urlsplit(value).path.replace("\\", "/")))
+    return not path.startswith("out/")
+
+
+def remote_url(value: str) -> bool:
+    """A URL on another site (http, https or protocol-relative): never fetched by a page or PDF.
+
+    >>> remote_url("https://x.org/a.png"), remote_url("//x.org/a.png"), remote_url("a.png")
+    (True, True, False)
+    """
+    url = absolute_url(value.strip())
+    return urlsplit(url).scheme.lower() in ("http", "https") if not _CONTROL.search(url) else True
 
 
 #: Attributes whose value is a URL a browser follows or fetches: each passes :func:`safe_url`.
@@ -163,3 +205,112 @@ def token(number: int) -> str:
     keep ZX1QZ from matching inside ZX12QZ or merging with a nearby number.
     """
     return f"ZX{number}QZ"
+
+
+# ---------------------------------------------------------------- verbatim drawings (SVG, MathML)
+#
+# A source's SVG and MathML are shown as they are, but only their drawing: the elements and
+# attributes below, an allow-list narrowed from DOMPurify's (src/tags.js ``svg``, ``svgFilters``,
+# ``mathMl``; src/attrs.js ``svg``, ``mathMl``; https://github.com/cure53/DOMPurify) and the SVG 2
+# element index (https://www.w3.org/TR/SVG2/eltindex.html). Left out on purpose: every animation
+# element (animate, set, animateMotion, animateTransform, animateColor: they can set any
+# attribute, href included, to a script URL), foreignObject, script, style, image, feImage and
+# mglyph (they embed or fetch), maction and annotation-xml (they hold HTML or toggle links).
+# Names are lower case: the HTML parser reads them so, and browsers restore SVG's camelCase.
+
+
+def _names(text: str) -> frozenset[str]:
+    """A table of names written as one string, the way the specifications list them."""
+    return frozenset(text.split())
+
+
+#: Drawing elements of SVG (shapes, text, paint servers, clipping, markers, filters).
+SVG_TAGS = _names(
+    "svg g defs desc title symbol use switch a path rect circle ellipse line polyline polygon "
+    "text tspan textpath marker pattern clippath mask lineargradient radialgradient stop filter "
+    "feblend fecolormatrix fecomponenttransfer fecomposite feconvolvematrix fediffuselighting "
+    "fedisplacementmap fedistantlight fedropshadow feflood fefunca fefuncb fefuncg fefuncr "
+    "fegaussianblur femerge femergenode femorphology feoffset fepointlight fespecularlighting "
+    "fespotlight fetile feturbulence"
+)
+#: MathML presentation elements (MathML Core and MathML 3), and semantics with a text annotation.
+MATHML_TAGS = _names(
+    "math mi mn mo ms mtext mspace mrow mfrac msqrt mroot mstyle merror mpadded mphantom menclose "
+    "mfenced msub msup msubsup munder mover munderover mmultiscripts mprescripts none mtable mtr "
+    "mtd mlabeledtr semantics annotation"
+)
+#: The allowed elements inside each drawing root.
+DRAWING_TAGS = {"svg": SVG_TAGS, "math": MATHML_TAGS}
+#: Attributes of any drawing element: identity, language, accessibility.
+_COMMON_DRAWING_ATTRS = (
+    "id class lang dir role aria-label aria-labelledby aria-describedby aria-hidden"
+)
+#: SVG geometry, paint and filter-parameter attributes (none runs code or fetches).
+SVG_ATTRS = frozenset(
+    (
+        _COMMON_DRAWING_ATTRS + " version width height x y x1 y1 x2 y2 cx cy r rx ry fx fy fr d "
+        "points transform viewbox preserveaspectratio pathlength dx dy rotate textlength "
+        "lengthadjust startoffset method spacing side refx refy markerwidth markerheight "
+        "markerunits orient patternunits patterncontentunits patterntransform gradientunits "
+        "gradienttransform spreadmethod offset clippathunits maskunits maskcontentunits filterunits "
+        "primitiveunits in in2 result stddeviation mode operator k1 k2 k3 k4 values type "
+        "tablevalues slope intercept amplitude exponent scale xchannelselector ychannelselector "
+        "basefrequency numoctaves seed stitchtiles radius order kernelmatrix divisor bias targetx "
+        "targety edgemode kernelunitlength preservealpha surfacescale diffuseconstant "
+        "specularconstant specularexponent azimuth elevation pointsatx pointsaty pointsatz z "
+        "limitingconeangle flood-color flood-opacity lighting-color stop-color stop-opacity fill "
+        "fill-opacity fill-rule stroke stroke-width stroke-linecap stroke-linejoin "
+        "stroke-miterlimit stroke-dasharray stroke-dashoffset stroke-opacity opacity color "
+        "display visibility clip-path clip-rule mask filter marker-start marker-mid marker-end "
+        "font-family font-size font-style font-weight font-variant font-stretch text-anchor "
+        "dominant-baseline alignment-baseline baseline-shift letter-spacing word-spacing "
+        "text-decoration writing-mode direction vector-effect shape-rendering text-rendering "
+        "color-interpolation color-interpolation-filters paint-order overflow href"
+    ).split()
+)
+#: MathML layout attributes (no href: MathML 3 made every element a link).
+MATHML_ATTRS = frozenset(
+    (
+        _COMMON_DRAWING_ATTRS + " display displaystyle mathvariant mathsize mathcolor "
+        "mathbackground scriptlevel fence separator stretchy symmetric largeop movablelimits "
+        "accent accentunder lspace rspace minsize maxsize form linethickness numalign denomalign "
+        "bevelled notation open close separators columnalign rowalign columnspan rowspan "
+        "columnlines rowlines frame framespacing columnspacing rowspacing width height depth "
+        "voffset encoding alttext"
+    ).split()
+)
+DRAWING_ATTRS = {"svg": SVG_ATTRS, "math": MATHML_ATTRS}
+#: A paint or clip reference inside the drawing itself (``url(#grad)``); any other url() fetches.
+_LOCAL_URL = re.compile(r"url\(\s*['\"]?#", re.IGNORECASE)
+
+
+def drawing_root(tag: str, inside: str = "") -> str:
+    """The drawing a verbatim element belongs to ("svg", "math", or "" for plain HTML)."""
+    return inside or (tag.lower() if tag.lower() in DRAWING_TAGS else "")
+
+
+def drawing_element(tag: str, inside: str) -> bool:
+    """Whether an element inside a drawing is on its allow-list (always true outside drawings)."""
+    return not inside or tag.lower() in DRAWING_TAGS[inside]
+
+
+def drawing_attrs(attrs: dict[str, str], inside: str) -> dict[str, str]:
+    """The allowed attributes of a drawing element: links only to ``#fragment``, ``url(#…)`` only."""
+    kept = {}
+    for name, value in attrs.items():
+        key = name.lower()
+        if key not in DRAWING_ATTRS[inside] or value is None or _CONTROL.search(value):
+            continue
+        if key == "href" and not value.strip().startswith("#"):
+            continue
+        if "url(" in value.lower() and len(_LOCAL_URL.findall(value)) != value.lower().count(
+            "url("
+        ):
+            continue
+        kept[key] = value
+    return kept
+
+
+def verbatim_attrs(attrs: dict[str, str], inside: str) -> dict[str, str]:
+    """What a verbatim element keeps: the drawing allow-list inside SVG/MathML, else safe_attrs."""
+    return drawing_attrs(attrs, inside) if inside else safe_attrs(attrs)

@@ -30,8 +30,15 @@ from locbrief.markup import (
     INLINE_TAGS,
     PAGE_ATTRS,
     TRANSLATED_ATTRS,
+    UNSAFE_TAGS,
+    absolute_url,
+    drawing_element,
+    drawing_root,
     is_verbatim,
+    remote_url,
     safe_attrs,
+    text_alternative,
+    verbatim_attrs,
 )
 from locbrief.model import (
     OUT_OF_FLOW_KINDS,
@@ -329,9 +336,18 @@ def _span_node(span: Span, block: Block, page: _Page):
     attrs = safe_attrs(
         {k: v for k, v in span.attrs.items() if k in PAGE_ATTRS or k in ("class", "dir")}
     )  # every URL attribute scheme-filtered (markup.safe_url)
+    if tag == "img" and remote_url(attrs.get("src", "")):
+        return remote_image_link(page.attributes(attrs))
     node = etree.Element(tag, **page.attributes(attrs))
     append_children(node, _inline_nodes(span.children, block, page, tag == "a"))
     return node
+
+
+def remote_image_link(attrs: dict[str, str]):
+    """An image on another site becomes a link to it (its alt text, else its URL): a page never
+    makes a reader's browser, or the PDF step, fetch from another site."""
+    src = absolute_url(attrs["src"].strip())
+    return E.A(text_alternative(attrs) or src, href=src, **{"class": "remote-image"})
 
 
 def _source_urls(block: Block) -> frozenset[str]:
@@ -441,6 +457,8 @@ def _layout_nodes(nodes: list, blocks: dict, content: dict, doc: Document, page:
 def _layout_element(node: dict, blocks: dict, content: dict, doc: Document, page: _Page):
     """One structural element: its source tag and attributes (the reader gave it its anchor)."""
     attrs = page.attributes(safe_attrs(node.get("attrs", {})))
+    if node["tag"] == "img" and remote_url(attrs.get("src", "")):
+        return remote_image_link(attrs)
     element = etree.Element(node["tag"], **attrs)
     children = node.get("children", [])
     append_children(element, _layout_nodes(children, blocks, content, doc, page))
@@ -456,18 +474,22 @@ def _layout_element(node: dict, blocks: dict, content: dict, doc: Document, page
     return element
 
 
-def _verbatim_element(tag: str, attrs: dict, children: list):
-    """Text shown exactly as in the source (pre, code, math, svg, translate="no"): every character kept."""
-    element = etree.Element(tag, **safe_attrs(attrs))
+def _verbatim_element(tag: str, attrs: dict, children: list, drawing: str = ""):
+    """Text shown exactly as in the source (pre, code, math, svg, translate="no"): every character
+    kept; inside SVG and MathML only the drawing's allow-list, whatever the document says."""
+    drawing = drawing_root(tag, drawing)
+    element = etree.Element(tag, **verbatim_attrs(attrs, drawing))
     for child in children:
         if isinstance(child, str):
             append_children(element, [child])
-        elif isinstance(child, Span):
-            element.append(_verbatim_element(child.tag, child.attrs, child.children))
-        else:
-            element.append(
-                _verbatim_element(child["tag"], child.get("attrs", {}), child["children"])
-            )
+            continue
+        inner = (
+            (child.tag, child.attrs, child.children)
+            if isinstance(child, Span)
+            else (child["tag"], child.get("attrs", {}), child["children"])
+        )
+        if inner[0].lower() not in UNSAFE_TAGS and drawing_element(inner[0], drawing):
+            element.append(_verbatim_element(*inner, drawing))
     return element
 
 

@@ -18,11 +18,14 @@ import tempfile
 import unicodedata
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from lxml import html as lxml_html
 
+from locbrief.console import log
 from locbrief.model import LocbriefError
-from locbrief.publish.theme import Site, stylesheet
+from locbrief.publish.theme import PACKAGE_TEMPLATES, Site, stylesheet
 
 #: What WeasyPrint (from PyPI) needs from Debian, and the default fonts; `make` installs them.
 DEBIAN_PACKAGES = (
@@ -50,13 +53,62 @@ def render_pdf(page: Path, output: Path, site: Site) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
     os.close(fd)
+    fetcher = project_fetcher(page, site)
     try:
-        HTML(filename=str(page), media_type="print").write_pdf(tmp, stylesheets=[css])
+        HTML(filename=str(page), media_type="print", url_fetcher=fetcher).write_pdf(
+            tmp, stylesheets=[css]
+        )
         os.chmod(tmp, 0o644)
         os.replace(tmp, output)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def fetch_roots(page: Path, site: Site) -> tuple[Path, ...]:
+    """The folders a PDF may read from: the project's out/ (the page's grandparent), the package's
+    templates and the site's theme. Nothing else: no network, no other file of the machine."""
+    roots = [Path(page).resolve().parent.parent, PACKAGE_TEMPLATES.resolve()]
+    if site.theme:
+        roots.append(Path(site.theme).resolve())
+    return tuple(roots)
+
+
+def allowed_url(url: str, roots: tuple[Path, ...]) -> bool:
+    """A ``data:`` URL, or a ``file:`` URL whose real path (links followed) is inside one of ``roots``.
+
+    >>> allowed_url("data:image/png;base64,AAAA", ()), allowed_url("http://127.0.0.1/x.png", ())
+    (True, False)
+    >>> allowed_url("file:///etc/hostname", (Path("/work"),))
+    False
+    """
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    if scheme == "data":
+        return True
+    if scheme != "file":
+        return False
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        return False  # file://host/… is another machine's file
+    path = Path(url2pathname(parts.path)).resolve()
+    return any(path.is_relative_to(root) for root in roots)
+
+
+def project_fetcher(page: Path, site: Site):
+    """WeasyPrint's fetcher limited to :func:`allowed_url`; each refused URL is one warning naming
+    the page and the URL (WeasyPrint's default fetches any URL: SSRF from a build server)."""
+    from weasyprint.urls import URLFetcher
+
+    roots = fetch_roots(page, site)
+
+    class ProjectFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not allowed_url(url, roots):
+                log.warning("%s: the PDF does not fetch %s (outside the project)", page, url)
+                raise ValueError(f"refused: {url}")
+            return super().fetch(url, headers)
+
+    return ProjectFetcher(allow_redirects=False)
 
 
 def pdf_rules(site: Site) -> str:

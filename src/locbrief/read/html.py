@@ -38,8 +38,11 @@ from locbrief.markup import (
     UNSAFE_TAGS,
     VERBATIM_BLOCK_TAGS,
     VOID_TAGS,
+    drawing_element,
+    drawing_root,
     is_verbatim,
     safe_attrs,
+    verbatim_attrs,
 )
 from locbrief.model import (
     OUT_OF_FLOW_KINDS,
@@ -1128,15 +1131,21 @@ def _verbatim(el) -> dict:
     )
 
 
-def _verbatim_tree(el, make):
-    """``make(tag, attrs, children)`` for ``el`` and each element inside it, every text kept."""
+def _verbatim_tree(el, make, drawing: str = ""):
+    """``make(tag, attrs, children)`` for ``el`` and each element inside it, every text kept;
+    inside SVG and MathML only the drawing's allow-list (markup.drawing_element)."""
+    drawing = drawing_root(el.tag, drawing)
     children: list = [el.text] if el.text else []
     for child in el:
-        if isinstance(child.tag, str) and child.tag.lower() not in UNSAFE_TAGS:
-            children.append(_verbatim_tree(child, make))
+        if (
+            isinstance(child.tag, str)
+            and child.tag.lower() not in UNSAFE_TAGS
+            and drawing_element(child.tag, drawing)
+        ):
+            children.append(_verbatim_tree(child, make, drawing))
         if child.tail:
             children.append(child.tail)
-    attrs = safe_attrs({k: v for k, v in el.attrib.items() if k != "style"})
+    attrs = verbatim_attrs({k: v for k, v in el.attrib.items() if k != "style"}, drawing)
     return make(RENAMED.get(el.tag, el.tag), attrs, children)
 
 

@@ -63,6 +63,7 @@ _PROTECTED = re.compile(
     "|".join(
         f"(?P<{name}>{pattern})"
         for name, pattern in [
+            ("token", f"(?i:{MANGLED_TOKEN})"),  # a source's own "ZX0QZ" must not pass for one
             ("placeholder", PLACEHOLDER),
             ("tag", TAG),
             ("url", URL),
@@ -196,7 +197,7 @@ def _protected_spans(
 
 
 def _priority(kind: str) -> int:
-    return ["placeholder", "tag", "url", "email", "title", "term", "number"].index(kind)
+    return ["token", "placeholder", "tag", "url", "email", "title", "term", "number"].index(kind)
 
 
 def _padding(text: str, start: int, end: int, kind: str) -> tuple[bool, bool]:
@@ -232,7 +233,7 @@ def unmask(text: str, masked: Masked) -> tuple[str, list[str]]:
     >>> unmask("ZX0QZ citó ZX1QZ ZX1QZ. ZX 2QZ", masked)[1]
     ["engine repeated url 'https://x.org/a'", "engine dropped placeholder '{0}'", 'engine mangled tokens: ZX 2QZ']
     """
-    problems = []
+    problems, held = [], []
     for item in masked.items:
         pattern = re.compile(_token_pattern(item), 0 if item.stand_in else re.IGNORECASE)
         found = pattern.findall(text)
@@ -241,17 +242,28 @@ def unmask(text: str, masked: Masked) -> tuple[str, list[str]]:
             continue
         if len(found) > 1:
             problems.append(f"engine repeated {item.kind} {item.original!r}")
-        text = pattern.sub(lambda m, item=item: _restored(item, m), text, count=1)
+        text = pattern.sub(lambda m, item=item: _hold(held, _restored(item, m)), text, count=1)
         text = pattern.sub("", text)
     leftovers = re.findall(MANGLED_TOKEN, text, re.IGNORECASE)
     if leftovers:
         problems.append("engine mangled tokens: " + ", ".join(leftovers))
+    text = _HELD.sub(lambda m: held[int(m.group(1))], text)
     problems += [
         f"term {source!r} should be {target!r}"
         for source, target in masked.checked_terms
         if target.casefold() not in text.casefold()
     ]
     return text, problems
+
+
+#: A restored item held apart until every token is found: a source's own "ZX0QZ", put back,
+#: must not pass for a token of a later item or for a mangled one (private-use characters).
+_HELD = re.compile("\ue000(\\d+)\ue001")
+
+
+def _hold(held: list[str], restored: str) -> str:
+    held.append(restored)
+    return f"\ue000{len(held) - 1}\ue001"
 
 
 def _restored(item: Protected, match: re.Match) -> str:
