@@ -164,3 +164,31 @@ def test_make_installs_pandoc_for_word_and_markdown_briefs(tmp_path):
     done = run_cli(tmp_path, "system-packages")
     assert done.returncode == 0, done.stderr
     assert "pandoc" in done.stdout.split()
+
+
+@pytest.mark.parametrize(
+    "engines, expected",
+    [
+        (
+            '  libretranslate: {url: "http://apikey:secret123@127.0.0.1:5000"}\n',
+            "setting engines.libretranslate.url: the URL holds a user name or password",
+        ),
+        (
+            '  deepl: {server_url: "https://api.deepl.com/v2?auth_key=secret123"}\n',
+            "setting engines.deepl.server_url: the URL holds the query parameter 'auth_key'",
+        ),
+        (
+            '  openai: {base_url: "http://h/v1?token=secret123", model: m}\n',
+            "setting engines.openai.base_url: the URL holds the query parameter 'token'",
+        ),
+    ],
+)
+def test_a_credential_inside_a_url_setting_is_refused_in_one_line(repo, engines, expected):
+    write_config(repo, "  es_MX: {engine: apertium}\n")
+    with open(repo / "config" / "config.yaml", "a", encoding="utf-8") as config:
+        config.write("engines:\n" + engines)
+    done = run_cli(repo, "check-config")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip().count("\n") == 0
+    assert expected in done.stderr
+    assert "secret123" not in done.stderr + done.stdout

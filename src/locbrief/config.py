@@ -84,8 +84,17 @@ def _check_publish(config: dict, path: str) -> None:
 
 def _refuse_secrets(config: dict, path: str) -> None:
     """A key written into the config would be committed and logged: name the variable instead."""
-    from locbrief.translate.engines.remote import SECRET_VARIABLES
+    from locbrief.translate.engines.remote import SECRET_VARIABLES, secret_in_url
 
+    for setting, url in _url_settings(config):
+        found = secret_in_url(url)
+        if found:
+            raise LocbriefError(
+                f"setting {setting}: the URL holds {found}; credentials never go in the config "
+                "(it is committed and URLs are logged): remove it and set the engine's key "
+                "variable in the environment",
+                path,
+            )
     engines = config.get("engines") if isinstance(config, dict) else None
     for name, settings in (engines or {}).items() if isinstance(engines, dict) else ():
         for setting in settings if isinstance(settings, dict) else ():
@@ -96,6 +105,18 @@ def _refuse_secrets(config: dict, path: str) -> None:
                     f"committed); remove it and set {variable} in the environment",
                     path,
                 )
+
+
+def _url_settings(value, setting: str = ""):
+    """(dotted setting, value) of every string in the config that looks like a URL."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _url_settings(inner, f"{setting}.{key}" if setting else str(key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _url_settings(inner, f"{setting}[{index}]")
+    elif isinstance(value, str) and "://" in value:
+        yield setting, value
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:

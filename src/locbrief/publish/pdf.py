@@ -47,6 +47,7 @@ def render_pdf(page: Path, output: Path, site: Site) -> None:
     page = Path(page)
     if not page.is_file():
         raise LocbriefError("no such page; run the page stage (make run) first", str(page))
+    check_depth(page)
     check_fonts(page, site.fonts)
     css = CSS(string=str(stylesheet(site, "pdf.css")) + pdf_rules(site))
     output = Path(output)
@@ -125,6 +126,25 @@ def pdf_rules(site: Site) -> str:
         f"body {{ font-family: {body} !important; }}\n"
         f"h1, h2, h3, h4, .topic, .date, .byline, .review-banner {{ font-family: {headings} !important; }}\n"
     )
+
+
+#: The deepest page WeasyPrint lays out within Python's stack (it failed at 200 nested divs and
+#: passed at 126: measured); the reader refuses sources deeper than ``read.html.MAX_DEPTH``.
+PDF_MAX_DEPTH = 128
+
+
+def check_depth(page: Path) -> None:
+    """A page nested deeper than :data:`PDF_MAX_DEPTH` is one line, never a RecursionError."""
+    root = lxml_html.parse(str(page), parser=lxml_html.HTMLParser(huge_tree=True)).getroot()
+    deepest = max(
+        (sum(1 for _ in el.iterancestors()) for el in root.iter() if not len(el)), default=0
+    )
+    if deepest > PDF_MAX_DEPTH:
+        raise LocbriefError(
+            f"the page nests its elements {deepest} deep; the PDF step lays out at most "
+            f"{PDF_MAX_DEPTH} levels: flatten the source's nesting (or the theme's template)",
+            str(page),
+        )
 
 
 def check_fonts(page: Path, fonts: tuple[str, ...]) -> None:

@@ -272,12 +272,13 @@ class HtmlReader:
     def _parse(self, text: str):
         """The parsed page; an XML declaration is dropped (lxml refuses it in a str)."""
         text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
-        try:
-            root = lxml.html.document_fromstring(text)
+        try:  # huge_tree: past libxml2's 256 levels the rest of the page was silently lost
+            root = lxml.html.document_fromstring(text, parser=_PARSER)
         except (lxml.etree.ParserError, ValueError):
             raise LocbriefError(
                 "no article text found; the file holds no HTML elements", self.source
             ) from None
+        _check_depth(root, self.source)
         for node in root.xpath("//comment() | //processing-instruction()"):
             _remove_keep_tail(node)
         return root
@@ -1107,6 +1108,26 @@ def _trim_end(content: list[Inline]) -> None:
 
 
 # ---------------------------------------------------------------- verbatim, anchors, titles
+
+
+#: Elements nested deeper than this are refused: the reader, the page and WeasyPrint walk the
+#: tree recursively (real articles nest 10–40 deep; WeasyPrint's layout ran out of Python's
+#: stack at 196 nested divs, measured on the PDF step; the page shell adds about 6 levels).
+MAX_DEPTH = 100
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
+
+
+def _check_depth(root, source: str) -> None:
+    """One line naming the file and the depth, never a page silently cut short or a crash."""
+    deepest = max(
+        (sum(1 for _ in el.iterancestors()) for el in root.iter() if not len(el)), default=0
+    )
+    if deepest > MAX_DEPTH:
+        raise LocbriefError(
+            f"the page nests its elements {deepest} deep; locbrief reads at most {MAX_DEPTH} "
+            "levels: save the article itself, or flatten the nesting",
+            source,
+        )
 
 
 def _is_verbatim_block(el) -> bool:

@@ -17,6 +17,7 @@ import os
 import re
 import time
 from collections.abc import Iterator
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 
@@ -190,8 +191,50 @@ def _delay(backoff: float, attempt: int, response) -> float:
 
 
 def _where(url: str) -> str:
-    """The URL without query string (an API key may travel there)."""
-    return url.split("?")[0]
+    """The URL without query string (an API key may travel there) nor user name and password."""
+    return redact_url(url.split("?")[0])
+
+
+#: Query parameters that carry a credential (``?auth_key=…``, ``?api_key=…``, ``?token=…``).
+SECRET_PARAMETER = re.compile(r"key|token|secret|passw|auth|signature|sig$|credential", re.I)
+
+
+def secret_in_url(url: str) -> str:
+    """What in a URL is a credential: "a user name and password" or "the query parameter X"; "".
+
+    >>> secret_in_url("http://apikey:s3cret@host/v1"), secret_in_url("http://h/t?auth_key=x&q=1")
+    ('a user name or password', "the query parameter 'auth_key'")
+    >>> secret_in_url("http://localhost:5000")
+    ''
+    """
+    parts = urlsplit(url)
+    if "@" in parts.netloc:
+        return "a user name or password"
+    for name, _ in parse_qsl(parts.query, keep_blank_values=True):
+        if SECRET_PARAMETER.search(name):
+            return f"the query parameter {name!r}"
+    return ""
+
+
+def redact_url(url: str) -> str:
+    """A URL fit for a message or log: no user name, password or credential parameters.
+
+    >>> redact_url("http://apikey:s3cret@host:5000/t?auth_key=x&q=1")
+    'http://host:5000/t?q=1'
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(a URL that cannot be read)"
+    netloc = parts.netloc.rpartition("@")[2]
+    query = urlencode(
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not SECRET_PARAMETER.search(k)
+        ]
+    )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 def _reason(exc: Exception) -> str:
