@@ -110,6 +110,31 @@ def test_a_killed_snakemake_leaves_its_jobs_to_finish_and_no_process_behind(stru
     assert "Snakemake was killed by SIGKILL; run `make run` again" in one_line(killed[2])
 
 
+@pytest.mark.slow
+def test_a_kill_9_of_the_callers_process_group_takes_snakemake_along_and_the_next_run_resumes(
+    tmp_path,
+):
+    """A CI cancel or a closed terminal: SIGKILL to `make run`'s whole process group."""
+    from locbrief.run import snakemake_processes
+
+    workdir = small_project(tmp_path)
+    runner = faults.start(workdir)  # a session of its own, as make in a terminal
+    wait_for(workdir, "build/wordpress-guns/es_MX.suggestions.json", runner)
+    assert snakemake_processes(workdir)
+    os.killpg(runner.pid, signal.SIGKILL)
+    runner.wait(timeout=10)
+    deadline = time.monotonic() + 2
+    while snakemake_processes(workdir) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert snakemake_processes(workdir) == []  # nothing left working in the background
+    again = faults.run(workdir)
+    assert again.returncode == 0, again.stderr
+    assert "resuming a run that was killed" in again.stderr
+    assert "another Snakemake run" not in again.stderr and "still running" not in again.stderr
+    for output in OUTPUTS:
+        assert (workdir / output).stat().st_size > 0, output
+
+
 # ---------------------------------------------------------------- the one line
 
 
@@ -248,6 +273,19 @@ def test_a_full_disk_names_the_file_and_keeps_the_old_one_whole(small_disk):
     assert leftovers(small_disk) == []
 
 
+#: The output of each step of the small project, where a failed step's file may come back.
+STEP_OUTPUTS = {
+    "read": "build/wordpress-guns/document.json",
+    "segment": "build/wordpress-guns/units.json",
+    "suggest": f"build/wordpress-guns/{LANG}.suggestions.json",
+    "merge": f"build/wordpress-guns/{LANG}.merge.json",
+    "page": PAGE,
+    "source_page": "out/en/wordpress-guns.html",
+    "check": f"out/{LANG}/wordpress-guns.qa.json",
+    "review": f"out/{LANG}/wordpress-guns.review.html",
+}
+
+
 @pytest.mark.slow
 def test_a_run_on_a_full_disk_stops_with_one_line_and_resumes_once_there_is_room(small_disk):
     subprocess.run(["mount", "-o", "remount,size=256k", str(small_disk)], check=True)
@@ -265,6 +303,33 @@ def test_a_run_on_a_full_disk_stops_with_one_line_and_resumes_once_there_is_room
     again = faults.run(workdir)
     assert again.returncode == 0, again.stderr
     assert leftovers(workdir) == []
+
+
+@pytest.mark.slow
+def test_a_job_that_failed_on_a_full_out_folder_is_redone_even_if_its_file_comes_back(
+    small_disk, tmp_path
+):
+    """out/ on a disk of its own fills up; the failed page's file later reappears (a restore,
+    a remount), newer than its inputs: the next run still redoes the job, never ships it."""
+    workdir = small_project(tmp_path / "project")
+    (workdir / "out").symlink_to(small_disk, target_is_directory=True)
+    room = os.statvfs(small_disk)
+    (small_disk / "ballast").write_bytes(b"\0" * (room.f_bavail * room.f_frsize - 8_000))
+    failed = faults.run(workdir)
+    assert failed.returncode == 1
+    line = one_line(failed.stderr)
+    assert "no space left on device" in line
+    step = re.search(r"the (\w+) step", line).group(1)
+    stale = workdir / STEP_OUTPUTS[step]
+    assert stale.parts[-3] == "out" and not stale.exists()
+    (small_disk / "ballast").unlink()
+    subprocess.run(["mount", "-o", "remount,size=4m", str(small_disk)], check=True)
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_text("a stale copy\n", encoding="utf-8")
+    again = faults.run(workdir)
+    assert again.returncode == 0, again.stderr
+    assert stale.read_text(encoding="utf-8") != "a stale copy\n", f"{stale} taken as current"
+    assert faults.run(workdir).returncode == 0  # and once done, it stays done
 
 
 @pytest.mark.slow

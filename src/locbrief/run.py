@@ -68,16 +68,19 @@ def run(
         _clear_stale_lock(Path.cwd())
     finally:
         signal.signal(signal.SIGTERM, previous)
+    redo = _failed_before()
     command = [
         sys.executable, "-m", "snakemake", "--snakefile", str(workflow), "--cores", str(cores),
-        "--rerun-incomplete",
+        "--rerun-incomplete", *(["--forcerun", *redo] if redo else []),
         "--", *(targets or ["all"]),
     ]  # fmt: skip
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     log = _open_log()
     started = time.time()
+    # Snakemake stays in the caller's process group (a kill -9 of `make run`'s group, a CI
+    # cancel, takes it and its jobs along) and dies with this runner (PR_SET_PDEATHSIG)
     process = subprocess.Popen(
-        command, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True
+        command, stderr=subprocess.PIPE, text=True, env=env, preexec_fn=_die_with_parent
     )
     messages: list[str] = []
     reader = threading.Thread(target=_collect, args=(process.stderr, log, messages))
@@ -87,8 +90,9 @@ def run(
     if log is not None:
         with contextlib.suppress(OSError):
             log.close()
+    _remember_failures(redo, "".join(messages), process.returncode)
     if stopped:
-        _after_stop(process.pid)
+        _after_stop()
         print(
             f"locbrief: stopped by {signal.Signals(stopped).name}; finished files are kept and "
             f"nothing half-written is left — {RESUME}",
@@ -130,10 +134,8 @@ def _collect(stream, log, messages: list[str]) -> None:
 
 
 def _wait_or_stop(process: subprocess.Popen) -> int:
-    """Wait for the run; on SIGTERM, SIGINT or SIGHUP stop its whole process group.
-
-    Snakemake runs in its own session, so its jobs are stopped with it and nothing keeps running
-    after the runner returns. Returns the signal that stopped it, or 0.
+    """Wait for the run; on SIGTERM, SIGINT or SIGHUP stop Snakemake and every job below it,
+    so nothing keeps running after the runner returns. Returns the signal that stopped it, or 0.
     """
     received: list[int] = []
 
@@ -147,42 +149,114 @@ def _wait_or_stop(process: subprocess.Popen) -> int:
         while process.poll() is None and not received:
             time.sleep(0.1)
         if received:
-            _stop_group(process)
+            _stop_tree(process)
     finally:
         for signum, old in previous.items():
             signal.signal(signum, old)
     return received[0] if received else 0
 
 
-def _stop_group(process: subprocess.Popen) -> None:
-    """SIGTERM to Snakemake and its jobs; SIGKILL to whatever still runs after STOP_GRACE."""
+def _stop_tree(process: subprocess.Popen) -> None:
+    """SIGTERM to Snakemake and its jobs; SIGKILL to whatever still runs after STOP_GRACE.
+
+    They share the caller's process group (make's, a terminal's), which is not ours to signal:
+    the processes below Snakemake are found in /proc before any of them is told to stop.
+    """
+    pids = {process.pid} | _descendants(process.pid)
     for signum in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(process.pid, signum)
-        except ProcessLookupError:
-            return
+        pids |= _descendants(process.pid)
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signum)
         deadline = time.monotonic() + STOP_GRACE
         while time.monotonic() < deadline:
-            if process.poll() is not None and not _group_alive(process.pid):
+            if process.poll() is not None and not any(map(_alive, pids)):
                 return
             time.sleep(0.1)
 
 
-def _group_alive(pgid: int) -> bool:
+def _descendants(root: int) -> set[int]:
+    """Every process below ``root`` (children, their children…), from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                stat = (entry / "stat").read_text()
+                parents.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(
+                    int(entry.name)
+                )
+    found, todo = set(), [root]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """A process that still runs (a zombie waiting for its parent has stopped)."""
     try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
         return False
-    return True
 
 
-def _after_stop(pgid: int) -> None:
-    """Once the stopped group is gone: drop its lock and temporary files, so the next run starts clean."""
-    deadline = time.monotonic() + STOP_GRACE
-    while _group_alive(pgid) and time.monotonic() < deadline:
-        time.sleep(0.1)
+def _after_stop() -> None:
+    """Once the stopped run is gone: drop its lock and temporary files, so the next run starts clean."""
     if not snakemake_processes(Path.cwd()):
         _tidy(Path.cwd())
+
+
+def _die_with_parent() -> None:
+    """In the Snakemake process, before it starts: SIGTERM when the runner dies (even by SIGKILL)."""
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1  # noqa: N806 - <linux/prctl.h>
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+# ---------------------------------------------------------------- a failed job is redone
+
+
+#: The outputs of jobs that failed, until a run succeeds: they are redone (``--forcerun``) even
+#: if a file of the same name comes back meanwhile (a restore, a remount) and looks up to date.
+FAILED_OUTPUTS = Path(".snakemake") / "locbrief-failed-outputs"
+
+
+def failed_outputs(messages: str) -> list[str]:
+    r"""The output files of every job Snakemake reports failed (its "Error in rule" blocks).
+
+    >>> failed_outputs("Error in rule page:\n    jobid: 3\n    output: out/es/b.html, out/x\n")
+    ['out/es/b.html', 'out/x']
+    """
+    found: list[str] = []
+    for block in re.finditer(r"^[ \t]*Error in rule \S+:\n((?:[ \t]+.*\n?)*)", messages, re.M):
+        output = re.search(r"^\s+output: (.*)$", block.group(1), re.M)
+        if output:
+            found += [path.strip() for path in output.group(1).split(", ") if path.strip()]
+    return found
+
+
+def _failed_before() -> list[str]:
+    with contextlib.suppress(OSError):
+        return FAILED_OUTPUTS.read_text(encoding="utf-8").split("\n")[:-1]
+    return []
+
+
+def _remember_failures(before: list[str], messages: str, returncode: int) -> None:
+    """Keep the failed outputs (those of earlier runs too) until a run succeeds (best effort:
+    on a full disk the note may not be written, and Snakemake has removed the outputs anyway)."""
+    failed = [] if returncode == 0 else list(dict.fromkeys(before + failed_outputs(messages)))
+    try:
+        if failed:
+            FAILED_OUTPUTS.parent.mkdir(exist_ok=True)
+            FAILED_OUTPUTS.write_text("".join(f"{path}\n" for path in failed), encoding="utf-8")
+        else:
+            FAILED_OUTPUTS.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 # ---------------------------------------------------------------- resume after a kill
