@@ -192,3 +192,14 @@ def test_a_credential_inside_a_url_setting_is_refused_in_one_line(repo, engines,
     assert done.stderr.strip().count("\n") == 0
     assert expected in done.stderr
     assert "secret123" not in done.stderr + done.stdout
+
+
+@pytest.mark.parametrize("theme", ["/", "/etc", "source"])
+def test_a_theme_folder_that_is_no_theme_is_refused_in_one_line(repo, theme):
+    write_config(repo, "  es_MX: {engine: apertium}\n")
+    with open(repo / "config" / "config.yaml", "a", encoding="utf-8") as config:
+        config.write(f"site: {{theme: {theme}}}\n")
+    done = run_cli(repo, "check-config")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip().count("\n") == 0
+    assert f"setting site.theme: {theme} is not a theme folder" in done.stderr

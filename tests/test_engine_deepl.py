@@ -204,3 +204,14 @@ def test_formality_where_the_language_has_none_names_the_setting(server):
     with pytest.raises(EngineError, match="set languages.en_US.formality to prefer_more"):
         deepl(server, formality="more").preflight("en", "en_US")
     assert not server.calls("/v2/translate")
+
+
+@pytest.mark.parametrize("path", ["/v2/languages", "/v2/translate"])
+def test_a_server_answering_200_with_an_html_page_is_a_bad_answer_from_that_url(server, path):
+    """A proxy's or captive portal's page is the server's fault, never "no target language"."""
+    server.inject(path, *["html"] * 3)
+    with pytest.raises(EngineError) as error:
+        deepl(server, retries=0).translate_batch(["The war."], "en", "es_MX")
+    message = str(error.value)
+    assert "\n" not in message and "offers no target language" not in message
+    assert f"{server.url} did not answer with the DeepL API's JSON" in message

@@ -80,6 +80,16 @@ def _check_publish(config: dict, path: str) -> None:
                 "the folder make run is started from)",
                 path,
             )
+    theme = (config.get("site") or {}).get("theme")
+    if theme:
+        from locbrief.publish.theme import theme_problem
+
+        if theme_problem(theme):
+            raise LocbriefError(
+                f"setting site.theme: {theme_problem(theme)}; name the folder of your theme's "
+                "templates and style sheets, or remove the setting",
+                path,
+            )
 
 
 def _refuse_secrets(config: dict, path: str) -> None:

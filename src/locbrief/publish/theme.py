@@ -21,6 +21,8 @@ from markupsafe import Markup
 from locbrief.model import LocbriefError
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+#: The files a site theme may replace; a theme folder holds at least one of them.
+THEME_FILES = ("page.html.j2", "index.html.j2", "page.css", "print.css", "pdf.css")
 PAPER_SIZES = {"A4": "A4", "letter": "letter"}
 #: The PDF's fonts (Debian fonts-dejavu-core): they cover every character of es, pt, fr and ca.
 DEFAULT_FONTS = ("DejaVu Serif", "DejaVu Sans")
@@ -55,6 +57,18 @@ class Site:
     def logo_href(self) -> str:
         """Where a page in out/<lang>/ finds the logo."""
         return f"../assets/{self.logo_name}" if self.logo else ""
+
+
+def theme_problem(folder: str) -> str:
+    """Why ``folder`` cannot be a theme ("" when it can): a theme is trusted code (its templates
+    run like a Sphinx theme's) and the PDF step may read every file below it, so it must be a
+    folder of theme files, never ``/`` or ``/etc``."""
+    path = Path(folder)
+    if not path.is_dir():
+        return f"{folder} is not a folder"
+    if not any((path / name).is_file() for name in THEME_FILES):
+        return f"{folder} is not a theme folder (it has none of {', '.join(THEME_FILES)})"
+    return ""
 
 
 @cache

@@ -22,6 +22,7 @@ from locbrief.translate.engines.remote import (
     digest,
     from_wire,
     rate_limited,
+    redact_url,
     secret,
     to_wire,
 )
@@ -165,6 +166,11 @@ class DeepLEngine(Engine):
         """The regional code the account offers for ``target`` (ES-419 for es_MX, else ES)."""
         if self._targets is None:
             languages = self._call(lambda: self.client.get_target_languages())
+            if not languages:  # the package reads an HTML page (a proxy's, a portal's) as none
+                raise EngineError(
+                    f"deepl: {self._server()} did not answer with the DeepL API's JSON "
+                    "(no target languages at all); check engines.deepl.server_url"
+                )
             self._targets = {lang.code.upper(): lang for lang in languages}
         for code in target_candidates(target):
             if code in self._targets:
@@ -210,7 +216,7 @@ class DeepLEngine(Engine):
         return found
 
     def _server(self) -> str:
-        return self.server_url or "the DeepL API"
+        return redact_url(self.server_url) if self.server_url else "the DeepL API"
 
     def _call(self, request):
         """Run one package call; its exceptions become one line that says what to do."""
