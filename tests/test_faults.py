@@ -349,6 +349,7 @@ def test_read_only_po_and_output_folder_stop_the_run_with_one_line_naming_them(t
     assert refused.returncode == 1
     line = one_line(refused.stderr)
     assert f"{PO}: not writable; make it writable" in line, line
+    assert (refused.stdout + refused.stderr).count(f"{PO}: not writable") == 1  # printed once
     assert po.read_bytes() == before
     # the same fault with Snakemake run by hand: among its messages, our line (the Snakefile's
     # onerror hook), just before Snakemake's own "At least one job did not complete"

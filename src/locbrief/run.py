@@ -80,13 +80,23 @@ def run(
     # Snakemake stays in the caller's process group (a kill -9 of `make run`'s group, a CI
     # cancel, takes it and its jobs along) and dies with this runner (PR_SET_PDEATHSIG)
     process = subprocess.Popen(
-        command, stderr=subprocess.PIPE, text=True, env=env, preexec_fn=_die_with_parent
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        preexec_fn=_die_with_parent,
     )
     messages: list[str] = []
-    reader = threading.Thread(target=_collect, args=(process.stderr, log, messages))
-    reader.start()
+    readers = [
+        threading.Thread(target=_collect, args=(process.stderr, log, messages)),
+        threading.Thread(target=_forward, args=(process.stdout, log)),
+    ]
+    for reader in readers:
+        reader.start()
     stopped = _wait_or_stop(process)
-    reader.join(timeout=STOP_GRACE)
+    for reader in readers:
+        reader.join(timeout=STOP_GRACE)
     if log is not None:
         with contextlib.suppress(OSError):
             log.close()
@@ -131,6 +141,20 @@ def _collect(stream, log, messages: list[str]) -> None:
                 log.flush()
             except OSError:
                 log = None
+
+
+def _forward(stream, log) -> None:
+    """The jobs' output to the terminal, but their error lines only to the run log: the runner's
+    one line says the same with the step named, and each failure is printed once."""
+    for line in stream:
+        if line.startswith("locbrief: error:"):
+            if log is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    log.write(line)
+            continue
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.write(line)
+            sys.stdout.flush()
 
 
 def _wait_or_stop(process: subprocess.Popen) -> int:
