@@ -59,6 +59,10 @@ from locbrief.publish.theme import Site
 from locbrief.translate.protect import URL
 from locbrief.translate.segment import DecodeError, decode, join_sentences
 
+#: The attribute naming each sentence's unit on the page (``<block id>/<index>``): a neutral hook
+#: that `locbrief serve` resolves to the unit's PO entry, which itself never reaches out/.
+UNIT_ATTR = "data-unit"
+
 #: The style sheet's class for blocks of these kinds.
 KIND_CLASSES = {
     "topic": "topic",
@@ -237,8 +241,9 @@ class _Page:
         return _inline_nodes(join_sentences(parts), block, self)
 
     def unit_content(self, unit: Unit, translation: Translation, block: Block) -> list[Inline]:
-        """One unit: data re-rendered for the locale; source text and machine text tagged as such
-        (``lang="en"``, ``lang="es-MX-x-mtfrom-en"`` until a translator reviews it); highlighted in review."""
+        """One unit, in a span naming it (:data:`UNIT_ATTR`): data re-rendered for the locale; source
+        text and machine text tagged as such (``lang="en"``, ``lang="es-MX-x-mtfrom-en"`` until a
+        translator reviews it); highlighted in review."""
         inline = translation.for_unit(unit)
         if translation.status != Status.UNTRANSLATED:
             endnote = block.kind == "endnote"
@@ -249,7 +254,7 @@ class _Page:
                 endnote,
                 as_written=translation.status == Status.SOURCE,
             )
-        attrs: dict[str, str] = {}
+        attrs: dict[str, str] = {UNIT_ATTR: unit_ref(unit)}
         if translation.status == Status.UNTRANSLATED and self.lang != self.doc.lang:
             attrs.update(lang=bcp47(self.doc.lang), dir=parse_locale(self.doc.lang).text_direction)
         if translation.status == Status.MACHINE:
@@ -261,7 +266,7 @@ class _Page:
                     "title": self.status_label(translation.status),
                 }
             )
-        return [Span("span", attrs, inline)] if attrs else inline
+        return [Span("span", attrs, inline)]
 
     def status_label(self, status: str) -> str:
         _ = self._
@@ -271,6 +276,11 @@ class _Page:
             Status.MACHINE: _("machine translation, not reviewed"),
             Status.UNTRANSLATED: _("not translated yet"),
         }.get(status, status)
+
+
+def unit_ref(unit: Unit) -> str:
+    """The value of a unit's :data:`UNIT_ATTR`: its block and its place there, unique on a page."""
+    return f"{unit.block}/{unit.index}"
 
 
 def _problems(
@@ -334,7 +344,7 @@ def _span_node(span: Span, block: Block, page: _Page):
         return _verbatim_element(span.tag, span.attrs, span.children)
     tag = span.tag if span.tag in INLINE_TAGS else "span"
     attrs = safe_attrs(
-        {k: v for k, v in span.attrs.items() if k in PAGE_ATTRS or k in ("class", "dir")}
+        {k: v for k, v in span.attrs.items() if k in PAGE_ATTRS or k in ("class", "dir", UNIT_ATTR)}
     )  # every URL attribute scheme-filtered (markup.safe_url)
     if tag == "img" and remote_url(attrs.get("src", "")):
         return remote_image_link(page.attributes(attrs))
