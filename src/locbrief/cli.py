@@ -369,6 +369,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = _command(
+        sub,
+        "serve",
+        "preview out/ on 127.0.0.1 while you translate: each save rebuilds, through the "
+        "workflow, the pages it affects, and open pages reload themselves",
+        f"{PUBLISH}:cmd_serve",
+    )
+    p.add_argument("brief", nargs="?", metavar="BRIEF", help="only this brief (default: all)")
+    p.add_argument("--lang", metavar="LOCALE", help="only this language's pages (default: all)")
+    p.add_argument(
+        "--port", type=int, default=8000, help="port to listen on (default: %(default)s)"
+    )
+    p.set_defaults(config=DEFAULT_CONFIG)
+
+    p = _command(
         sub, "pdf", "a PDF of a page, from the same HTML with the print style", f"{PUBLISH}:cmd_pdf"
     )
     p.add_argument("page", help="the page's HTML file in out/<lang>/")

@@ -1,4 +1,4 @@
-"""The publish group's commands: ``page``, ``pdf``, ``docx``, ``site``, ``publish``.
+"""The publish group's commands: ``page``, ``pdf``, ``docx``, ``site``, ``publish``, ``serve``.
 
 Each takes the parsed arguments of its ``locbrief`` subcommand (cli.py) and does the
 stage's work through the package's functions; the Snakefile runs the same commands.
@@ -115,3 +115,9 @@ def cmd_publish(args) -> int:
     langs = sorted({e.lang for e in outcome.published})
     log.info(f"{args.site}/: published {len(outcome.published)} pages ({', '.join(langs)})")
     return 0
+
+
+def cmd_serve(args) -> int:
+    from locbrief.publish.serve import plan, serve
+
+    return serve(plan(args.config, args.brief, args.lang), args.port, args.config)
