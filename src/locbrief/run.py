@@ -55,9 +55,16 @@ def snakefile(root: Path = Path(".")) -> Path:
 
 
 def run(
-    cores: str = "all", targets: list[str] | None = None, config: str = "config/config.yaml"
+    cores: str = "all",
+    targets: list[str] | None = None,
+    config: str = "config/config.yaml",
+    stop_grace: float = STOP_GRACE,
 ) -> int:
-    """Run the workflow in the current folder; return its exit status (0 when all is well)."""
+    """Run the workflow in the current folder; return its exit status (0 when all is well).
+
+    ``stop_grace``: seconds a stopped run gets to end by itself (``locbrief serve`` must be gone
+    within 2 s of Ctrl-C; every write is atomic, so a killed job loses nothing).
+    """
     from locbrief.config import load_config
 
     # until Snakemake runs, SIGTERM is Ctrl-C: the CLI's one line, nothing to stop yet
@@ -94,9 +101,9 @@ def run(
     ]
     for reader in readers:
         reader.start()
-    stopped = _wait_or_stop(process)
-    for reader in readers:
-        reader.join(timeout=STOP_GRACE)
+    stopped = _wait_or_stop(process, stop_grace)
+    for reader in readers:  # killed jobs may hold the pipes a moment
+        reader.join(timeout=stop_grace if stopped else STOP_GRACE)
     if log is not None:
         with contextlib.suppress(OSError):
             log.close()
@@ -157,7 +164,7 @@ def _forward(stream, log) -> None:
             sys.stdout.flush()
 
 
-def _wait_or_stop(process: subprocess.Popen) -> int:
+def _wait_or_stop(process: subprocess.Popen, grace: float = STOP_GRACE) -> int:
     """Wait for the run; on SIGTERM, SIGINT or SIGHUP stop Snakemake and every job below it,
     so nothing keeps running after the runner returns. Returns the signal that stopped it, or 0.
     """
@@ -173,15 +180,15 @@ def _wait_or_stop(process: subprocess.Popen) -> int:
         while process.poll() is None and not received:
             time.sleep(0.1)
         if received:
-            _stop_tree(process)
+            _stop_tree(process, grace)
     finally:
         for signum, old in previous.items():
             signal.signal(signum, old)
     return received[0] if received else 0
 
 
-def _stop_tree(process: subprocess.Popen) -> None:
-    """SIGTERM to Snakemake and its jobs; SIGKILL to whatever still runs after STOP_GRACE.
+def _stop_tree(process: subprocess.Popen, grace: float = STOP_GRACE) -> None:
+    """SIGTERM to Snakemake and its jobs; SIGKILL to whatever still runs after ``grace``.
 
     They share the caller's process group (make's, a terminal's), which is not ours to signal:
     the processes below Snakemake are found in /proc before any of them is told to stop.
@@ -192,7 +199,7 @@ def _stop_tree(process: subprocess.Popen) -> None:
         for pid in pids:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signum)
-        deadline = time.monotonic() + STOP_GRACE
+        deadline = time.monotonic() + grace
         while time.monotonic() < deadline:
             if process.poll() is not None and not any(map(_alive, pids)):
                 return

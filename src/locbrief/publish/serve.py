@@ -41,6 +41,9 @@ POLL_SECONDS = 0.2
 EVENTS_URL = "/__locbrief/events"
 #: Seconds between two keep-alive comments on an idle event stream.
 KEEPALIVE_SECONDS = 15
+#: Seconds a rebuild stopped by Ctrl-C gets to end before it is killed: the preview is gone
+#: within 2 s (every write is atomic, and the next run redoes a killed job).
+STOP_GRACE = 0.5
 #: Exit statuses of a run stopped by Ctrl-C, SIGTERM or SIGHUP (128 + the signal).
 STOPPED = {128 + s for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
 #: Files in the watched folders that are no one's input: editors' and locbrief's temporaries,
@@ -496,7 +499,7 @@ def _build(server: PreviewServer, pages: list[str], why: str) -> None:
     log.info("locbrief serve: %s; building %s", why, ", ".join(pages))
     started = time.time()
     try:
-        code = run("all", pages)
+        code = run("all", pages, stop_grace=STOP_GRACE)
     except LocbriefError as error:  # a config that does not load, another run in the folder
         log.error("%s", error)
         server.events.send("failed", f"locbrief: error: {error}")
