@@ -368,18 +368,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--cores", default="all", help="how many jobs run at once (default: %(default)s)"
     )
 
-    p = _command(
-        sub,
-        "serve",
-        "preview out/ on 127.0.0.1 while you translate: each save rebuilds, through the "
-        "workflow, the pages it affects, and open pages reload themselves",
-        f"{PUBLISH}:cmd_serve",
-    )
+    serve = "preview out/ on 127.0.0.1: each save rebuilds what it affects; pages reload"
+    p = _command(sub, "serve", serve, f"{PUBLISH}:cmd_serve")
     p.add_argument("brief", nargs="?", metavar="BRIEF", help="only this brief (default: all)")
     p.add_argument("--lang", metavar="LOCALE", help="only this language's pages (default: all)")
-    p.add_argument(
-        "--port", type=int, default=8000, help="port to listen on (default: %(default)s)"
-    )
+    p.add_argument("--port", type=int, default=8000, help="its port (default: %(default)s)")
     p.set_defaults(config=DEFAULT_CONFIG)
 
     p = _command(
