@@ -209,6 +209,22 @@ def test_a_brief_language_or_port_it_cannot_serve_is_one_line(tmp_path, args, me
     assert len(run.stderr.splitlines()) == 1 and message in run.stderr
 
 
+def test_a_project_without_briefs_is_one_line(tmp_path):
+    workdir = copy_workflow(tmp_path / "project", ["es_MX"])
+    (workdir / "source" / f"{BRIEF}.txt").unlink()
+    run = subprocess.run(
+        [sys.executable, "-m", "locbrief", "serve"],
+        cwd=workdir,
+        env=workflow_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 1
+    assert run.stderr.startswith("locbrief: error: source: no briefs in source/; add a .txt")
+    assert len(run.stderr.splitlines()) == 1 and not (workdir / "out").exists()
+
+
 # ---------------------------------------------------------------- the real brief, in Chromium
 
 

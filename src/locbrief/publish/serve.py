@@ -43,7 +43,7 @@ EVENTS_URL = "/__locbrief/events"
 KEEPALIVE_SECONDS = 15
 #: Seconds a rebuild stopped by Ctrl-C gets to end before it is killed: the preview is gone
 #: within 2 s (every write is atomic, and the next run redoes a killed job).
-STOP_GRACE = 0.5
+STOP_GRACE = 0.2
 #: Exit statuses of a run stopped by Ctrl-C, SIGTERM or SIGHUP (128 + the signal).
 STOPPED = {128 + s for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
 #: Files in the watched folders that are no one's input: editors' and locbrief's temporaries,
@@ -203,20 +203,25 @@ class Reference:
         return "".join(f' {name}="{html.escape(value, quote=True)}"' for name, value in pairs)
 
 
-def references(lang: str, brief: str, source_lang: str) -> dict[str, Reference]:
-    """Each unit of a page by its hook (:data:`locbrief.publish.page.UNIT_ATTR`), from the units
-    JSON under build/ and the language's PO (the template for the source page). A PO that does
-    not parse (a save in progress, a syntax error) still gives the msgids, without lines."""
-    from locbrief.catalog.pofile import entry_key, read_po
-    from locbrief.files import load_units
-    from locbrief.publish.page import unit_ref
-
-    units = load_units(str(Path("build") / brief / "units.json"))
+def reference_files(lang: str, brief: str, source_lang: str) -> tuple[Path, Path]:
+    """The units JSON under build/ and the PO a page's units are found in (the template for
+    the source-language page)."""
     po = (
         Path("locales") / "templates" / f"{brief}.pot"
         if lang == source_lang
         else Path("locales") / lang / "LC_MESSAGES" / f"{brief}.po"
     )
+    return Path("build") / brief / "units.json", po
+
+
+def references(units_json: Path, po: Path) -> dict[str, Reference]:
+    """Each unit of a page by its hook (:data:`locbrief.publish.page.UNIT_ATTR`). A PO that does
+    not parse (a save in progress, a syntax error) still gives the msgids, without lines."""
+    from locbrief.catalog.pofile import entry_key, read_po
+    from locbrief.files import load_units
+    from locbrief.publish.page import unit_ref
+
+    units = load_units(str(units_json))
     try:
         lines = {entry_key(e): e.linenum for e in read_po(po) if not e.obsolete}
     except LocbriefError:
@@ -310,6 +315,8 @@ class PreviewServer(ThreadingHTTPServer):
         self.served = served
         self.events = Events()
         self.last_good: dict[Path, bytes] = {}
+        #: (units JSON, PO) → their (mtime, size) when read, and the references read from them
+        self._references: dict[tuple[Path, Path], tuple] = {}
         self.hosts = {f"{HOST}:{self.server_port}", f"localhost:{self.server_port}"}
 
     def url(self, path: str = "/") -> str:
@@ -346,14 +353,19 @@ class PreviewServer(ThreadingHTTPServer):
 
     def served_page(self, file: Path, data: bytes) -> bytes:
         """A page as served: with its units' references (where build/ has its units) and the client."""
-        refs: dict[str, Reference] = {}
         relative = file.relative_to(self.root)
-        if len(relative.parts) == 2 and relative.parts[1].count(".") == 1:
+        if len(relative.parts) != 2 or relative.parts[1].count(".") != 1:
+            return inject(data, {})  # the index, a review page
+        files = reference_files(relative.parts[0], file.stem, self.served.source_lang)
+        stamps = tuple(_stamp(f) for f in files)
+        cached = self._references.get(files)
+        if cached is None or cached[0] != stamps:
             try:
-                refs = references(relative.parts[0], file.stem, self.served.source_lang)
-            except LocbriefError:
-                refs = {}
-        return inject(data, refs)
+                cached = (stamps, references(*files))
+            except LocbriefError:  # no units yet: the page is served as it is
+                cached = (stamps, {})
+            self._references[files] = cached
+        return inject(data, cached[1])
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -524,6 +536,14 @@ def _build(server: PreviewServer, pages: list[str], why: str) -> None:
         len(changed),
         ", open ones reload" if changed else "",
     )
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
 
 
 def _digest(path: str) -> str | None:
