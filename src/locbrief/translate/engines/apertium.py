@@ -18,8 +18,13 @@ from functools import cache
 from pathlib import Path
 
 from locbrief.translate.engines import Engine, EngineError, language_code
+from locbrief.translate.engines.apertium_vocab import compiled_mode, vocabulary
 
 MODES_DIR = Path("/usr/share/apertium/modes")
+#: The project's words and sense rules per pair (apertium_vocab), and where they are compiled.
+VOCABULARY_DIR = Path("locales/apertium")
+BUILD_DIR = Path("build/apertium")
+VOCABULARY_TOOLS = ("apertium-lex-tools-dev", "lttoolbox-dev")
 #: Apertium language codes and the Debian package of each direct pair.
 CODES = {"en": "eng", "es": "spa", "ca": "cat", "pt": "por", "fr": "fra"}
 PACKAGES = {
@@ -44,6 +49,18 @@ class ApertiumEngine(Engine):
     name = "apertium"
     timeout = 300.0
 
+    def __init__(self, vocabulary_dir: Path = VOCABULARY_DIR, build_dir: Path = BUILD_DIR):
+        self.vocabulary_dir, self.build_dir = Path(vocabulary_dir), Path(build_dir)
+        self._vocabularies: dict[str, object] = {}
+
+    def _vocabulary(self, mode: str):
+        """The project's vocabulary for a stock mode (None if it has none), digested once."""
+        if mode not in self._vocabularies:
+            self._vocabularies[mode] = vocabulary(
+                self.vocabulary_dir, mode, MODES_DIR / f"{mode}.mode"
+            )
+        return self._vocabularies[mode]
+
     def available(self, source: str, target: str) -> bool:
         return shutil.which("apertium") is not None and all(
             _mode_for(a, b) for a, b in self.chain(source, target)
@@ -61,7 +78,9 @@ class ApertiumEngine(Engine):
         parts = []
         for a, b in self.chain(source, target):
             mode = _mode_for(a, b)
-            parts.append(f"{mode} {_package_version(language_code(a), language_code(b))}")
+            part = f"{mode} {_package_version(language_code(a), language_code(b))}"
+            vocab = self._vocabulary(mode) if mode else None
+            parts.append(part + (f" + locbrief vocabulary {vocab.digest[:12]}" if vocab else ""))
         return " | ".join(parts) + " " + MARKS_NOTE
 
     def unknown_words(self, output: str, sent: str) -> tuple[str, tuple[str, ...]]:
@@ -85,7 +104,8 @@ class ApertiumEngine(Engine):
         hops = self._hops(source, target)
         if not all(hop in PACKAGES for hop in hops):
             return []
-        return ["apertium"] + sorted({PACKAGES[hop] for hop in hops})
+        # lt-comp, lt-append (lttoolbox-dev) and lrx-comp compile the project's vocabulary
+        return ["apertium", *VOCABULARY_TOOLS] + sorted({PACKAGES[hop] for hop in hops})
 
     def install_hint(self, source: str, target: str) -> str:
         packages = self.debian_packages(source, target)
@@ -109,6 +129,14 @@ class ApertiumEngine(Engine):
             lines = self._run(_mode_for(a, b), lines)
         return lines
 
+    def _command(self, mode: str) -> list[str]:
+        """``apertium MODE``, or the project's compiled mode of it (built where missing)."""
+        vocab = self._vocabulary(mode)
+        if vocab is None:
+            return ["apertium", mode]
+        data, name = compiled_mode(vocab, MODES_DIR / f"{mode}.mode", self.build_dir)
+        return ["apertium", "-d", str(data), name]
+
     def _run(self, mode: str | None, lines: list[str]) -> list[str]:
         """One apertium process for the whole batch; exactly one output segment per input segment.
 
@@ -120,7 +148,7 @@ class ApertiumEngine(Engine):
             raise EngineError("apertium has no mode for this pair")
         try:
             done = subprocess.run(
-                ["apertium", mode],
+                self._command(mode),
                 input="\n\n".join(lines) + "\n",
                 capture_output=True,
                 text=True,

@@ -1,0 +1,610 @@
+"""The project's own Apertium vocabulary: words and senses of policy prose, compiled into a mode.
+
+The data lives under ``locales/apertium/`` (format: README, "The engine's vocabulary"):
+``<pair>.tsv`` lists words (English lemma, part of speech, translation, options) and
+``<pair>.lrx`` holds Apertium lexical-selection rules (which sense in which context).
+They are compiled with Apertium's own tools, never by editing the engine's output:
+each word's inflected forms become entries of small dictionaries that ``lt-comp``
+compiles and ``lt-append`` adds to copies of the pair's analyser, bilingual dictionary
+and generator; ``lrx-comp`` compiles the rules. A copy of the pair's mode points at
+them. The result is cached under ``build/apertium/<pair>-<digest>/`` by the digest of
+the data and the installed pair, so a change redoes it, and the engine's model name
+carries the digest (the translation memory then asks for new suggestions).
+
+A word the generator cannot inflect, a rule that selects a translation the dictionary
+does not offer, an entry given twice or touching a protection token: one
+:class:`~locbrief.model.LocbriefError` naming the file and line; nothing is written and
+the compiled mode of the previous data stays where it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shlex
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from locbrief.markup import TOKEN
+from locbrief.model import LocbriefError
+
+#: Bump when what this module writes changes (part of the digest).
+FORMAT = "1"
+#: Parts of speech an entry may have, as the pairs' dictionaries tag them.
+POS = ("n", "vblex", "adj", "adv", "pr")
+#: Verb forms the English analyser gives (tags after ``<vblex>``).
+_EN_VERB = ("inf", "pres", "pri.p3.sg", "past", "pp", "ger")
+#: Verb forms a generator is asked for, for the model verb an entry's verb is inflected like.
+_VERB_TAGS = (
+    ["inf", "ger"]
+    + [f"pp.{g}.{n}" for g in "mf" for n in ("sg", "pl")]
+    + [
+        f"{t}.{p}.{n}"
+        for t in ("pri", "pii", "ifi", "fti", "cni", "prs", "pis", "imp")
+        for p in ("p1", "p2", "p3")
+        for n in ("sg", "pl")
+    ]
+)
+#: Known verbs whose inflection a new verb with the same ending copies (longest ending wins).
+MODEL_VERBS = {
+    "spa": (
+        "hablar", "realizar", "buscar", "pagar", "averiguar", "negociar", "comer", "vivir",
+        "construir", "proteger", "dirigir", "conocer", "agradecer", "distinguir",
+    ),
+    "cat": (
+        "parlar", "realitzar", "buscar", "pagar", "començar", "menjar", "servir", "patir",
+        "construir", "conèixer", "perdre", "batre", "témer",
+    ),
+}  # fmt: skip
+
+
+@dataclass
+class Entry:
+    """One line of a ``<pair>.tsv``: an English word and its translation."""
+
+    english: str
+    pos: str
+    target: str
+    line: int
+    gender: str = ""
+    options: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Vocabulary:
+    """A pair's data files and their digest."""
+
+    pair: str
+    tsv: Path | None
+    lrx: Path | None
+    digest: str
+
+
+def vocabulary(folder: Path, pair: str, stock_mode: Path) -> Vocabulary | None:
+    """The pair's data under ``folder`` (None if it has none), digested with the installed pair."""
+    tsv, lrx = folder / f"{pair}.tsv", folder / f"{pair}.lrx"
+    files = [p for p in (tsv, lrx) if p.exists()]
+    if not files:
+        return None
+    digest = hashlib.sha256(FORMAT.encode())
+    for path in (*files, stock_mode):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for binary in re.findall(r"'([^']+\.bin)'", stock_mode.read_text()):
+        stat = Path(binary).stat()
+        digest.update(f"{binary} {stat.st_size} {stat.st_mtime_ns}".encode())
+    return Vocabulary(
+        pair, tsv if tsv.exists() else None, lrx if lrx.exists() else None, digest.hexdigest()
+    )
+
+
+def compiled_mode(vocab: Vocabulary, stock_mode: Path, build: Path) -> tuple[Path, str]:
+    """The data folder and mode name of the pair with the project's vocabulary, built if missing."""
+    name = f"locbrief-{vocab.pair}"
+    build = build.resolve()
+    final = build / f"{vocab.pair}-{vocab.digest[:16]}"
+    if (final / "modes" / f"{name}.mode").exists():
+        return final, name
+    build.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{vocab.pair}-", dir=build))
+    try:
+        _build(vocab, stock_mode, tmp, name)
+        try:
+            tmp.rename(final)
+        except OSError:
+            if not (final / "modes" / f"{name}.mode").exists():  # not another job's same build
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    _rewrite_paths(final / "modes" / f"{name}.mode", tmp, final)
+    return final, name
+
+
+def _rewrite_paths(mode: Path, old: Path, new: Path) -> None:
+    text = mode.read_text()
+    if str(old) in text:
+        mode.write_text(text.replace(str(old), str(new)))
+
+
+# ----------------------------------------------------------------------------- reading the data
+
+
+def read_entries(path: Path) -> list[Entry]:
+    """The entries of a ``<pair>.tsv``, each checked; one error naming file:line for a bad one."""
+    entries: list[Entry] = []
+    seen: dict[tuple[str, str], int] = {}
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.split("#", 1)[0].rstrip() if raw.lstrip().startswith("#") else raw.rstrip()
+        if not line.strip():
+            continue
+        entry = _entry(line, path, number)
+        key = (entry.english.casefold(), entry.pos)
+        if key in seen:
+            raise LocbriefError(
+                f"{entry.english!r} ({entry.pos}) is already given on line {seen[key]}; "
+                "keep one line per word and part of speech (senses go in the .lrx rules)",
+                str(path),
+                number,
+            )
+        seen[key] = number
+        entries.append(entry)
+    return entries
+
+
+def _entry(line: str, path: Path, number: int) -> Entry:
+    cells = [c.strip() for c in line.split("\t")]
+    if len(cells) < 3 or not all(cells[:3]):
+        raise LocbriefError(
+            "expected ENGLISH<TAB>POS<TAB>TRANSLATION[<TAB>OPTIONS]", str(path), number
+        )
+    english, pos, target, *rest = cells
+    if pos not in POS:
+        raise LocbriefError(
+            f"unknown part of speech {pos!r}; use one of {', '.join(POS)}", str(path), number
+        )
+    for text in (english, target):
+        if re.search(TOKEN, text) or re.search(r"[<>^$/\\@*#{}\[\]]", text):
+            raise LocbriefError(
+                f"{text!r} touches a protected token or Apertium's stream syntax "
+                "(ZX…QZ, < > ^ $ / \\ @ * # { } [ ]); write plain words",
+                str(path),
+                number,
+            )
+    entry = Entry(english, pos, target, number)
+    for option in " ".join(rest).split():
+        key, _, value = option.partition("=")
+        if not value and key in ("m", "f", "mf"):
+            entry.gender = key
+        elif value and key in ("pl", "past", "pp", "ger", "pri", "like", "tpl", "tf"):
+            entry.options[key] = value.replace("_", " ")
+        else:
+            raise LocbriefError(
+                f"unknown option {option!r}; use m, f, mf, pl=, past=, pp=, ger=, pri= "
+                "(English forms), like= (a known verb to inflect like), tpl=, tf= "
+                "(the translation's plural, feminine)",
+                str(path),
+                number,
+            )
+    return entry
+
+
+# ----------------------------------------------------------------------------- building
+
+
+def _build(vocab: Vocabulary, stock_mode: Path, out: Path, name: str) -> None:
+    """Compile the dictionaries and rules into ``out`` and write ``out/modes/<name>.mode``."""
+    mode = stock_mode.read_text().strip()
+    paths = dict(re.findall(r"'([^']*\.(automorf|autobil|autogen|autolex)\.bin)'", mode))
+    stock = {kind: Path(p) for p, kind in paths.items()}
+    target_code = vocab.pair.split("-")[1].split("_")[0]
+    replaced: dict[str, Path] = {}
+    if vocab.tsv is not None:
+        entries = read_entries(vocab.tsv)
+        tools = _Tools(stock, target_code)
+        morf, bil, gen = _dictionaries(entries, tools, vocab.tsv)
+        for kind, text, direction in (
+            ("automorf", morf, "lr"),
+            ("autobil", bil, "lr"),
+            ("autogen", gen, "rl"),
+        ):
+            replaced[kind] = _append(stock[kind], text, direction, out / f"{kind}.bin", vocab.tsv)
+    lrx_bin = None
+    if vocab.lrx is not None:
+        lrx_bin = _compile_rules(vocab.lrx, out / "autolex.bin")
+        _check_rules(vocab.lrx, replaced.get("autobil", stock["autobil"]))
+    for kind, path in replaced.items():
+        mode = mode.replace(f"'{stock[kind]}'", shlex.quote(str(path)))
+    if lrx_bin is not None:
+        stock_lrx = f"lrx-proc -m '{stock['autolex']}'"
+        mode = mode.replace(stock_lrx, f"lrx-proc -m {shlex.quote(str(lrx_bin))} | {stock_lrx}")
+    (out / "modes").mkdir()
+    (out / "modes" / f"{name}.mode").write_text(mode + "\n")
+    if vocab.tsv is not None:
+        _check_generation(entries, out, name, vocab.tsv)
+
+
+def _append(stock: Path, dix: str, direction: str, out: Path, source: Path) -> Path:
+    """Compile ``dix`` and add it to a copy of ``stock`` as its own section."""
+    dix_path = out.with_suffix(".dix")
+    dix_path.write_text(dix, encoding="utf-8")
+    own = out.with_suffix(".own.bin")
+    _tool(["lt-comp", direction, str(dix_path), str(own)], source)
+    _tool(["lt-append", str(stock), str(own), str(out)], source)
+    return out
+
+
+def _tool(command: list[str], source: Path) -> str:
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise LocbriefError(f"{command[0]} failed on what this file compiles to: {last}", str(source))
+    return done.stdout
+
+
+def _compile_rules(lrx: Path, out: Path) -> Path:
+    done = subprocess.run(["lrx-comp", str(lrx), str(out)], capture_output=True, text=True)
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines() or ["no message"]
+        found = re.search(r":(\d+): (?:parser error : )?(.*)|on line (\d+): (.*)", "\n".join(lines))
+        line = int(found.group(1) or found.group(3)) if found else None
+        message = (found.group(2) or found.group(4)) if found else lines[-1]
+        raise LocbriefError(
+            f"lrx-comp: {message.strip()}; fix the rule (format: Apertium's .lrx)", str(lrx), line
+        )
+    return out
+
+
+def _check_rules(lrx: Path, bidix: Path) -> None:
+    """Each ``<select lemma>`` must be a translation the dictionary offers its matched word."""
+    text = lrx.read_text(encoding="utf-8")
+    rule = re.compile(r'<match\s+lemma="([^"]+)"(?:\s+tags="([^".*]+)[^"]*")?\s*>\s*<select\s+lemma="([^"]+)"')
+    checks = []
+    for found in rule.finditer(text):
+        english, tag, chosen = found.groups()
+        line = text.count("\n", 0, found.start()) + 1
+        checks.append((english, tag or "n", chosen, line))
+    if not checks:
+        return
+    probe = " ".join(f"^{e}<{t}>$" for e, t, _, _ in checks)
+    done = subprocess.run(["lt-proc", "-b", str(bidix)], input=probe, capture_output=True, text=True)
+    answers = re.findall(r"\^[^/$]*((?:/[^/$]*)*)\$", done.stdout)
+    for (english, tag, chosen, line), answer in zip(checks, answers):
+        offered = [a.split("<")[0] for a in answer.split("/")[1:]]
+        if chosen not in offered:
+            raise LocbriefError(
+                f"the rule selects {chosen!r} for {english!r}, which the dictionary does not offer "
+                f"({', '.join(offered) or 'no translation'}): the rule never applies; add the word "
+                "to the .tsv or select one of those",
+                str(lrx),
+                line,
+            )
+
+
+def _check_generation(entries: list[Entry], data: Path, name: str, source: Path) -> None:
+    """Every entry, translated alone by the new mode, comes back without a mark."""
+    phrases = [_probe_phrase(e) for e in entries]
+    done = subprocess.run(
+        ["apertium", "-d", str(data), name],
+        input="\n\n".join(phrases) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise LocbriefError(f"the compiled mode does not run: {last}", str(source))
+    outputs = [" ".join(s.split()) for s in done.stdout.strip("\n").split("\n\n")]
+    for entry, output in zip(entries, outputs):
+        own = {w.casefold() for w in (*entry.english.split(), *entry.target.split())}
+        marked = [m for m in re.findall(r"(?<!\w)[*#@](\w+)", output) if m.casefold() in own]
+        if marked:
+            raise LocbriefError(
+                f"{entry.english!r} comes out as {output!r} ({', '.join(marked)}: not translated "
+                "or not inflected); give the translation's gender, forms or like= a known word",
+                str(source),
+                entry.line,
+            )
+
+
+def _probe_phrase(entry: Entry) -> str:
+    return {"n": "the {}", "vblex": "they {}", "adj": "it is {}"}.get(entry.pos, "{}").format(
+        entry.english
+    )
+
+
+# ----------------------------------------------------------------------------- dictionaries
+
+
+class _Tools:
+    """Questions to the installed pair: does the analyser know a word, how does the generator inflect one."""
+
+    def __init__(self, stock: dict[str, Path], target: str):
+        self.stock, self.target = stock, target
+
+    def analyses(self, words: list[str]) -> list[list[str]]:
+        return _analyse(self.stock["automorf"], words)
+
+    def generate(self, lexical: list[str]) -> list[str | None]:
+        """Surface forms of lexical units (``lemma<tag>…``); None where the generator has none."""
+        if not lexical:
+            return []
+        done = subprocess.run(
+            ["lt-proc", "-g", str(self.stock["autogen"])],
+            input="".join(f"^{u}$\n" for u in lexical),
+            capture_output=True,
+            text=True,
+        )
+        out = done.stdout.splitlines()
+        return [None if (o.startswith("#") or not o) else o for o in out]
+
+
+def _analyse(analyser: Path, words: list[str]) -> list[list[str]]:
+    done = subprocess.run(
+        ["lt-proc", str(analyser)],
+        input="".join(f"{w}\n" for w in words),
+        capture_output=True,
+        text=True,
+    )
+    units = re.findall(r"\^([^$]*)\$", done.stdout)
+    return [u.split("/")[1:] if "/*" not in u else [] for u in units]
+
+
+def _dictionaries(entries: list[Entry], tools: _Tools, source: Path) -> tuple[str, str, str]:
+    """The analyser, bilingual and generator ``.dix`` texts for the entries."""
+    known = tools.analyses([e.english.split()[0] for e in entries])
+    morf, bil, gen = [], [], []
+    heads = [_lexical(e.target.split()[0], _target_base(e), e.pos) for e in entries]
+    have = tools.generate(heads)
+    models = _verb_models(entries, tools, have)
+    for entry, analyses, generated in zip(entries, known, have):
+        if " " in entry.english or not any(
+            a.startswith(f"{entry.english.casefold()}<{entry.pos}>") for a in analyses
+        ):
+            morf += _english_forms(entry)
+        bil.append(_bilingual(entry, tools))
+        if " " in entry.target or generated is None:
+            gen += _target_forms(entry, tools, models.get(entry.line), source)
+    return _dix(morf), _dix(bil), _dix(gen)
+
+
+def _target_base(entry: Entry) -> str:
+    return {
+        "n": f"{entry.gender or 'm'}.sg",
+        "vblex": "inf",
+        "adj": "m.sg" if entry.target.endswith("o") else "mf.sg",
+    }.get(entry.pos, "")
+
+
+def _lexical(lemma: str, tags: str, pos: str = "") -> str:
+    tags = ".".join(t for t in (pos, tags) if t)
+    return lemma.replace(" ", "<b/>") + "".join(f"<{t}>" for t in tags.split(".") if t)
+
+
+def _english_forms(entry: Entry) -> list[tuple[str, str]]:
+    """(surface, analysis) pairs of the English word; multiwords inflect their head."""
+    words = entry.english.split()
+    head = 0 if entry.pos == "vblex" or "of" in words[1:] else len(words) - 1
+    pos = entry.pos
+
+    def form(surface_head: str, tags: str) -> tuple[str, str]:
+        surface = " ".join(surface_head if i == head else w for i, w in enumerate(words))
+        if pos == "vblex" and len(words) > 1:
+            queue = " ".join(words[1:])
+            return surface, f"{words[0]}#{queue}{_tags(pos + '.' + tags)}"
+        return surface, f"{entry.english}{_tags(pos + ('.' + tags if tags else ''))}"
+
+    word = words[head]
+    if pos == "n":
+        return [form(word, "sg"), form(entry.options.get("pl") or _english_plural(word), "pl")]
+    if pos == "vblex":
+        return [
+            form(word, "inf"),
+            form(word, "pres"),
+            form(entry.options.get("pri") or _english_plural(word), "pri.p3.sg"),
+            form(entry.options.get("past") or _english_past(word), "past"),
+            form(entry.options.get("pp") or entry.options.get("past") or _english_past(word), "pp"),
+            form(entry.options.get("ger") or _english_gerund(word), "ger"),
+        ]
+    return [form(word, "")]
+
+
+def _tags(tags: str) -> str:
+    return "".join(f"<{t}>" for t in tags.split(".") if t)
+
+
+def _english_plural(word: str) -> str:
+    if re.search(r"[^aeiou]y$", word):
+        return word[:-1] + "ies"
+    if re.search(r"(s|x|z|ch|sh)$", word):
+        return word + "es"
+    return word + "s"
+
+
+def _english_past(word: str) -> str:
+    if word.endswith("e"):
+        return word + "d"
+    if re.search(r"[^aeiou]y$", word):
+        return word[:-1] + "ied"
+    return word + "ed"
+
+
+def _english_gerund(word: str) -> str:
+    if word.endswith("ie"):
+        return word[:-2] + "ying"
+    if re.search(r"[^aeioy]e$", word):
+        return word[:-1] + "ing"
+    return word + "ing"
+
+
+def _bilingual(entry: Entry, tools: _Tools) -> tuple[str, str]:
+    """(English analysis, translation analysis) of the entry's lemma."""
+    english, target = entry.english.split(), entry.target.split()
+    if entry.pos == "vblex" and (len(english) > 1 or len(target) > 1):
+        left = f"{english[0]}#{' '.join(english[1:])}<vblex>" if len(english) > 1 else f"{english[0]}<vblex>"
+        right = f"{target[0]}#{' '.join(target[1:])}<vblex>" if len(target) > 1 else f"{target[0]}<vblex>"
+        return left, right
+    left = f"{entry.english}<{entry.pos}>"
+    if entry.pos == "n":
+        return left, f"{entry.target}<n><{entry.gender or 'm'}>"
+    if entry.pos == "adj":
+        return left, f"{entry.target}<adj>" + ("" if _variable_adjective(entry) else "<mf>")
+    return left, f"{entry.target}<{entry.pos}>"
+
+
+def _variable_adjective(entry: Entry) -> bool:
+    return "tf" in entry.options or entry.target.endswith("o")
+
+
+def _target_forms(
+    entry: Entry, tools: _Tools, model: tuple[str, list[str | None]] | None, source: Path
+) -> list[tuple[str, str]]:
+    """(surface, analysis) pairs of the translation for the generator; multiwords inflect their head."""
+    words = entry.target.split()
+    rest = " ".join(words[1:])
+    if entry.pos == "vblex":
+        if model is None:
+            raise LocbriefError(
+                f"no known verb to inflect {words[0]!r} like; add like=VERB (a verb the engine knows)",
+                str(source),
+                entry.line,
+            )
+        lemma, forms = model
+        stem = _stem(lemma, words[0])
+        pairs = []
+        for tags, surface in zip(_VERB_TAGS, forms):
+            if surface is None:
+                continue
+            head = surface if lemma == words[0] else stem[1] + surface[len(stem[0]) :]
+            pairs.append(
+                (
+                    " ".join([head, rest]).strip(),
+                    f"{words[0]}{_tags('vblex.' + tags)}" + (f"#{rest}" if rest else ""),
+                )
+            )
+        return pairs
+    if entry.pos == "n":
+        gender = entry.gender or "m"
+        plural = entry.options.get("tpl") or " ".join(
+            [_plural(words[0], tools.target), *words[1:]]
+        )
+        return [
+            (entry.target, f"{entry.target}<n><{gender}><sg>"),
+            (plural, f"{entry.target}<n><{gender}><pl>"),
+        ]
+    if entry.pos == "adj":
+        lemma = entry.target
+        if _variable_adjective(entry):
+            feminine = entry.options.get("tf") or lemma[:-1] + "a"
+            return [
+                (lemma, f"{lemma}<adj><m><sg>"),
+                (_plural(lemma, tools.target), f"{lemma}<adj><m><pl>"),
+                (feminine, f"{lemma}<adj><f><sg>"),
+                (_plural(feminine, tools.target), f"{lemma}<adj><f><pl>"),
+            ]
+        return [
+            (lemma, f"{lemma}<adj><mf><sg>"),
+            (entry.options.get("tpl") or _plural(lemma, tools.target), f"{lemma}<adj><mf><pl>"),
+        ]
+    return [(entry.target, f"{entry.target}<{entry.pos}>")]
+
+
+_UNACCENT = str.maketrans("áéíóú", "aeiou")
+
+
+def _plural(word: str, language: str) -> str:
+    """The regular plural of a Spanish or Catalan noun or adjective."""
+    if language == "cat":
+        if word.endswith("a"):
+            for ending, plural in (("qua", "qües"), ("ca", "ques"), ("ga", "gues"), ("ja", "ges"), ("ça", "ces")):
+                if word.endswith(ending):
+                    return word[: -len(ending)] + plural
+            return word[:-1] + "es"
+        if re.search(r"[áéíóú]$", word):
+            return word.translate(_UNACCENT) + "ns"
+        if re.search(r"(s|ç|x|sc|st|xt|ig)$", word):
+            return word + "os"
+        return word + "s"
+    if re.search(r"[aeiouáéó]$", word):
+        return word + "s"
+    if word.endswith("z"):
+        return word[:-1] + "ces"
+    if re.search(r"[áéíóú][ns]$", word):
+        return word[:-2] + word[-2].translate(_UNACCENT) + word[-1] + "es"
+    if re.search(r"[aeiou][^aeiou]*[aeiou]s$", word) or word.endswith("x"):
+        return word  # unstressed -s: la crisis, las crisis
+    return word + "es"
+
+
+def _stem(model: str, lemma: str) -> tuple[str, str]:
+    """(model's stem, lemma's stem): what is left before their shared ending."""
+    shared = 0
+    while shared < min(len(model), len(lemma)) and model[-1 - shared] == lemma[-1 - shared]:
+        shared += 1
+    return model[: len(model) - shared], lemma[: len(lemma) - shared]
+
+
+def _verb_models(
+    entries: list[Entry], tools: _Tools, have: list[str | None]
+) -> dict[int, tuple[str, list[str | None]]]:
+    """For each verb the generator needs, the known verb it inflects like, with that verb's forms."""
+    wanted: dict[int, str] = {}
+    for entry, generated in zip(entries, have):
+        if entry.pos != "vblex":
+            continue
+        head = entry.target.split()[0]
+        if generated is not None:
+            wanted[entry.line] = head  # a known verb with words after it: its own forms
+        elif "like" in entry.options:
+            wanted[entry.line] = entry.options["like"]
+        else:
+            candidates = MODEL_VERBS.get(tools.target, ())
+            best = max(candidates, key=lambda m: len(m) - len(_stem(m, head)[0]), default=None)
+            if best and len(best) - len(_stem(best, head)[0]) >= 2:
+                wanted[entry.line] = best
+    lemmas = sorted(set(wanted.values()))
+    units = [_lexical(lemma, tags, "vblex") for lemma in lemmas for tags in _VERB_TAGS]
+    forms = tools.generate(units)
+    by_lemma = {
+        lemma: forms[i * len(_VERB_TAGS) : (i + 1) * len(_VERB_TAGS)] for i, lemma in enumerate(lemmas)
+    }
+    return {
+        line: (lemma, by_lemma[lemma])
+        for line, lemma in wanted.items()
+        if by_lemma[lemma] and by_lemma[lemma][0] is not None
+    }
+
+
+def _dix(entries: list[tuple[str, str]]) -> str:
+    """A dictionary with one section of ``(left, right)`` entries (``lemma<tag>…#queue`` syntax)."""
+    symbols = sorted({t for pair in entries for side in pair for t in re.findall(r"<(\w+)>", side)})
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        "<dictionary>",
+        "<alphabet/>",
+        "<sdefs>" + "".join(f'<sdef n="{s}"/>' for s in symbols) + "</sdefs>",
+        '<section id="locbrief" type="standard">',
+    ]
+    for left, right in dict.fromkeys(entries):
+        lines.append(f"<e><p><l>{_side(left)}</l><r>{_side(right)}</r></p></e>")
+    lines.append("</section>\n</dictionary>\n")
+    return "\n".join(lines)
+
+
+def _side(text: str) -> str:
+    """``lemma<tag>…#queue`` as dix markup: blanks ``<b/>``, tags ``<s/>``, the queue in ``<g>``.
+
+    The queue stays where it is written: after the lemma in the analyser and the
+    bilingual dictionary ("wage# war<vblex>"), after the tags in a generator.
+    """
+    out = []
+    for tag, queue, word in re.findall(r"<(\w+)>|#([^<]*)|([^<#]+)", text):
+        if tag:
+            out.append(f'<s n="{tag}"/>')
+        elif queue:
+            out.append("<g><b/>" + escape(queue).replace(" ", "<b/>") + "</g>")
+        else:
+            out.append(escape(word).replace(" ", "<b/>"))
+    return "".join(out)
