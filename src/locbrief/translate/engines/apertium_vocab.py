@@ -135,17 +135,17 @@ def _rewrite_paths(mode: Path, old: Path, new: Path) -> None:
 def read_entries(path: Path) -> list[Entry]:
     """The entries of a ``<pair>.tsv``, each checked; one error naming file:line for a bad one."""
     entries: list[Entry] = []
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str, str], int] = {}
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = raw.split("#", 1)[0].rstrip() if raw.lstrip().startswith("#") else raw.rstrip()
         if not line.strip():
             continue
         entry = _entry(line, path, number)
-        key = (entry.english.casefold(), entry.pos)
+        key = (entry.english.casefold(), entry.pos, entry.target)
         if key in seen:
             raise LocbriefError(
-                f"{entry.english!r} ({entry.pos}) is already given on line {seen[key]}; "
-                "keep one line per word and part of speech (senses go in the .lrx rules)",
+                f"{entry.english!r} ({entry.pos}) → {entry.target!r} is already given on line "
+                f"{seen[key]}; remove one",
                 str(path),
                 number,
             )
