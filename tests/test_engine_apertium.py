@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -50,20 +51,22 @@ def test_one_apertium_process_per_batch_never_per_unit(tmp_path, monkeypatch, br
     )
     units = brief_units[:150]
     termbase = load_termbase(ROOT / "locales" / "es_MX" / "termbase.tsv")
+    engine = ApertiumEngine(ROOT / "locales" / "apertium", tmp_path / "build")
     suggestions = suggest(
-        units,
-        ApertiumEngine(),
-        "en",
-        "es_MX",
-        termbase,
-        Memory(tmp_path / "m.jsonl"),
-        batch_size=64,
+        units, engine, "en", "es_MX", termbase, Memory(tmp_path / "m.jsonl"), batch_size=64
     )
     starts = log.read_text().splitlines()
     term_probe = 1  # the termbase's terms and the stand-in names, sent alone in one batch
-    assert len(starts) == math.ceil(len({u.msgid for u in units}) / 64) + term_probe
-    assert set(starts) == {"eng-spa"}
+    build_check = 1  # the project's vocabulary, compiled once, each entry tried once
+    batches = math.ceil(len({u.msgid for u in units}) / 64)
+    assert len(starts) == batches + term_probe + build_check
+    [mode] = (tmp_path / "build").glob("eng-spa-*")
+    assert starts[0].endswith(" locbrief-eng-spa")  # the check, before the mode is in place
+    assert set(starts[1:]) == {f"-d {mode} locbrief-eng-spa"}
     assert len(suggestions) == len({u.msgid for u in units})
+    log.write_text("")
+    suggest(units[:64], engine, "en", "es_MX", termbase, Memory(tmp_path / "m2.jsonl"))
+    assert len(log.read_text().splitlines()) == 1 + term_probe  # compiled once, not again
 
 
 def test_a_pivot_pair_runs_one_process_per_hop_and_batch(tmp_path, monkeypatch):
@@ -71,7 +74,7 @@ def test_a_pivot_pair_runs_one_process_per_hop_and_batch(tmp_path, monkeypatch):
     put_first_on_path(
         monkeypatch, tmp_path / "bin", f'echo "$@" >> {log}\nexec {REAL_APERTIUM} "$@"\n'
     )
-    engine = ApertiumEngine()
+    engine = ApertiumEngine(vocabulary_dir=tmp_path)  # the pair as Debian ships it
     out = engine.checked_batch(
         ["The cartels adapt.", "Mexico is a sovereign country."], "en", "pt_BR"
     )
@@ -94,12 +97,18 @@ def test_each_suggestion_records_engine_model_and_version(tmp_path):
         ["dpkg-query", "-W", "-f", "${Version}", "apertium-eng-spa"], capture_output=True, text=True
     ).stdout.strip()
     units = segment(read_source(str(ROOT / "tests" / "data" / "no-gwot-narco.txt")))[:2]
+    stock = ApertiumEngine(vocabulary_dir=tmp_path)
     suggestions = suggest(
-        units, ApertiumEngine(), "en", "es_MX", load_termbase(None), Memory(tmp_path / "m.jsonl")
+        units, stock, "en", "es_MX", load_termbase(None), Memory(tmp_path / "m.jsonl")
     )
     assert {(s.engine, s.model) for s in suggestions.values()} == {
         ("apertium", f"eng-spa {version} (unknown words marked)")
     }
+    project = ApertiumEngine(ROOT / "locales" / "apertium", tmp_path / "build")
+    assert re.fullmatch(
+        rf"eng-spa {re.escape(version)} \+ locbrief vocabulary [0-9a-f]{{12}} \(unknown words marked\)",
+        project.model("en", "es_MX"),
+    )
 
 
 # ---------------------------------------------------------------- misbehaving apertium
@@ -107,7 +116,7 @@ def test_each_suggestion_records_engine_model_and_version(tmp_path):
 
 def test_a_hanging_apertium_is_stopped_and_named(tmp_path, monkeypatch):
     put_first_on_path(monkeypatch, tmp_path / "bin", "sleep 30\n")
-    engine = ApertiumEngine()
+    engine = ApertiumEngine(vocabulary_dir=tmp_path)
     engine.timeout = 1
     with pytest.raises(EngineError) as error:
         engine.checked_batch(["Trump met Sheinbaum.", "Second unit."], "en", "es_MX")
@@ -122,7 +131,9 @@ def test_a_crashing_apertium_gives_its_last_message(tmp_path, monkeypatch):
         monkeypatch, tmp_path / "bin", 'echo "Error: Mode eng-spa not usable" >&2\nexit 1\n'
     )
     with pytest.raises(EngineError) as error:
-        ApertiumEngine().checked_batch(["Trump met Sheinbaum."], "en", "es_MX")
+        ApertiumEngine(vocabulary_dir=tmp_path).checked_batch(
+            ["Trump met Sheinbaum."], "en", "es_MX"
+        )
     assert str(error.value) == (
         "apertium eng-spa failed (exit 1) on a batch of 1 units starting "
         "'Trump met Sheinbaum.': Error: Mode eng-spa not usable"
@@ -132,7 +143,9 @@ def test_a_crashing_apertium_gives_its_last_message(tmp_path, monkeypatch):
 def test_an_apertium_that_answers_short_is_refused(tmp_path, monkeypatch):
     put_first_on_path(monkeypatch, tmp_path / "bin", "head -n 1\n")
     with pytest.raises(EngineError) as error:
-        ApertiumEngine().checked_batch(["One.", "Two.", "Three."], "en", "es_MX")
+        ApertiumEngine(vocabulary_dir=tmp_path).checked_batch(
+            ["One.", "Two.", "Three."], "en", "es_MX"
+        )
     assert (
         str(error.value)
         == "apertium eng-spa returned 1 segments for 3 sent; batch starts with 'One.'"
@@ -156,7 +169,9 @@ def test_a_missing_apertium_says_which_debian_packages(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))  # no apertium anywhere on PATH
     with pytest.raises(EngineError) as error:
         choose_engine("apertium", "en", "pt_BR")
-    assert str(error.value).endswith("apt-get install apertium apertium-eng-spa apertium-es-pt")
+    assert str(error.value).endswith(
+        "apt-get install apertium apertium-lex-tools-dev lttoolbox-dev apertium-eng-spa apertium-es-pt"
+    )
 
 
 def test_auto_takes_argos_when_installed_and_apertium_otherwise():

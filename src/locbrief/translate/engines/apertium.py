@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from locbrief.translate.engines import Engine, EngineError, language_code
-from locbrief.translate.engines.apertium_vocab import compiled_mode, vocabulary
+from locbrief.translate.engines.apertium_vocab import Vocabulary, compiled_mode, vocabulary
 
 MODES_DIR = Path("/usr/share/apertium/modes")
 #: The project's words and sense rules per pair (apertium_vocab), and where they are compiled.
@@ -41,25 +41,31 @@ PACKAGES = {
 PIVOTS = {("en", "pt"): "es", ("en", "fr"): "es"}
 #: Part of every model name: the output carries Apertium's marks (memory keys on it).
 MARKS_NOTE = "(unknown words marked)"
-#: A word with Apertium's marks in front: * unknown, # not inflected, @ not transferred.
-_MARKED = re.compile(r"(?<![\w*#@])([*#@]+)(\w[\w'’.-]*\w|\w)")
+#: A word with marks in front (* unknown, # not inflected, @ not transferred); Apertium adds one,
+#: right before the word, after any the text had ("**kwargs" → "***kwargs", "1970s" → "1970*s").
+_MARKED = re.compile(r"(?<![*#@])([*#@]+)([^\W_](?:[\w'’.-]*[^\W_])?)")
 
 
 class ApertiumEngine(Engine):
     name = "apertium"
     timeout = 300.0
 
-    def __init__(self, vocabulary_dir: Path = VOCABULARY_DIR, build_dir: Path = BUILD_DIR):
-        self.vocabulary_dir, self.build_dir = Path(vocabulary_dir), Path(build_dir)
-        self._vocabularies: dict[str, object] = {}
+    #: the project's vocabulary (relative to the project, where the workflow runs) and its builds
+    vocabulary_dir: Path = VOCABULARY_DIR
+    build_dir: Path = BUILD_DIR
 
-    def _vocabulary(self, mode: str):
+    def __init__(self, vocabulary_dir: Path | None = None, build_dir: Path | None = None):
+        if vocabulary_dir is not None:
+            self.vocabulary_dir = Path(vocabulary_dir)
+        if build_dir is not None:
+            self.build_dir = Path(build_dir)
+
+    def _vocabulary(self, mode: str) -> Vocabulary | None:
         """The project's vocabulary for a stock mode (None if it has none), digested once."""
-        if mode not in self._vocabularies:
-            self._vocabularies[mode] = vocabulary(
-                self.vocabulary_dir, mode, MODES_DIR / f"{mode}.mode"
-            )
-        return self._vocabularies[mode]
+        cache = self.__dict__.setdefault("_vocabularies", {})
+        if mode not in cache:
+            cache[mode] = vocabulary(self.vocabulary_dir, mode, MODES_DIR / f"{mode}.mode")
+        return cache[mode]
 
     def available(self, source: str, target: str) -> bool:
         return shutil.which("apertium") is not None and all(
@@ -86,16 +92,20 @@ class ApertiumEngine(Engine):
     def unknown_words(self, output: str, sent: str) -> tuple[str, tuple[str, ...]]:
         """Take out the marks Apertium added; words marked ``*`` (on any hop) are unknown.
 
-        A mark already in the text sent ("@dancrenshawtx", which Apertium
-        returns as "@*dancrenshawtx") is text, not a mark.
+        Apertium adds one mark, right before the word; marks the text sent already
+        had before the word stay ("f(*args, **kwargs)" comes back as "f(**args,
+        ***kwargs)" and leaves as it came; "@dancrenshawtx" comes back as
+        "@*dancrenshawtx").
         """
         unknown: list[str] = []
 
         def unmark(match: re.Match) -> str:
             marks, word = match.groups()
-            if "*" in marks and f"*{word}" not in sent:
+            if _in_text(marks + word, sent) or not _added(marks, word, sent):
+                return marks + word
+            if marks[-1] == "*":
                 unknown.append(word)
-            return "".join(c for c in marks if c + word in sent) + word
+            return marks[:-1] + word
 
         return _MARKED.sub(unmark, output), tuple(dict.fromkeys(unknown))
 
@@ -176,6 +186,23 @@ class ApertiumEngine(Engine):
                 f"batch starts with {lines[0][:60]!r}"
             )
         return [" ".join(seg.split()) for seg in out]
+
+
+def _in_text(marked: str, text: str) -> bool:
+    """``marked`` (marks and a word) stands in ``text`` with no other mark before it."""
+    return re.search(rf"(?<![*#@]){re.escape(marked)}(?![\w])", text) is not None
+
+
+def _added(marks: str, word: str, sent: str) -> bool:
+    """Whether the last of ``marks`` is Apertium's.
+
+    It is when the text had the word with one mark fewer, or when the text has no
+    such marks before any word (a word Apertium could not inflect or transfer is
+    its own lemma, not the text's: "#hacer").
+    """
+    if _in_text(marks[:-1] + word, sent):
+        return True
+    return re.search(rf"(?<![*#@]){re.escape(marks)}\w", sent) is None
 
 
 def _mode_for(source: str, target: str) -> str | None:

@@ -240,7 +240,9 @@ def _tool(command: list[str], source: Path) -> str:
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        raise LocbriefError(f"{command[0]} failed on what this file compiles to: {last}", str(source))
+        raise LocbriefError(
+            f"{command[0]} failed on what this file compiles to: {last}", str(source)
+        )
     return done.stdout
 
 
@@ -260,7 +262,9 @@ def _compile_rules(lrx: Path, out: Path) -> Path:
 def _check_rules(lrx: Path, bidix: Path) -> None:
     """Each ``<select lemma>`` must be a translation the dictionary offers its matched word."""
     text = lrx.read_text(encoding="utf-8")
-    rule = re.compile(r'<match\s+lemma="([^"]+)"(?:\s+tags="([^".*]+)[^"]*")?\s*>\s*<select\s+lemma="([^"]+)"')
+    rule = re.compile(
+        r'<match\s+lemma="([^"]+)"(?:\s+tags="([^".*]+)[^"]*")?\s*>\s*<select\s+lemma="([^"]+)"'
+    )
     checks = []
     for found in rule.finditer(text):
         english, tag, chosen = found.groups()
@@ -269,7 +273,9 @@ def _check_rules(lrx: Path, bidix: Path) -> None:
     if not checks:
         return
     probe = " ".join(f"^{e}<{t}>$" for e, t, _, _ in checks)
-    done = subprocess.run(["lt-proc", "-b", str(bidix)], input=probe, capture_output=True, text=True)
+    done = subprocess.run(
+        ["lt-proc", "-b", str(bidix)], input=probe, capture_output=True, text=True
+    )
     answers = re.findall(r"\^[^/$]*((?:/[^/$]*)*)\$", done.stdout)
     for (english, tag, chosen, line), answer in zip(checks, answers):
         offered = [a.split("<")[0] for a in answer.split("/")[1:]]
@@ -443,8 +449,16 @@ def _bilingual(entry: Entry, tools: _Tools) -> tuple[str, str]:
     """(English analysis, translation analysis) of the entry's lemma."""
     english, target = entry.english.split(), entry.target.split()
     if entry.pos == "vblex" and (len(english) > 1 or len(target) > 1):
-        left = f"{english[0]}#{' '.join(english[1:])}<vblex>" if len(english) > 1 else f"{english[0]}<vblex>"
-        right = f"{target[0]}#{' '.join(target[1:])}<vblex>" if len(target) > 1 else f"{target[0]}<vblex>"
+        left = (
+            f"{english[0]}#{' '.join(english[1:])}<vblex>"
+            if len(english) > 1
+            else f"{english[0]}<vblex>"
+        )
+        right = (
+            f"{target[0]}#{' '.join(target[1:])}<vblex>"
+            if len(target) > 1
+            else f"{target[0]}<vblex>"
+        )
         return left, right
     left = f"{entry.english}<{entry.pos}>"
     if entry.pos == "n":
@@ -487,9 +501,7 @@ def _target_forms(
         return pairs
     if entry.pos == "n":
         gender = entry.gender or "m"
-        plural = entry.options.get("tpl") or " ".join(
-            [_plural(words[0], tools.target), *words[1:]]
-        )
+        plural = entry.options.get("tpl") or " ".join([_plural(words[0], tools.target), *words[1:]])
         return [
             (entry.target, f"{entry.target}<n><{gender}><sg>"),
             (plural, f"{entry.target}<n><{gender}><pl>"),
@@ -518,7 +530,13 @@ def _plural(word: str, language: str) -> str:
     """The regular plural of a Spanish or Catalan noun or adjective."""
     if language == "cat":
         if word.endswith("a"):
-            for ending, plural in (("qua", "qües"), ("ca", "ques"), ("ga", "gues"), ("ja", "ges"), ("ça", "ces")):
+            for ending, plural in (
+                ("qua", "qües"),
+                ("ca", "ques"),
+                ("ga", "gues"),
+                ("ja", "ges"),
+                ("ça", "ces"),
+            ):
                 if word.endswith(ending):
                     return word[: -len(ending)] + plural
             return word[:-1] + "es"
@@ -568,7 +586,8 @@ def _verb_models(
     units = [_lexical(lemma, tags, "vblex") for lemma in lemmas for tags in _VERB_TAGS]
     forms = tools.generate(units)
     by_lemma = {
-        lemma: forms[i * len(_VERB_TAGS) : (i + 1) * len(_VERB_TAGS)] for i, lemma in enumerate(lemmas)
+        lemma: forms[i * len(_VERB_TAGS) : (i + 1) * len(_VERB_TAGS)]
+        for i, lemma in enumerate(lemmas)
     }
     return {
         line: (lemma, by_lemma[lemma])
