@@ -35,7 +35,9 @@ from locbrief.model import LocbriefError
 #: Bump when what this module writes changes (part of the digest).
 FORMAT = "1"
 #: Parts of speech an entry may have, as the pairs' dictionaries tag them.
-POS = ("n", "vblex", "adj", "adv", "pr")
+POS = ("n", "np", "vblex", "adj", "adv", "pr")
+#: Kinds of proper noun (option of an ``np`` entry): a place, or any other name.
+NAME_KINDS = ("loc", "al")
 #: Verb forms the English analyser gives (tags after ``<vblex>``).
 _EN_VERB = ("inf", "pres", "pri.p3.sg", "past", "pp", "ger")
 #: Verb forms a generator is asked for, for the model verb an entry's verb is inflected like.
@@ -60,6 +62,17 @@ MODEL_VERBS = {
         "construir", "conèixer", "perdre", "batre", "témer",
     ),
 }  # fmt: skip
+
+
+#: English contractions: where the pair knows them with a straight apostrophe only, the
+#: typographic one (can’t, won’t) gets the same analyses.
+CONTRACTIONS = (
+    "can't", "won't", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't",
+    "hasn't", "haven't", "hadn't", "wouldn't", "shouldn't", "couldn't", "mustn't", "needn't",
+    "it's", "that's", "there's", "what's", "who's", "let's", "i'm", "i've", "i'll", "i'd",
+    "you're", "you've", "you'll", "we're", "we've", "we'll", "they're", "they've", "they'll",
+    "he's", "she's", "he'll", "she'll",
+)  # fmt: skip
 
 
 @dataclass
@@ -178,11 +191,13 @@ def _entry(line: str, path: Path, number: int) -> Entry:
         key, _, value = option.partition("=")
         if not value and key in ("m", "f", "mf"):
             entry.gender = key
+        elif not value and key in NAME_KINDS and pos == "np":
+            entry.options["kind"] = key
         elif value and key in ("pl", "past", "pp", "ger", "pri", "like", "tpl", "tf"):
             entry.options[key] = value.replace("_", " ")
         else:
             raise LocbriefError(
-                f"unknown option {option!r}; use m, f, mf, pl=, past=, pp=, ger=, pri= "
+                f"unknown option {option!r}; use m, f, mf, loc or al (a name's kind), pl=, past=, pp=, ger=, pri= "
                 "(English forms), like= (a known verb to inflect like), tpl=, tf= "
                 "(the translation's plural, feminine)",
                 str(path),
@@ -277,7 +292,7 @@ def _check_rules(lrx: Path, bidix: Path) -> None:
         ["lt-proc", "-b", str(bidix)], input=probe, capture_output=True, text=True
     )
     answers = re.findall(r"\^[^/$]*((?:/[^/$]*)*)\$", done.stdout)
-    for (english, tag, chosen, line), answer in zip(checks, answers):
+    for (english, _tag, chosen, line), answer in zip(checks, answers):
         offered = [a.split("<")[0] for a in answer.split("/")[1:]]
         if chosen not in offered:
             raise LocbriefError(
@@ -316,9 +331,9 @@ def _check_generation(entries: list[Entry], data: Path, name: str, source: Path)
 
 
 def _probe_phrase(entry: Entry) -> str:
-    return {"n": "the {}", "vblex": "they {}", "adj": "it is {}"}.get(entry.pos, "{}").format(
-        entry.english
-    )
+    return {"n": "the {}", "np": "in {}", "vblex": "they {}", "adj": "it is {}"}.get(
+        entry.pos, "{}"
+    ).format(entry.english)
 
 
 # ----------------------------------------------------------------------------- dictionaries
@@ -367,18 +382,33 @@ def _dictionaries(entries: list[Entry], tools: _Tools, source: Path) -> tuple[st
     models = _verb_models(entries, tools, have)
     for entry, analyses, generated in zip(entries, known, have):
         if " " in entry.english or not any(
-            a.startswith(f"{entry.english.casefold()}<{entry.pos}>") for a in analyses
+            a.casefold().startswith(f"{entry.english.casefold()}<{entry.pos}>") for a in analyses
         ):
             morf += _english_forms(entry)
         bil.append(_bilingual(entry, tools))
         if " " in entry.target or generated is None:
             gen += _target_forms(entry, tools, models.get(entry.line), source)
+    morf += _typographic_apostrophes(tools)
     return _dix(morf), _dix(bil), _dix(gen)
+
+
+def _typographic_apostrophes(tools: _Tools) -> list[tuple[str, str]]:
+    """Analyses of the contractions the analyser knows with ' only, for their ’ spelling."""
+    curly = [c.replace("'", "’") for c in CONTRACTIONS]
+    known_curly = tools.analyses(curly)
+    straight = tools.analyses(list(CONTRACTIONS))
+    return [
+        (word, analysis)
+        for word, have, analyses in zip(curly, known_curly, straight)
+        if not have
+        for analysis in analyses
+    ]
 
 
 def _target_base(entry: Entry) -> str:
     return {
         "n": f"{entry.gender or 'm'}.sg",
+        "np": f"{_kind(entry)}.{entry.gender or 'm'}.sg",
         "vblex": "inf",
         "adj": "m.sg" if entry.target.endswith("o") else "mf.sg",
     }.get(entry.pos, "")
@@ -405,6 +435,8 @@ def _english_forms(entry: Entry) -> list[tuple[str, str]]:
     word = words[head]
     if pos == "n":
         return [form(word, "sg"), form(entry.options.get("pl") or _english_plural(word), "pl")]
+    if pos == "np":
+        return [(entry.english, f"{entry.english}<np><{_kind(entry)}><sg>")]
     if pos == "vblex":
         return [
             form(word, "inf"),
@@ -461,6 +493,9 @@ def _bilingual(entry: Entry, tools: _Tools) -> tuple[str, str]:
         )
         return left, right
     left = f"{entry.english}<{entry.pos}>"
+    if entry.pos == "np":
+        kind = _kind(entry)
+        return f"{entry.english}<np><{kind}>", f"{entry.target}<np><{kind}><{entry.gender or 'm'}>"
     if entry.pos == "n":
         return left, f"{entry.target}<n><{entry.gender or 'm'}>"
     if entry.pos == "adj":
@@ -469,7 +504,7 @@ def _bilingual(entry: Entry, tools: _Tools) -> tuple[str, str]:
 
 
 def _variable_adjective(entry: Entry) -> bool:
-    return "tf" in entry.options or entry.target.endswith("o")
+    return "tf" in entry.options or entry.target.split()[0].endswith("o")
 
 
 def _target_forms(
@@ -507,20 +542,32 @@ def _target_forms(
             (plural, f"{entry.target}<n><{gender}><pl>"),
         ]
     if entry.pos == "adj":
-        lemma = entry.target
+        lemma, head = entry.target, words[0]
+        tail = "".join(" " + w for w in words[1:])
+        plural = entry.options.get("tpl")
         if _variable_adjective(entry):
-            feminine = entry.options.get("tf") or lemma[:-1] + "a"
+            feminine = entry.options.get("tf") or head[:-1] + "a" + tail
             return [
                 (lemma, f"{lemma}<adj><m><sg>"),
-                (_plural(lemma, tools.target), f"{lemma}<adj><m><pl>"),
+                (plural or _plural(head, tools.target) + tail, f"{lemma}<adj><m><pl>"),
                 (feminine, f"{lemma}<adj><f><sg>"),
-                (_plural(feminine, tools.target), f"{lemma}<adj><f><pl>"),
+                (_plural(feminine.split()[0], tools.target) + tail, f"{lemma}<adj><f><pl>"),
             ]
         return [
             (lemma, f"{lemma}<adj><mf><sg>"),
-            (entry.options.get("tpl") or _plural(lemma, tools.target), f"{lemma}<adj><mf><pl>"),
+            (plural or _plural(head, tools.target) + tail, f"{lemma}<adj><mf><pl>"),
+        ]
+    if entry.pos == "np":
+        kind, gender = _kind(entry), entry.gender or "m"
+        return [
+            (entry.target, f"{entry.target}<np><{kind}><{gender}><sg>"),
+            (entry.target, f"{entry.target}<np><{kind}><sg>"),
         ]
     return [(entry.target, f"{entry.target}<{entry.pos}>")]
+
+
+def _kind(entry: Entry) -> str:
+    return entry.options.get("kind", "loc")
 
 
 _UNACCENT = str.maketrans("áéíóú", "aeiou")
@@ -619,11 +666,13 @@ def _side(text: str) -> str:
     bilingual dictionary ("wage# war<vblex>"), after the tags in a generator.
     """
     out = []
-    for tag, queue, word in re.findall(r"<(\w+)>|#([^<]*)|([^<#]+)", text):
+    for tag, queue, word in re.findall(r"<(\w+)>|#([^<+]*)|(\+|[^<#+]+)", text):
         if tag:
             out.append(f'<s n="{tag}"/>')
+        elif word == "+":
+            out.append("<j/>")
         elif queue:
-            out.append("<g><b/>" + escape(queue).replace(" ", "<b/>") + "</g>")
+            out.append("<g><b/>" + escape(queue.strip()).replace(" ", "<b/>") + "</g>")
         else:
             out.append(escape(word).replace(" ", "<b/>"))
     return "".join(out)
