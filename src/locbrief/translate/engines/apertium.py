@@ -95,7 +95,8 @@ class ApertiumEngine(Engine):
         Apertium adds one mark, right before the word; marks the text sent already
         had before the word stay ("f(*args, **kwargs)" comes back as "f(**args,
         ***kwargs)" and leaves as it came; "@dancrenshawtx" comes back as
-        "@*dancrenshawtx").
+        "@*dancrenshawtx"). Names the engine passed through as they are (see
+        :func:`_name`) are not listed: nothing is left to translate in them.
         """
         unknown: list[str] = []
 
@@ -103,7 +104,7 @@ class ApertiumEngine(Engine):
             marks, word = match.groups()
             if _in_text(marks + word, sent) or not _added(marks, word, sent):
                 return marks + word
-            if marks[-1] == "*":
+            if marks[-1] == "*" and not _name(word, sent):
                 unknown.append(word)
             return marks[:-1] + word
 
@@ -203,6 +204,24 @@ def _added(marks: str, word: str, sent: str) -> bool:
     if _in_text(marks[:-1] + word, sent):
         return True
     return re.search(rf"(?<![*#@]){re.escape(marks)}\w", sent) is None
+
+
+def _name(word: str, sent: str) -> bool:
+    """Whether an unknown ``word`` is a name: an initial, an acronym, or capitalised mid-sentence.
+
+    English capitalises inside a sentence only names (people, places, titles of
+    works); a capitalised word that opens a sentence may be any word, so it
+    stays listed unless it also stands capitalised inside one.
+    """
+    if not word[:1].isupper():
+        return False
+    if len(word) == 1 or word.isupper():
+        return True
+    for found in re.finditer(rf"(?<![\w*#@]){re.escape(word)}(?!\w)", sent):
+        before = sent[: found.start()].rstrip()
+        if before and before[-1] not in ".!?:;\"“‘'(«[—–-" and not before.endswith("*"):
+            return True
+    return False
 
 
 def _mode_for(source: str, target: str) -> str | None:
