@@ -32,12 +32,11 @@ from xml.sax.saxutils import escape
 from locbrief.markup import TOKEN
 from locbrief.model import LocbriefError
 
-#: Bump when what this module writes changes (part of the digest).
-FORMAT = "1"
 #: Parts of speech an entry may have, as the pairs' dictionaries tag them.
 POS = ("n", "np", "vblex", "adj", "adv", "pr")
-#: Kinds of proper noun (option of an ``np`` entry): a place, or any other name.
-NAME_KINDS = ("loc", "al")
+#: Kinds of proper noun (option of an ``np`` entry), as the pairs tag them: a place (eng-spa
+#: ``loc``, eng-cat ``top``), an organisation (``org``), any other name (``al``).
+NAME_KINDS = ("loc", "top", "org", "al")
 #: Verb forms the English analyser gives (tags after ``<vblex>``).
 _EN_VERB = ("inf", "pres", "pri.p3.sg", "past", "pp", "ger")
 #: Verb forms a generator is asked for, for the model verb an entry's verb is inflected like.
@@ -103,7 +102,7 @@ def vocabulary(folder: Path, pair: str, stock_mode: Path) -> Vocabulary | None:
     files = [p for p in (tsv, lrx) if p.exists()]
     if not files:
         return None
-    digest = hashlib.sha256(FORMAT.encode())
+    digest = hashlib.sha256(Path(__file__).read_bytes())  # what this module writes, too
     for path in (*files, stock_mode):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     for binary in re.findall(r"'([^']+\.bin)'", stock_mode.read_text()):
@@ -197,7 +196,7 @@ def _entry(line: str, path: Path, number: int) -> Entry:
             entry.options[key] = value.replace("_", " ")
         else:
             raise LocbriefError(
-                f"unknown option {option!r}; use m, f, mf, loc or al (a name's kind), pl=, past=, pp=, ger=, pri= "
+                f"unknown option {option!r}; use m, f, mf, loc, top, org or al (a name's kind), pl=, past=, pp=, ger=, pri= "
                 "(English forms), like= (a known verb to inflect like), tpl=, tf= "
                 "(the translation's plural, feminine)",
                 str(path),
@@ -348,6 +347,21 @@ class _Tools:
     def analyses(self, words: list[str]) -> list[list[str]]:
         return _analyse(self.stock["automorf"], words)
 
+    def translations(self, lexical: list[str]) -> dict[str, tuple[str, ...]]:
+        """The translations (lemmas) the pair's bilingual dictionary offers for lexical units."""
+        units = [u.replace("#", "# ", 1) for u in lexical]
+        done = subprocess.run(
+            ["lt-proc", "-b", str(self.stock["autobil"])],
+            input="".join(f"^{u}$\n" for u in units),
+            capture_output=True,
+            text=True,
+        )
+        answers = re.findall(r"\^[^$]*\$", done.stdout)
+        return {
+            unit: tuple(a.split("<")[0] for a in answer[1:-1].split("/")[1:] if a[:1] not in "@")
+            for unit, answer in zip(lexical, answers)
+        }
+
     def generate(self, lexical: list[str]) -> list[str | None]:
         """Surface forms of lexical units (``lemma<tag>…``); None where the generator has none."""
         if not lexical:
@@ -369,24 +383,32 @@ def _analyse(analyser: Path, words: list[str]) -> list[list[str]]:
         capture_output=True,
         text=True,
     )
-    units = re.findall(r"\^([^$]*)\$", done.stdout)
-    return [u.split("/")[1:] if "/*" not in u else [] for u in units]
+    analysed = []
+    for line in done.stdout.split("\n")[: len(words)]:
+        units = re.findall(r"\^([^$]*)\$", line)
+        whole = len(units) == 1 and "/*" not in units[0]  # the whole phrase, known
+        analysed.append(units[0].split("/")[1:] if whole else [])
+    return analysed
 
 
 def _dictionaries(entries: list[Entry], tools: _Tools, source: Path) -> tuple[str, str, str]:
     """The analyser, bilingual and generator ``.dix`` texts for the entries."""
-    known = tools.analyses([e.english.split()[0] for e in entries])
+    known = tools.analyses([e.english for e in entries])
     morf, bil, gen = [], [], []
     heads = [_lexical(e.target.split()[0], _target_base(e), e.pos) for e in entries]
     have = tools.generate(heads)
+    whole = tools.generate([_whole(e) for e in entries])
     models = _verb_models(entries, tools, have)
-    for entry, analyses, generated in zip(entries, known, have):
-        if " " in entry.english or not any(
+    offered = tools.translations([_bilingual(e, tools)[0] for e in entries])
+    for entry, analyses, generated, generated_whole in zip(entries, known, have, whole):
+        if not any(
             a.casefold().startswith(f"{entry.english.casefold()}<{entry.pos}>") for a in analyses
         ):
             morf += _english_forms(entry)
-        bil.append(_bilingual(entry, tools))
-        if " " in entry.target or generated is None:
+        pair = _bilingual(entry, tools)
+        if pair[1].split("<")[0] not in offered.get(pair[0], ()):
+            bil.append(pair)
+        if generated is None or (" " in entry.target and generated_whole is None):
             gen += _target_forms(entry, tools, models.get(entry.line), source)
     morf += _typographic_apostrophes(tools)
     return _dix(morf), _dix(bil), _dix(gen)
@@ -412,6 +434,15 @@ def _target_base(entry: Entry) -> str:
         "vblex": "inf",
         "adj": "m.sg" if entry.target.endswith("o") else "mf.sg",
     }.get(entry.pos, "")
+
+
+def _whole(entry: Entry) -> str:
+    """The entry's translation as one lexical unit for the generator (a verb's words in its queue)."""
+    head, *rest = entry.target.split()
+    tags = _tags(".".join(t for t in (entry.pos, _target_base(entry)) if t))
+    if entry.pos == "vblex":
+        return f"{head}{tags}" + (f"# {' '.join(rest)}" if rest else "")
+    return f"{entry.target}{tags}"
 
 
 def _lexical(lemma: str, tags: str, pos: str = "") -> str:
@@ -570,7 +601,7 @@ def _kind(entry: Entry) -> str:
     return entry.options.get("kind", "loc")
 
 
-_UNACCENT = str.maketrans("áéíóú", "aeiou")
+_UNACCENT = str.maketrans("àáèéíòóú", "aaeeioou")
 
 
 def _plural(word: str, language: str) -> str:
@@ -587,8 +618,8 @@ def _plural(word: str, language: str) -> str:
                 if word.endswith(ending):
                     return word[: -len(ending)] + plural
             return word[:-1] + "es"
-        if re.search(r"[áéíóú]$", word):
-            return word.translate(_UNACCENT) + "ns"
+        if re.search(r"[àèéíòóú]$", word):
+            return word[:-1] + word[-1].translate(_UNACCENT) + "ns"
         if re.search(r"(s|ç|x|sc|st|xt|ig)$", word):
             return word + "os"
         return word + "s"
