@@ -138,6 +138,15 @@ def tm_imports(wildcards):
     )
 
 
+def apertium_vocabulary(wildcards):
+    """The project's Apertium words and sense rules (locales/apertium/): a change redoes suggest."""
+    return sorted(
+        str(p)
+        for p in Path("locales/apertium").glob("*")
+        if p.suffix in (".tsv", ".lrx")
+    )
+
+
 def termbase_option(wildcards, input):
     """`--termbase FILE` for the stages that honour terms, or nothing."""
     return " ".join(f"--termbase {shlex.quote(path)}" for path in input.termbase)

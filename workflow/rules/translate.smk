@@ -7,6 +7,7 @@ rule suggest:
         termbase=termbase,
         variety=variety,
         learned=learned,
+        vocabulary=apertium_vocabulary,
     output:
         "build/{brief}/{lang}.suggestions.json",
     log:

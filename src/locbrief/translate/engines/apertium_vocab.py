@@ -119,11 +119,16 @@ def compiled_mode(vocab: Vocabulary, stock_mode: Path, build: Path) -> tuple[Pat
     build = build.resolve()
     final = build / f"{vocab.pair}-{vocab.digest[:16]}"
     if (final / "modes" / f"{name}.mode").exists():
-        return final, name
+        if str(final) in (final / "modes" / f"{name}.mode").read_text():
+            return final, name
+        shutil.rmtree(final)  # a copy of the project moved here: its mode names the old place
     build.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{vocab.pair}-", dir=build))
     try:
-        _build(vocab, stock_mode, tmp, name)
+        mode = _build(vocab, stock_mode, tmp, name)
+        # the mode in place names the binaries where they will be; checked where they are now
+        (tmp / "modes").mkdir()
+        (tmp / "modes" / f"{name}.mode").write_text(mode.replace(str(tmp), str(final)))
         try:
             tmp.rename(final)
         except OSError:
@@ -131,14 +136,7 @@ def compiled_mode(vocab: Vocabulary, stock_mode: Path, build: Path) -> tuple[Pat
                 raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    _rewrite_paths(final / "modes" / f"{name}.mode", tmp, final)
     return final, name
-
-
-def _rewrite_paths(mode: Path, old: Path, new: Path) -> None:
-    text = mode.read_text()
-    if str(old) in text:
-        mode.write_text(text.replace(str(old), str(new)))
 
 
 # ----------------------------------------------------------------------------- reading the data
@@ -208,8 +206,8 @@ def _entry(line: str, path: Path, number: int) -> Entry:
 # ----------------------------------------------------------------------------- building
 
 
-def _build(vocab: Vocabulary, stock_mode: Path, out: Path, name: str) -> None:
-    """Compile the dictionaries and rules into ``out`` and write ``out/modes/<name>.mode``."""
+def _build(vocab: Vocabulary, stock_mode: Path, out: Path, name: str) -> str:
+    """Compile the dictionaries and rules into ``out``, check them; the mode's text that runs them."""
     mode = stock_mode.read_text().strip()
     paths = dict(re.findall(r"'([^']*\.(automorf|autobil|autogen|autolex)\.bin)'", mode))
     stock = {kind: Path(p) for p, kind in paths.items()}
@@ -234,10 +232,13 @@ def _build(vocab: Vocabulary, stock_mode: Path, out: Path, name: str) -> None:
     if lrx_bin is not None:
         stock_lrx = f"lrx-proc -m '{stock['autolex']}'"
         mode = mode.replace(stock_lrx, f"lrx-proc -m {shlex.quote(str(lrx_bin))} | {stock_lrx}")
-    (out / "modes").mkdir()
-    (out / "modes" / f"{name}.mode").write_text(mode + "\n")
+    check = out / "check"
+    (check / "modes").mkdir(parents=True)
+    (check / "modes" / f"{name}.mode").write_text(mode + "\n")
     if vocab.tsv is not None:
-        _check_generation(entries, out, name, vocab.tsv)
+        _check_generation(entries, check, name, vocab.tsv)
+    shutil.rmtree(check)
+    return mode + "\n"
 
 
 def _append(stock: Path, dix: str, direction: str, out: Path, source: Path) -> Path:
@@ -398,6 +399,7 @@ def _dictionaries(entries: list[Entry], tools: _Tools, source: Path) -> tuple[st
     heads = [_lexical(e.target.split()[0], _target_base(e), e.pos) for e in entries]
     have = tools.generate(heads)
     whole = tools.generate([_whole(e) for e in entries])
+    _check_genders(entries, tools, have, source)
     models = _verb_models(entries, tools, have)
     offered = tools.translations([_bilingual(e, tools)[0] for e in entries])
     for entry, analyses, generated, generated_whole in zip(entries, known, have, whole):
@@ -434,6 +436,30 @@ def _target_base(entry: Entry) -> str:
         "vblex": "inf",
         "adj": "m.sg" if entry.target.endswith("o") else "mf.sg",
     }.get(entry.pos, "")
+
+
+def _check_genders(
+    entries: list[Entry], tools: _Tools, have: list[str | None], source: Path
+) -> None:
+    """A noun the generator knows in another gender only: the entry's gender is wrong."""
+    suspects = [(e, h) for e, h in zip(entries, have) if e.pos == "n" and h is None]
+    genders = [g for g in ("m", "f", "mf") for _ in suspects]
+    found = tools.generate(
+        [
+            _lexical(e.target.split()[0], f"{g}.sg", "n")
+            for g in ("m", "f", "mf")
+            for e, _ in suspects
+        ]
+    )
+    for i, (entry, _) in enumerate(suspects):
+        known = [genders[j] for j in range(i, len(found), len(suspects)) if found[j] is not None]
+        if known and " " not in entry.target:
+            raise LocbriefError(
+                f"{entry.target!r} is {'/'.join(known)} in the pair's dictionary, not "
+                f"{entry.gender or 'm'}; write {known[0]}",
+                str(source),
+                entry.line,
+            )
 
 
 def _whole(entry: Entry) -> str:
