@@ -194,3 +194,26 @@ def test_the_index_finds_what_comparing_every_pair_finds():
             assert found is not None and found.score == exhaustive, query
         else:
             assert found is None, query
+
+
+def test_a_sentence_reviewed_in_two_briefs_keeps_the_first_brief_and_the_memory_stays_put(
+    tmp_path,
+):
+    from locbrief.translate.memory import Memory
+
+    path = tmp_path / "memory.jsonl"
+
+    def merged(brief: str, text: str = "Conclusión") -> Memory:
+        memory = Memory(path)
+        memory.remember_reviewed_in(brief, None, "Conclusion", text)
+        memory.save()
+        return memory
+
+    merged("brief-a")
+    before = path.read_bytes()
+    merged("brief-b")
+    merged("brief-a")
+    assert path.read_bytes() == before  # no rewrite each time another brief merges
+    assert Memory(path).similar("Conclusions").candidate.origin == "brief-a"
+    # a new text for the sentence is a new review, named after the brief that wrote it
+    assert merged("brief-b", "Conclusiones").similar("Conclusions").candidate.origin == "brief-b"
