@@ -106,10 +106,10 @@ class FuzzyIndex:
         for number in self._shortlist(plain, threshold):
             other = self._plain[number]
             matcher = SequenceMatcher(None, plain, other, autojunk=False)
-            if (
-                matcher.real_quick_ratio() * 100 < threshold
-                or matcher.quick_ratio() * 100 < threshold
-            ):
+            # upper bounds first (cheap), each rounded as the score is
+            if round(100 * matcher.real_quick_ratio()) < threshold:
+                continue
+            if round(100 * matcher.quick_ratio()) < threshold:
                 continue
             value = round(100 * matcher.ratio())
             if value >= threshold and (found is None or value > found[0]):
@@ -127,13 +127,14 @@ class FuzzyIndex:
             for number in self._postings.get(pair, ()):
                 shared[number] += 1
         length = len(plain)
-        fits = [
-            n
-            for n in shared
-            if 200 * min(length, len(self._plain[n])) >= threshold * (length + len(self._plain[n]))
-        ]
+        fits = [n for n in shared if _length_allows(length, len(self._plain[n]), threshold)]
         fits.sort(key=lambda n: (-shared[n], n))
         return fits[:SHORTLIST]
+
+
+def _length_allows(a: int, b: int, threshold: int) -> bool:
+    """Whether texts of these lengths can score ``threshold``: at best 2·min / (a + b)."""
+    return round(200 * min(a, b) / (a + b)) >= threshold
 
 
 def _pairs(plain: str) -> list[tuple[str, str]]:
