@@ -38,8 +38,9 @@ system-packages: $(INSTALLED)
 	fi
 
 # What the page tests drive: headless Chromium (Debian), the Nu Html Checker (npm vnu-jar, run
-# with the installed Java), poppler's tools to read the PDFs back and LibreOffice Writer (to open
-# the Word files and make test ones), each installed only where missing.
+# with the installed Java), poppler's tools to read the PDFs back, LibreOffice Writer (to open
+# the Word files and make test ones) and Perl's XML::TMX (a second reader of the exported TMX),
+# each installed only where missing.
 VNU_JAR := $(VENV)/npm/node_modules/vnu-jar/build/dist/vnu.jar
 test-tools: $(INSTALLED) $(VNU_JAR) slurm
 	@command -v chromium >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -50,6 +51,8 @@ test-tools: $(INSTALLED) $(VNU_JAR) slurm
 	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q libreoffice-writer-nogui; }
 	@command -v strace >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q strace; }
+	@command -v tmxwc >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q libxml-tmx-perl; }
 
 $(VNU_JAR): | $(INSTALLED)
 	@command -v java >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -215,6 +216,11 @@ def test_the_reviewed_memory_goes_out_as_tmx_that_translate_toolkit_and_locbrief
                 "datatype")  # fmt: skip
     assert all(header.get(name) for name in required)
     assert header.get("creationtool") == "locbrief" and header.get("srclang") == "en"
+    # a reader that shares no code with translate-toolkit: Perl's XML::TMX (Debian libxml-tmx-perl)
+    if shutil.which("tmxwc") is None:
+        pytest.fail("tmxwc is not installed: make test-tools installs libxml-tmx-perl")
+    counted = subprocess.run(["tmxwc", str(out)], capture_output=True, text=True, check=True)
+    assert counted.stdout.split() == [str(out) + ":", "3", "tu."]
     # and back in: every sentence, with its placeholders and tags, to another project's memory
     (tmp_path / "again").mkdir()
     records = imported(tmp_path / "again", out)
