@@ -296,8 +296,9 @@ ROWS = [
         "<ol start='4' type='a'><li>Fourth</li></ol><h2 id='s2'>Two</h2><p><a name='n'></a>Here.</p>"
         "</article>",
         "ordered lists came out as <ul>, every in-page link was broken (48 of 48 in one document) "
-        "and the title kept the heading's permalink sign ('Abstract¶') (issue 10)",
-        ([("ol", "4", "a")], "Abstract", []),
+        "and the title kept the heading's permalink sign ('Abstract¶') (issue 10); the title is the "
+        "page's <title>, not its first heading (issue 24)",
+        ([("ol", "4", "a")], "Page", []),
         structure,
     ),
     Regression(

@@ -17,7 +17,14 @@ import pytest
 from lxml import html
 
 from locbrief.catalog.template import unit_comments
-from locbrief.markup import absolute_url, is_verbatim, remote_url, text_alternative
+from locbrief.markup import (
+    TEX_MATH,
+    UNCLOSED_TEX_MATH,
+    absolute_url,
+    is_verbatim,
+    remote_url,
+    text_alternative,
+)
 from locbrief.model import Span
 from locbrief.publish.page import Translation, render_page, source_translations
 from locbrief.read import read_source
@@ -25,6 +32,7 @@ from locbrief.read.html import article_tree
 from locbrief.read.source import decode_html
 from locbrief.translate.engines.simple import PseudoEngine
 from locbrief.translate.memory import Memory
+from locbrief.translate.protect import IDENTIFIER
 from locbrief.translate.segment import decode, segment
 from locbrief.translate.suggest import suggest
 from locbrief.translate.termbase import Termbase
@@ -39,6 +47,9 @@ DOCUMENTS = {
     "docbook-xsl": DATA / "docbook-xsl-valgrind-quick-start.html",
     "texinfo": DATA / "texinfo-libffi-closure.html",
     "handwritten": DATA / "zlib-how.html",
+    "pandoc-mathjax": DATA / "pandoc-math.html",
+    "sphinx-autodoc": DATA / "sphinx-autodoc-radiomics.html",
+    "jekyll-mathjax": DATA / "jekyll-mathjax.html",
 }
 
 #: Elements of the content tree; every other element is a wrapper (div, section, span, font,
@@ -278,7 +289,10 @@ def test_pseudo_page_every_word_through_segmentation_and_no_code_to_the_engine(o
         if link.text_content().strip() in (href, href.replace("mailto:", "")):
             link.drop_tree()  # a URL shown as its own text is kept as is
     as_is = {w for b in doc.blocks if not b.translate for w in re.findall(r"\w+", _text(b))}
-    words = re.findall(r"[^\W\d_]{3,}", re.sub(r"“[^”]*”", " ", article.text_content()))
+    # identifiers ("radiomics.shape", "--tool") and TeX math (one left open: to the end of its
+    # text) are shown as written, like URLs
+    text = re.sub(f"{IDENTIFIER}|{TEX_MATH}|{UNCLOSED_TEX_MATH}", " ", article.text_content())
+    words = re.findall(r"[^\W\d_]{3,}", re.sub(r"“[^”]*”", " ", text))
     leftover = [
         w
         for w in words
@@ -503,9 +517,14 @@ def test_in_page_links_land_and_external_links_are_kept(tmp_path):
             "REAL TITLE",
         ),
         (
-            "<title>Wrong | Site</title>",
+            "<title>Abstract | Site</title>",
             "<article><h1>Abstract<a class='headerlink' href='#abstract'>¶</a></h1><p>T.</p></article>",
             "ABSTRACT",
+        ),
+        (  # the document's own title, not its first heading (issue 24)
+            "<title>Python Policy 0.12 documentation</title>",
+            "<article><h1>Abstract<a class='headerlink' href='#abstract'>¶</a></h1><p>T.</p></article>",
+            "PYTHON POLICY",
         ),
     ],
 )

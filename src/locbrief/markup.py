@@ -94,12 +94,52 @@ UNSAFE_TAGS = frozenset({"script", "style", "foreignobject", "iframe", "object",
 ATTR_NAME = re.compile(r"[A-Za-z_][\w.-]*")
 
 
+#: Classes of what generators write for formulas and API signatures, shown byte for byte:
+#: Pandoc's TeX math (``span.math``, https://pandoc.org/MANUAL.html#math), KaTeX's rendering
+#: (``katex``, ``katex-display``), MathJax 2 and 3 output (``MathJax``, ``MathJax_Display``,
+#: ``MathJax_Preview``; Python-Markdown's ``arithmatex``); Sphinx's signatures (``dt.sig``,
+#: ``sig-param``, ``sig-name``/``descname``, ``sig-prename``/``descclassname``, ``sig-paren``;
+#: sphinx/writers/html5.py), Doxygen's (``memproto``, ``memname``, ``paramname``, ``paramtype``)
+#: and Javadoc's (``member-signature``, ``type-signature``).
+VERBATIM_CLASSES = frozenset(
+    {
+        "notranslate",
+        "math",
+        "katex",
+        "katex-display",
+        "MathJax",
+        "MathJax_Display",
+        "MathJax_Preview",
+        "MathJax_SVG",
+        "arithmatex",
+        "sig",
+        "sig-object",
+        "sig-param",
+        "sig-name",
+        "sig-prename",
+        "sig-paren",
+        "descname",
+        "descclassname",
+        "memproto",
+        "memname",
+        "paramname",
+        "paramtype",
+        "member-signature",
+        "type-signature",
+    }
+)
+#: MathJax 3's own elements (``<mjx-container>``, ``<mjx-math>``…): rendered formulas.
+VERBATIM_TAG_PREFIX = "mjx-"
+
+
 def is_verbatim(tag: str, attrs: dict[str, str]) -> bool:
-    """An element never translated: a verbatim tag, ``translate="no"`` or ``class="notranslate"``."""
+    """An element never translated: a verbatim tag, ``translate="no"``, ``class="notranslate"``,
+    or a formula or API signature (:data:`VERBATIM_CLASSES`)."""
     return (
         tag in VERBATIM_TAGS
+        or tag.startswith(VERBATIM_TAG_PREFIX)
         or (attrs.get("translate") or "").strip().lower() == "no"
-        or "notranslate" in (attrs.get("class") or "").split()
+        or not VERBATIM_CLASSES.isdisjoint((attrs.get("class") or "").split())
     )
 
 
@@ -189,6 +229,44 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def text_alternative(attrs: dict[str, str]) -> str:
     """What an inline image says in words (its alt, else its title): pages show it as text."""
     return attrs.get("alt") or attrs.get("title") or ""
+
+
+#: TeX math as MathJax and KaTeX find it in a page's text, with their default delimiters
+#: (``\\( … \\)``, ``\\[ … \\]``, ``$$ … $$``, ``\\begin{env} … \\end{env}``): never words.
+TEX_MATH = (
+    r"\\\(.*?\\\)|\\\[.*?\\\]|\$\$.*?\$\$"
+    r"|\\begin\{(?P<env>[A-Za-z]+\*?)\}.*?\\end\{(?P=env)\}"
+)
+#: An opening delimiter never closed in the same text: what follows it is kept as it is.
+UNCLOSED_TEX_MATH = r"(?:\\\(|\\\[|\$\$|\\begin\{[A-Za-z]+\*?\}).*"
+
+
+def tex_math_pieces(text: str) -> list[tuple[bool, str]]:
+    """``text`` cut into (is_math, piece): closed formulas, and an unclosed one with the rest.
+
+    >>> tex_math_pieces(r"Let \\(x \\to y\\) hold; $$\\sum a")
+    [(False, 'Let '), (True, '\\\\(x \\\\to y\\\\)'), (False, ' hold; '), (True, '$$\\\\sum a')]
+    """
+    pieces, pos = [], 0
+    for m in _TEX_MATH.finditer(text):
+        if m.start() > pos:
+            pieces.append((False, text[pos : m.start()]))
+        pieces.append((True, m.group(0)))
+        pos = m.end()
+    if pos < len(text):
+        pieces.append((False, text[pos:]))
+    return pieces
+
+
+_TEX_MATH = re.compile(f"{TEX_MATH}|{UNCLOSED_TEX_MATH}", re.DOTALL)
+
+
+def unclosed_tex_math(text: str) -> str | None:
+    """The opening delimiter of a formula that ``text`` never closes, or None."""
+    for is_math, piece in tex_math_pieces(text):
+        if is_math and not re.fullmatch(TEX_MATH, piece, re.DOTALL):
+            return re.match(r"\\begin\{[^}]*\}|\\.|\$\$", piece).group(0)
+    return None
 
 
 #: Any token (match ignoring case: engines lower-case words).

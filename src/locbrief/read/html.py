@@ -42,6 +42,8 @@ from locbrief.markup import (
     drawing_root,
     is_verbatim,
     safe_attrs,
+    tex_math_pieces,
+    unclosed_tex_math,
     verbatim_attrs,
 )
 from locbrief.model import (
@@ -187,6 +189,9 @@ PERMALINK_TEXT = {"¶", "§", "#", "🔗", "link"}
 #: Separators between a page's own title and the site's name in <title>.
 TITLE_SEPARATORS = (" | ", " — ", " – ", " :: ", " · ", " - ")
 _SPACE = re.compile(r"[ \t\n\r\f]+")
+#: What Sphinx appends to a project's name in <title> (``html_title``: "<project> <release>
+#: documentation"; sphinx/builders/html/__init__.py).
+SPHINX_TITLE_SUFFIX = re.compile(r"\s+(?:v?\d[\w.+-]*\s+)?documentation$", re.IGNORECASE)
 
 
 def parse_html(text: str, source: str, name: str, warn: Warner | None = None) -> Document:
@@ -387,6 +392,15 @@ class HtmlReader:
                     {"tag": "h1", "attrs": self._layout_attrs(h1), "children": self._heading(h1, 1)}
                 ]
         return []
+
+    def _names_the_document(self, heading: str) -> bool:
+        """An h1 is the document's title unless the page's own title (og:title, <title>, less
+        the site's name) says otherwise: a Sphinx single page's first h1 is "Abstract", its
+        title "Debian Python Policy"."""
+        title = self.meta.get("og_title") or self.meta.get("html_title") or ""
+        title = strip_site_name(title, self.meta.get("site_name", "")).casefold()
+        heading = " ".join(heading.replace("¶", "").split()).casefold()
+        return not title or heading in title or title in heading
 
     def _page_title(self) -> None:
         """No h1 in the article: the page's <title> comes from og:title, else <title>, less the site's name."""
@@ -652,7 +666,7 @@ class HtmlReader:
         text = plain_text(content).strip()
         if not text:
             return anchors + self._bare(list(el))
-        if level == 1 and "title" not in self.ids.used:
+        if level == 1 and "title" not in self.ids.used and self._names_the_document(text):
             self._add("title", "title", content, el.sourceline or 0, level=1)
             return anchors + [{"block": "title"}]
         block_id = self.ids.heading(text)
@@ -869,6 +883,19 @@ class HtmlReader:
             extra["translate"] = False
         self.blocks.append(Block(kind=kind, id=block_id, content=content, line=line or 0, **extra))
         self._span_attribute_blocks(content, line)
+        self._warn_unclosed_math(self.blocks[-1])
+
+    def _warn_unclosed_math(self, block: Block) -> None:
+        """A formula opened and never closed: the rest of its text is kept as written, said once."""
+        for item in block.content:
+            opener = unclosed_tex_math(item) if isinstance(item, str) else None
+            if opener:
+                self.warn(
+                    f"block {block.id}: math {opener} is never closed; the text after it is kept "
+                    "as written, untranslated (close the formula in the source)",
+                    block.line,
+                )
+                return
 
     def _span_attribute_blocks(self, content: list[Inline], line: int) -> None:
         for item in content:
@@ -1189,7 +1216,9 @@ def _verbatim_span(el) -> Span:
 def _has_prose(content: list[Inline]) -> bool:
     """Some letters or digits outside verbatim spans (else the block is shown as is)."""
     for item in content:
-        if isinstance(item, str) and re.search(r"\w", item):
+        if isinstance(item, str) and any(
+            re.search(r"\w", piece) for math, piece in tex_math_pieces(item) if not math
+        ):
             return True
         if (
             isinstance(item, Span)
@@ -1303,8 +1332,15 @@ def strip_site_name(title: str, site_name: str = "") -> str:
     ('Sanctions', 'Guns')
     >>> strip_site_name("Step-by-step - a guide"), strip_site_name("Abstract¶")
     ('Step-by-step - a guide', 'Abstract')
+
+    Sphinx's default ``html_title`` ends with the release and "documentation":
+
+    >>> strip_site_name("Debian Python Policy 0.12.0.0 documentation")
+    'Debian Python Policy'
+    >>> strip_site_name("radiomics.shape module — pyradiomics v3.1.0 documentation")
+    'radiomics.shape module'
     """
-    title = " ".join(title.replace("¶", "").split())
+    title = SPHINX_TITLE_SUFFIX.sub("", " ".join(title.replace("¶", "").split())) or title
     for sep in TITLE_SEPARATORS:
         if sep not in title:
             continue

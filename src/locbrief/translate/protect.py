@@ -34,6 +34,18 @@ PLACEHOLDER = r"\{\d+\}"
 TAG = r"</?[a-z]+\d+/?>"
 NUMBER = r"(?<![\w.])[$€£]?\d[\d,.]*\d(?:\s?%)?(?![\w])|(?<![\w.$])\d(?![\w,.]\d)"
 QUOTED_TITLE = r"[“\"][^”\"]{3,}[”\"]"
+#: Identifiers in running text, never words to translate (each alternative a named rule):
+#: ``*args``/``**kwargs``, command-line flags ("--char-limit"), keyword arguments
+#: ("enable=True"), dotted names ("radiomics.shape", "os.path.join()"; a first part of two
+#: letters or more, so "e.g." and "i.e." stay words) and snake_case ("batch_size").
+STARRED_NAME = r"(?<![\w*])\*{1,2}[a-z_]\w*"
+#: The value after "=" never takes the sentence's closing punctuation ("--install-layout=deb.").
+_VALUE = r"=[^\s,;)\]]*[^\s,;)\].:!?'\"”’]"
+CLI_FLAG = rf"(?<![\w-])--[a-z][\w-]*(?:{_VALUE})?"
+KEYWORD_ARGUMENT = rf"(?<![\w.])[A-Za-z_]\w*{_VALUE}"
+DOTTED_NAME = r"(?<![\w.])[a-z_][a-z0-9_]+(?:\.[A-Za-z_]\w*)+(?:\(\))?"
+SNAKE_CASE = r"(?<![\w.])(?:__[A-Za-z]\w*__|_*[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+_*)(?:\(\))?"
+IDENTIFIER = "|".join([STARRED_NAME, CLI_FLAG, KEYWORD_ARGUMENT, DOTTED_NAME, SNAKE_CASE])
 #: A token as an engine gives it back, sometimes with a space inside (match ignoring case).
 MANGLED_TOKEN = r"ZX\s?\d+\s?QZ"
 #: Stand-in proper nouns by gender.number in Romance target languages: place names
@@ -80,7 +92,7 @@ class Protected:
 
     token: str
     restore: str
-    kind: str  # placeholder, tag, url, email, number, title, term
+    kind: str  # placeholder, tag, url, email, identifier, number, title, term
     original: str
     pad: tuple[bool, bool] = (False, False)  # spaces added before/after the token
     stand_in: bool = False  # the token is a proper noun the engine may inflect around
@@ -183,6 +195,7 @@ def _protected_spans(
         spans += [
             (m.start(), m.end(), "title", m.group(0), "") for m in re.finditer(QUOTED_TITLE, msgid)
         ]
+    spans += _identifier_spans(msgid)
     spans += [
         (m.start, m.end, "term", m.term.render(m.text), m.term.grammar)
         for m in termbase.find(msgid)
@@ -196,8 +209,22 @@ def _protected_spans(
     return sorted(chosen)
 
 
+def _identifier_spans(msgid: str) -> list[tuple[int, int, str, str, str]]:
+    """Identifiers (:data:`IDENTIFIER`) as protected spans: the engine never sees them.
+
+    >>> [s[3] for s in _identifier_spans("Call f(*args, **kwargs) with --char-limit and enable=True")]
+    ['*args', '**kwargs', '--char-limit', 'enable=True']
+    >>> [s[3] for s in _identifier_spans("The radiomics.shape module, e.g. max_chars.")]
+    ['radiomics.shape', 'max_chars']
+    """
+    return [
+        (m.start(), m.end(), "identifier", m.group(0), "") for m in re.finditer(IDENTIFIER, msgid)
+    ]
+
+
 def _priority(kind: str) -> int:
-    return ["token", "placeholder", "tag", "url", "email", "title", "term", "number"].index(kind)
+    order = ["token", "placeholder", "tag", "url", "email", "identifier", "title", "term", "number"]
+    return order.index(kind)
 
 
 def _padding(text: str, start: int, end: int, kind: str) -> tuple[bool, bool]:

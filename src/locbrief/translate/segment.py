@@ -15,7 +15,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from locbrief.markup import VOID_TAGS, is_verbatim
+from locbrief.markup import VOID_TAGS, is_verbatim, tex_math_pieces
 from locbrief.model import (
     Block,
     Document,
@@ -225,8 +225,8 @@ def encode(content: list[Inline]) -> _Encoded:
 def _encode_items(items: list[Inline], enc: _Encoded):
     for item in items:
         if isinstance(item, str):
-            for index, piece in enumerate(_LITERAL_TAG.split(item)):
-                if index % 2:
+            for literal, piece in _literal_pieces(item):
+                if literal:
                     enc.placeholders.append(Placeholder("literal", piece))
                     yield "{%d}" % (len(enc.placeholders) - 1)
                 else:
@@ -248,6 +248,22 @@ def _encode_items(items: list[Inline], enc: _Encoded):
                 yield f"<{name}>"
                 yield from _encode_items(item.children, enc)
                 yield f"</{name}>"
+
+
+def _literal_pieces(text: str):
+    """(literal, piece) pairs: text shaped like our tags, and TeX math (MathJax's ``\\( … \\)``
+    in a page's text), are literals, shown as written and never sent to an engine.
+
+    >>> encode([r"If \\(a \\to b\\) then <b2>"]).text
+    'If {0} then {1}'
+    """
+    for math, piece in tex_math_pieces(text):
+        if math:
+            yield True, piece
+            continue
+        for index, part in enumerate(_LITERAL_TAG.split(piece)):
+            if part or index % 2:
+                yield bool(index % 2), part
 
 
 # ---------------------------------------------------------------- split

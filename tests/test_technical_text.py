@@ -1,0 +1,131 @@
+"""Technical text stays as written: formulas, API signatures and identifiers never reach an engine
+and are byte-identical on every page, on real documents (Pandoc with MathJax, Sphinx autodoc,
+a Jekyll post with MathJax and KaTeX; tests/data/README.md says where each comes from)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from lxml import html
+
+from locbrief.publish.page import Translation, render_page
+from locbrief.read import read_source
+from locbrief.translate.engines.apertium import ApertiumEngine
+from locbrief.translate.memory import Memory
+from locbrief.translate.protect import mask, unmask
+from locbrief.translate.segment import decode, segment
+from locbrief.translate.suggest import suggest
+from locbrief.translate.termbase import Termbase
+
+DATA = Path(__file__).resolve().parent / "data"
+#: Elements a generator writes for formulas and signatures, by document.
+VERBATIM_XPATH = (
+    "//*[contains(concat(' ', @class, ' '), ' math ') or contains(@class, 'katex')"
+    " or contains(concat(' ', @class, ' '), ' sig ')]"
+)
+DOCUMENTS = ("pandoc-math.html", "sphinx-autodoc-radiomics.html", "jekyll-mathjax.html")
+#: TeX between MathJax's delimiters in a page's running text.
+TEX_IN_TEXT = re.compile(r"\\\(.*?\\\)|\\\[.*?\\\]|\$\$.*?\$\$", re.DOTALL)
+
+
+class RecordingApertium(ApertiumEngine):
+    """The real Apertium engine, keeping every text it was sent."""
+
+    def __init__(self):
+        super().__init__()
+        self.sent: list[str] = []
+
+    def translate_batch(self, texts, source, target):
+        self.sent += texts
+        return super().translate_batch(texts, source, target)
+
+
+def translated_page(path: Path, tmp_path: Path):
+    """The es_MX page of a document drafted by Apertium, and every text Apertium was sent."""
+    doc = read_source(path)
+    units = segment(doc)
+    engine = RecordingApertium()
+    if not engine.available("en", "es_MX"):
+        pytest.fail("apertium eng-spa is missing; run `make test-tools`")
+    found = suggest(units, engine, "en", "es_MX", Termbase([]), Memory(tmp_path / "m.jsonl"))
+    chosen = {u.key: Translation(decode(u, found[u.msgid].text), "machine") for u in units}
+    page = render_page(doc, units, chosen, "es_MX", ["en", "es_MX"]).html
+    return html.fromstring(page.encode("utf-8")), engine.sent
+
+
+def shown(el) -> tuple[str, str, str]:
+    """What a verbatim element is: its tag, its class and every character of its text (a block's
+    line breaks at its ends aside: the page's own layout)."""
+    return el.tag, el.get("class") or "", el.text_content().strip("\n")
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_formulas_and_signatures_never_reach_the_engine_and_stay_as_written(name, tmp_path):
+    source = html.fromstring((DATA / name).read_bytes())
+    for permalink in source.xpath("//a[@class='headerlink']"):
+        permalink.drop_tree()  # a heading's ¶ is dropped on every page
+    article = (source.xpath("//article | //*[@role='main']") or [source.body])[0]
+    expected = [shown(el) for el in article.xpath("." + VERBATIM_XPATH)]
+    tex = TEX_IN_TEXT.findall(article.text_content())
+    assert expected or tex, "the document has formulas or signatures to check"
+    page, sent = translated_page(DATA / name, tmp_path)
+    on_page = [shown(el) for el in page.xpath(VERBATIM_XPATH)]
+    for item in expected:  # byte for byte, class kept
+        assert item in on_page
+    page_text = page.text_content()
+    for formula in tex:
+        assert formula in page_text
+    engine_text = "\n".join(sent)
+    for _tag, _class, text in expected:
+        for word in re.findall(r"\\[A-Za-z]+|\w+=\w+|\*\*?\w+", text):
+            assert word not in engine_text, (word, text)
+    assert not re.search(r"\\[A-Za-z]+", engine_text)
+
+
+def test_identifiers_in_running_text_survive_apertium(tmp_path):
+    """ "radiomics.shape module" once came back "radiomics.Módulo de forma"."""
+    page, sent = translated_page(DATA / "sphinx-autodoc-radiomics.html", tmp_path)
+    assert "radiomics.shape" in page.xpath("string(//h1)")
+    assert not any("radiomics.shape" in text for text in sent)
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("Call f(*args, **kwargs) now.", ["*args", "**kwargs"]),
+        (
+            "Run it with --char-limit 500 and --batch-limit=25.",
+            ["--char-limit", "--batch-limit=25"],
+        ),
+        ("Pass enable=True or label=None.", ["enable=True", "label=None"]),
+        (
+            "The radiomics.shape module and os.path.join() differ.",
+            ["radiomics.shape", "os.path.join()"],
+        ),
+        ("Set batch_size and __init__ first.", ["batch_size", "__init__"]),
+    ],
+)
+def test_identifiers_are_tokens_and_come_back_exactly(text, kept):
+    masked = mask(text, Termbase([]), lambda i: f"ZX{i}QZ")
+    for identifier in kept:
+        assert identifier not in masked.text
+    assert unmask(masked.text, masked) == (text, [])
+
+
+@pytest.mark.parametrize(
+    "prose", ["e.g. this, i.e. that", "The U.S. Congress met.", "a well-known fact"]
+)
+def test_prose_is_no_identifier(prose):
+    assert mask(prose, Termbase([]), lambda i: f"ZX{i}QZ").items == ()
+
+
+def test_an_unclosed_formula_is_kept_as_written_with_one_warning(tmp_path):
+    warnings: list[str] = []
+    doc = read_source(DATA / "jekyll-mathjax.html", warnings)
+    open_formula = [w for w in warnings if "never closed" in w]
+    assert len(open_formula) == 1 and "\\(" in open_formula[0]
+    page, sent = translated_page(DATA / "jekyll-mathjax.html", tmp_path)
+    assert "\\( x + y, is shown as written." in " ".join(page.text_content().split())
+    assert doc.blocks
