@@ -101,9 +101,54 @@ def test_a_server_that_wants_a_key_says_which_variable_to_set(no_key):
 def test_limits_lower_than_the_batches_name_the_settings(no_key):
     with (
         serving(LibreTranslateServer(batch_limit=2)) as server,
-        pytest.raises(EngineError, match="lower engines.libretranslate.batch_size"),
+        pytest.raises(
+            EngineError,
+            match="set engines.libretranslate.batch_limit and char_limit to the server's "
+            "--batch-limit and --char-limit",
+        ),
     ):
         suggest(units(SENTENCES), engine(server), "en", "es", Termbase([]), Memory(None))
+
+
+LONG = (
+    "The war on drugs and the cartels of Sinaloa, of Sonora and of Chihuahua, "
+    "of Durango and of Jalisco; the war on drugs and the cartels of Colima and of Guerrero. "
+    "The new policy will not work.{0}"
+)
+
+
+@pytest.mark.parametrize("told", [False, True])
+def test_a_text_longer_than_the_per_text_limit_goes_in_clauses_and_comes_back_whole(no_key, told):
+    """--char-limit counts each text (LibreTranslate 1.9.6), not the request: a 166-character
+    unit under a 70-character limit goes in pieces cut at its clauses, all in one request."""
+    settings = {"char_limit": 70, "max_chars": 5000} if told else {}
+    with serving(LibreTranslateServer(char_limit=70)) as server:
+        out = suggest(
+            units([LONG, "A new report."]),
+            engine(server, **settings),
+            "en",
+            "es",
+            Termbase([]),
+            Memory(None),
+        )
+        (call,) = server.calls("/translate")
+    sent = call["params"]["q"]
+    assert len(sent) > 2 and max(len(t) for t in sent) <= 70 and sum(map(len, sent)) > 70
+    assert out[LONG].text == (
+        "El guerra contra drogas y el cárteles de Sinaloa, de Sonora y de Chihuahua, de Durango "
+        "y de Jalisco; el guerra contra drogas y el cárteles de Colima y de Guerrero. El nueva "
+        "política va no funcionar.{0}"
+    )
+    assert not out[LONG].problems
+
+
+def test_a_word_longer_than_the_per_text_limit_names_the_setting(no_key):
+    word = "x" * 80
+    with (
+        serving(LibreTranslateServer(char_limit=70)) as server,
+        pytest.raises(EngineError, match=r"a word longer than 70 characters.*char_limit"),
+    ):
+        suggest(units([f"The {word}."]), engine(server), "en", "es", Termbase([]), Memory(None))
 
 
 @pytest.mark.parametrize(

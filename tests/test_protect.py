@@ -15,7 +15,7 @@ from locbrief.translate.engines import Engine, choose_engine
 from locbrief.translate.memory import Memory
 from locbrief.translate.protect import mask, unmask
 from locbrief.translate.segment import check_translation, segment, segment_block
-from locbrief.translate.suggest import suggest
+from locbrief.translate.suggest import SOURCE_KEPT, suggest
 from locbrief.translate.termbase import load_termbase
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,8 +92,15 @@ def test_dropped_repeated_and_mangled_tokens_are_problems(termbase):
     assert unmask(f"{t_trump} dijo {t_year} {t_year} peor.{t_note}", masked)[1] == [
         "engine repeated number '2024'"
     ]
+    # a mangled token goes back where the engine wrote it, with a note for the reviewer
     text, problems = unmask(f"{t_trump} dijo {t_year} peor.ZX 2 QZ", masked)
-    assert problems == ["engine dropped placeholder '{0}'", "engine mangled tokens: ZX 2 QZ"]
+    assert text == "Trump dijo 2024 peor.{0}"
+    assert problems == ["put back placeholder '{0}' (the engine mangled it: 'ZX 2 QZ')"]
+    # a token the engine invented is taken out, never shown
+    assert unmask(f"{t_trump} dijo {t_year} peor.{t_note} ZX7QZ", masked) == (
+        "Trump dijo 2024 peor.{0}",
+        ["engine added tokens, removed: ZX7QZ"],
+    )
 
 
 def test_a_term_left_to_the_engine_is_checked(termbase):
@@ -126,19 +133,23 @@ class BrokenEngine(Engine):
 def test_a_suggestion_that_lost_a_note_marker_goes_to_the_po_fuzzy_with_a_qa_note(
     tmp_path, termbase
 ):
+    # lost inside the sentence: nowhere safe to put it back, so the draft is the source text
     units = [unit_of("About 79,000 Americans died of a drug overdose in 2024.", notes=(2,))]
     suggestions = suggest(
         units, BrokenEngine(), "en", "es_MX", termbase, Memory(tmp_path / "m.jsonl")
     )
     suggestion = suggestions[units[0].msgid]
-    assert suggestion.problems == ("engine dropped number '79,000'",)
+    assert suggestion.problems == ("engine dropped number '79,000'", SOURCE_KEPT)
+    assert suggestion.text == units[0].msgid
 
+    # lost at the end (a note marker): put back there, the reviewer told
     units = [unit_of("Drug overdoses remain the leading cause of death.", notes=(2,))]
     suggestion = suggest(
         units, BrokenEngine(), "en", "es_MX", termbase, Memory(tmp_path / "n.jsonl")
     )[units[0].msgid]
-    assert suggestion.problems == ("engine dropped placeholder '{0}'",)
-    assert check_translation(units[0], suggestion.text) == ["missing placeholder {0}"]
+    assert suggestion.problems == ("put back placeholder '{0}' at the end (the engine dropped it)",)
+    assert suggestion.text.endswith(".{0}")
+    assert check_translation(units[0], suggestion.text) == []
 
     po = merge(
         build_template(units, "brief"),
@@ -150,7 +161,10 @@ def test_a_suggestion_that_lost_a_note_marker_goes_to_the_po_fuzzy_with_a_qa_not
     ).po
     entry = po.find(units[0].msgid)
     assert "fuzzy" in entry.flags
-    assert "QA: engine dropped placeholder '{0}'" in entry.comment.splitlines()
+    assert (
+        "QA: put back placeholder '{0}' at the end (the engine dropped it)"
+        in entry.comment.splitlines()
+    )
 
 
 # ---------------------------------------------------------------- Apertium on the brief

@@ -10,14 +10,18 @@ from pathlib import Path
 import pytest
 from lxml import html
 
-from locbrief.publish.page import Translation, render_page
+from locbrief.publish.page import Translation, render_page, source_translations
 from locbrief.read import read_source
+from locbrief.translate.chain import choose_chain, suggest_with_fallback
 from locbrief.translate.engines.apertium import ApertiumEngine
 from locbrief.translate.memory import Memory
-from locbrief.translate.protect import mask, unmask
+from locbrief.translate.protect import lost_token, mask, unmask
 from locbrief.translate.segment import decode, segment
-from locbrief.translate.suggest import suggest
+from locbrief.translate.suggest import SOURCE_KEPT, suggest
 from locbrief.translate.termbase import Termbase
+from servers.base import serving
+from servers.libretranslate_api import LibreTranslateServer
+from support import REPO
 
 DATA = Path(__file__).resolve().parent / "data"
 #: Elements a generator writes for formulas and signatures, by document.
@@ -129,3 +133,43 @@ def test_an_unclosed_formula_is_kept_as_written_with_one_warning(tmp_path):
     page, sent = translated_page(DATA / "jekyll-mathjax.html", tmp_path)
     assert "\\( x + y, is shown as written." in " ".join(page.text_content().split())
     assert doc.blocks
+
+
+# ---------------------------------------------------------------- tokens an engine drops
+
+
+def external_links(page) -> list[str]:
+    return page.xpath("//main//a[starts-with(@href, 'http')]/@href")
+
+
+def drafted_page(units, doc, suggestions):
+    chosen = {u.key: Translation(decode(u, suggestions[u.msgid].text), "machine") for u in units}
+    page = render_page(doc, units, chosen, "es_MX", ["en", "es_MX"]).html
+    return html.fromstring(page.encode("utf-8"))
+
+
+@pytest.mark.parametrize("chain", [["libretranslate"], ["libretranslate", "apertium"]])
+def test_every_source_link_survives_an_engine_that_drops_tokens(chain, tmp_path, monkeypatch):
+    """A LibreTranslate server whose model lost every protected token once gave an es_MX page
+    with 0 of the brief's 101 links; now each link goes back, or its unit gets a draft that
+    keeps it (Apertium's, next in the chain, else the English sentence) with a QA note."""
+    monkeypatch.delenv("LIBRETRANSLATE_API_KEY", raising=False)
+    doc = read_source(REPO / "source" / "no-gwot-narco.txt")
+    units = segment(doc)
+    source_page = render_page(doc, units, source_translations(units), "en", ["en"]).html
+    links = external_links(html.fromstring(source_page.encode("utf-8")))
+    assert len(links) > 90
+    with serving(LibreTranslateServer(drops_tokens=True)) as server:
+        config = {"engines": {"libretranslate": {"url": server.url, "retries": 0}}}
+        engines = choose_chain(config, chain, "en", "es_MX")
+        memory = Memory(tmp_path / "memory.jsonl")
+        found = suggest_with_fallback(units, engines, "en", "es_MX", Termbase([]), memory)
+    page = drafted_page(units, doc, found)
+    assert sorted(external_links(page)) == sorted(links)
+    kept_source = [s for s in found.values() if SOURCE_KEPT in s.problems]
+    by_apertium = [s for s in found.values() if s.engine == "apertium"]
+    if len(chain) == 1:
+        assert kept_source and all(s.text == s.msgid for s in kept_source)
+    else:
+        assert by_apertium and not kept_source
+        assert all(not lost_token(s.problems) for s in by_apertium)

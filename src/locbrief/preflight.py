@@ -16,7 +16,7 @@ from locbrief.translate.chain import choose_chain, engine_names_of
 from locbrief.translate.engines import EngineError
 from locbrief.translate.memory import Memory
 from locbrief.translate.segment import segment
-from locbrief.translate.suggest import pending
+from locbrief.translate.suggest import pending, pending_units
 from locbrief.translate.termbase import load_termbase
 
 
@@ -46,8 +46,9 @@ def engine_report(config: dict, briefs: dict[str, Path]) -> tuple[list[str], boo
                 continue
             usable = True
             cost = engine.cost(todo, source, lang) if todo else ""
+            left = len(pending_units(units, engine, source, lang, termbase, memory))
             lines.append(
-                f"{lang}: {engine.summary(source, lang)}: {status}; {len(todo)} units not in "
+                f"{lang}: {engine.summary(source, lang)}: {status}; {left} units not in "
                 f"memory{f' ({cost})' if cost else ''}"
             )
         all_usable = all_usable and usable

@@ -3,11 +3,18 @@
 * GET /languages: ``[{"code", "name", "targets"}]``.
 * POST /translate (JSON or form): ``q`` (a text or a list), ``source``, ``target``, ``format``,
   ``api_key``. With keys enabled: no key → 400 "Please contact the server operator to get an
-  API key", a wrong one → 403 "Invalid API key". ``--batch-limit`` and ``--char-limit`` → 400
-  "Invalid request: request (N) exceeds text limit (M)". A list in, ``translatedText`` list out.
+  API key", a wrong one → 403 "Invalid API key". ``--batch-limit`` (texts in a request) and
+  ``--char-limit`` (characters of each text, LibreTranslate 1.9.6's app.py) → 400 "Invalid
+  request: request (N) exceeds text limit (M)". A list in, ``translatedText`` list out.
+* GET /frontend/settings: ``{"charLimit": N, …}`` (-1: no limit).
+
+``drops_tokens``: the answer loses the protected tokens (``ZX3QZ``), as an Argos model behind
+a real LibreTranslate did with every URL of a brief (issue 24).
 """
 
 from __future__ import annotations
+
+import re
 
 from .base import ApiHandler, ApiServer
 from .words import translate
@@ -18,8 +25,16 @@ NAMES = {"en": "English", "es": "Spanish", "pb": "Portuguese (Brazil)", "fr": "F
 
 
 class LibreTranslateServer(ApiServer):
-    def __init__(self, keys=(), pairs=PAIRS, batch_limit: int = -1, char_limit: int = -1):
+    def __init__(
+        self,
+        keys=(),
+        pairs=PAIRS,
+        batch_limit: int = -1,
+        char_limit: int = -1,
+        drops_tokens: bool = False,
+    ):
         super().__init__(LibreTranslateHandler)
+        self.drops_tokens = drops_tokens
         self.keys = set(keys)
         self.pairs = set(pairs)
         self.batch_limit = batch_limit
@@ -40,6 +55,8 @@ class LibreTranslateHandler(ApiHandler):
                 }
                 for code in codes
             ]
+        if path == "/frontend/settings" and method == "GET":
+            return 200, {"charLimit": self.server.char_limit, "apiKeys": bool(self.server.keys)}
         if path == "/translate" and method == "POST":
             return self.translate(params)
         return 404, {"error": "Not Found"}
@@ -60,13 +77,15 @@ class LibreTranslateHandler(ApiHandler):
                 "error": f"Invalid request: request ({len(texts)}) exceeds text limit "
                 f"({self.server.batch_limit})"
             }
-        chars = sum(len(t) for t in texts)
-        if self.server.char_limit != -1 and chars > self.server.char_limit:
+        longest = max(len(t) for t in texts)
+        if self.server.char_limit != -1 and longest > self.server.char_limit:
             return 400, {
-                "error": f"Invalid request: request ({chars}) exceeds text limit "
+                "error": f"Invalid request: request ({longest}) exceeds text limit "
                 f"({self.server.char_limit})"
             }
         if (source, target) not in self.server.pairs:
             return 400, {"error": f"{source} ({source}) is not available as a source language"}
         out = [translate(t, source, target) for t in texts]
+        if self.server.drops_tokens:
+            out = [" ".join(re.sub(r"ZX\d+QZ", " ", t, flags=re.I).split()) for t in out]
         return 200, {"translatedText": out if isinstance(q, list) else out[0]}

@@ -34,7 +34,7 @@ from locbrief.locales import find_locale
 from locbrief.model import QA_PREFIX, UNKNOWN_PREFIX, Unit
 from locbrief.review.reports import report_page
 from locbrief.translate.memory import Memory
-from locbrief.translate.protect import NUMBER, PLACEHOLDER, TAG, URL, enforced_terms
+from locbrief.translate.protect import NUMBER, PLACEHOLDER, PUT_BACK, TAG, URL, enforced_terms
 from locbrief.translate.segment import check_translation
 from locbrief.translate.termbase import Termbase
 
@@ -100,13 +100,15 @@ def _entry_findings(
     for problem in check_translation(unit, entry.msgstr):
         yield "placeholders", "error", problem
     for line in entry.comment.split("\n"):
-        # term problems are the termbase check's (a warning); lost tokens are errors
+        # term problems are the termbase check's (a warning); lost tokens are errors, tokens
+        # put back in place a warning (the reviewer checks where they went)
         if (
             line.startswith(QA_PREFIX)
             and not line.startswith(QA_PREFIX + "term ")
             and unit_status(entry, memory) == Status.MACHINE
         ):
-            yield "engine", "error", line.removeprefix(QA_PREFIX)
+            problem = line.removeprefix(QA_PREFIX)
+            yield "engine", "warning" if problem.startswith(PUT_BACK) else "error", problem
     yield from _unknown_word_findings(entry)
     source_tags = set(FOREIGN_MARKUP.findall(entry.msgid))
     foreign = [

@@ -15,7 +15,7 @@ from locbrief.model import Suggestion, Unit
 from locbrief.translate.engines import Engine, EngineError, choose_engine
 from locbrief.translate.learn import Corrections
 from locbrief.translate.memory import Memory
-from locbrief.translate.suggest import suggest
+from locbrief.translate.suggest import SOURCE_KEPT, pending, suggest
 from locbrief.translate.termbase import Termbase
 from locbrief.translate.variety import Variety
 
@@ -64,36 +64,76 @@ def suggest_with_fallback(
     variety: Variety | None = None,
     corrections: Corrections | None = None,
 ) -> dict[str, Suggestion]:
-    """Suggestions from the first engine that can; what one leaves undone goes to the next."""
+    """Suggestions from the first engine that can; what one leaves undone goes to the next.
+
+    A unit whose draft lost a link, note marker or name (it holds the source text, see
+    :data:`~locbrief.translate.suggest.SOURCE_KEPT`) goes to the next engine too, and keeps
+    the source text only if none does better.
+    """
     done: dict[str, Suggestion] = {}
+    kept_source: dict[str, Suggestion] = {}
     remaining = units
     for position, engine in enumerate(engines):
+        following = engines[position + 1].name if position + 1 < len(engines) else None
         try:
-            done.update(
-                suggest(
-                    remaining,
-                    engine,
-                    source,
-                    target,
-                    termbase,
-                    memory,
-                    batch_size,
-                    variety,
-                    corrections,
-                )
+            found = suggest(
+                remaining,
+                engine,
+                source,
+                target,
+                termbase,
+                memory,
+                batch_size,
+                variety,
+                corrections,
             )
-            return done
         except EngineError as exc:
-            done.update(exc.finished or {})
+            _keep(exc.finished or {}, done, kept_source)
             remaining = [u for u in remaining if u.msgid not in done]
-            left = len({u.msgid for u in remaining})
-            if position + 1 == len(engines):
+            left, texts = _left(remaining, engine, source, target, termbase, memory)
+            if following is None:
                 raise EngineError(
-                    f"{exc.message}; {left} units left untranslated (those done are "
+                    f"{exc.message}; {left} units left untranslated{texts} (those done are "
                     "remembered: run again to resume, or add a fallback engine, e.g. "
                     f"engine: [{engine.name}, apertium])"
                 ) from None
             log.warning(
-                "%s; the remaining %d units go to %s", exc.message, left, engines[position + 1].name
+                "%s; the remaining %d units go to %s%s", exc.message, left, following, texts
             )
+            continue
+        _keep(found, done, kept_source)
+        remaining = [u for u in remaining if u.msgid not in done]
+        if not remaining:
+            break
+        if following is not None:
+            log.warning(
+                "%s: %s lost a link, note marker or name in %d units; they go to %s",
+                target,
+                engine.name,
+                len({u.msgid for u in remaining}),
+                following,
+            )
+    done.update({m: s for m, s in kept_source.items() if m not in done})
     return done
+
+
+def _keep(found: dict[str, Suggestion], done: dict, kept_source: dict) -> None:
+    """Drafts that kept every protected item are done; the others wait for a better engine."""
+    for msgid, suggestion in found.items():
+        if SOURCE_KEPT in suggestion.problems:
+            kept_source.setdefault(msgid, suggestion)
+        else:
+            done[msgid] = suggestion
+
+
+def _left(
+    units: list[Unit], engine: Engine, source: str, target: str, termbase: Termbase, memory: Memory
+) -> tuple[int, str]:
+    """Units left (PO entries, as every count means) and, when some differ only in protected
+    items, how many distinct texts a rerun sends: (284, ", 282 distinct texts")."""
+    count = len({u.msgid for u in units})
+    try:
+        texts = len(pending(units, engine, source, target, termbase, memory))
+    except EngineError:
+        texts = count
+    return count, (f", {texts} distinct texts" if texts != count else "")

@@ -255,17 +255,33 @@ def unmask(text: str, masked: Masked) -> tuple[str, list[str]]:
     >>> unmask("ZX0QZ citó ZX1QZ. ZX2QZ", masked)
     ('Trump citó https://x.org/a.{0}', [])
 
-    What an engine did to a token is a problem to report, never silently shipped:
+    What an engine did to a token is a problem to report, never silently shipped; a token it
+    mangled is put back where it stands, one it dropped at the sentence's end goes back there:
 
-    >>> unmask("ZX0QZ citó ZX1QZ ZX1QZ. ZX 2QZ", masked)[1]
-    ["engine repeated url 'https://x.org/a'", "engine dropped placeholder '{0}'", 'engine mangled tokens: ZX 2QZ']
+    >>> unmask("ZX0QZ citó ZX1QZ ZX1QZ. ZX 2QZ", masked)
+    ('Trump citó https://x.org/a .{0}', ["engine repeated url 'https://x.org/a'", "put back placeholder '{0}' (the engine mangled it: 'ZX 2QZ')"])
+    >>> unmask("ZX0QZ citó.", masked)
+    ('Trump citó https://x.org/a.{0}', ["put back url 'https://x.org/a' at the end (the engine dropped it)", "put back placeholder '{0}' at the end (the engine dropped it)"])
+
+    One dropped inside the sentence cannot be placed: it stays a problem (:data:`DROPPED`),
+    and the caller keeps a draft that has it:
+
+    >>> unmask("citó ZX1QZ. ZX2QZ", masked)[1]
+    ["engine dropped term 'Trump'"]
     """
-    problems, held = [], []
+    problems, held, dropped = [], [], []
     for item in masked.items:
         pattern = re.compile(_token_pattern(item), 0 if item.stand_in else re.IGNORECASE)
         found = pattern.findall(text)
         if not found:
-            problems.append(f"engine dropped {item.kind} {item.original!r}")
+            text, mangled = _unmangled(text, item, held)
+            if mangled:
+                problems.append(
+                    f"{PUT_BACK} {item.kind} {item.original!r} (the engine mangled it: "
+                    f"{mangled.strip()!r})"
+                )
+            else:
+                dropped.append(item)
             continue
         if len(found) > 1:
             problems.append(f"engine repeated {item.kind} {item.original!r}")
@@ -273,7 +289,14 @@ def unmask(text: str, masked: Masked) -> tuple[str, list[str]]:
         text = pattern.sub("", text)
     leftovers = re.findall(MANGLED_TOKEN, text, re.IGNORECASE)
     if leftovers:
-        problems.append("engine mangled tokens: " + ", ".join(leftovers))
+        problems.append("engine added tokens, removed: " + ", ".join(leftovers))
+        text = re.sub(rf" ?{MANGLED_TOKEN}", "", text, flags=re.IGNORECASE)
+    text, placed = _put_back(text, masked, dropped, held)
+    problems += [
+        f"{PUT_BACK} {item.kind} {item.original!r} at the end (the engine dropped it)"
+        for item in placed
+    ]
+    problems += [f"{DROPPED} {i.kind} {i.original!r}" for i in dropped if i not in placed]
     text = _HELD.sub(lambda m: held[int(m.group(1))], text)
     problems += [
         f"term {source!r} should be {target!r}"
@@ -291,6 +314,58 @@ _HELD = re.compile("\ue000(\\d+)\ue001")
 def _hold(held: list[str], restored: str) -> str:
     held.append(restored)
     return f"\ue000{len(held) - 1}\ue001"
+
+
+#: How a problem names a protected item the engine lost and that could not be put back.
+DROPPED = "engine dropped"
+#: How a problem names one the engine lost or mangled and that went back in its place.
+PUT_BACK = "put back"
+#: What may go back at the end of a sentence when the engine dropped it there.
+PUT_BACK_KINDS = frozenset({"url", "email", "placeholder", "term", "identifier"})
+
+
+def lost_token(problems: Sequence[str]) -> bool:
+    """Whether a draft lost a protected item (a link, a note marker, a name) for good."""
+    return any(p.startswith(DROPPED) for p in problems)
+
+
+def _unmangled(text: str, item: Protected, held: list[str]) -> tuple[str, str]:
+    """``text`` with the item's token put back where the engine wrote it mangled ("ZX 2QZ",
+    "zx2qz"), and what the engine wrote; ``("", "")`` changes nothing."""
+    number = re.fullmatch(r"ZX(\d+)QZ", item.token)
+    if item.stand_in or number is None:
+        return text, ""
+    pad = (" ?" if item.pad[0] else "", " ?" if item.pad[1] else "")
+    found = re.search(rf"{pad[0]}ZX\s?{number.group(1)}\s?QZ(?!\w){pad[1]}", text, re.IGNORECASE)
+    if found is None:
+        return text, ""
+    restored = _hold(held, item.restore)
+    return text[: found.start()] + restored + text[found.end() :], found.group(0)
+
+
+def _put_back(
+    text: str, masked: Masked, dropped: list[Protected], held: list[str]
+) -> tuple[str, list[Protected]]:
+    """Dropped links, addresses, note markers, names and identifiers that stood at the end of
+    the source sentence (nothing after them but punctuation and other such items: an endnote's
+    link, a note marker) go back at the end, before the closing punctuation when the source had
+    it after them; the others (a number, a date's day, anything inside) cannot be placed."""
+    movable = [i for i in masked.items if i.kind in PUT_BACK_KINDS]
+    tokens = "|".join(re.escape(i.token) for i in movable) or "(?!)"
+    placed = []
+    for item in dropped:
+        at = masked.text.find(item.token)
+        after = re.sub(tokens, "", masked.text[at + len(item.token) :])
+        if item not in movable or at < 0 or re.search(r"\w", after):
+            continue
+        glue, restored = ("" if item.pad[0] else " "), _hold(held, item.restore)
+        end = re.search(r"[.!?;:…]*[”’\"»)\]]*\s*$", text)
+        if after.strip() and end.group(0).strip():
+            text = text[: end.start()].rstrip() + glue + restored + text[end.start() :]
+        else:
+            text = text.rstrip() + glue + restored
+        placed.append(item)
+    return text, placed
 
 
 def _restored(item: Protected, match: re.Match) -> str:

@@ -20,11 +20,21 @@ from locbrief.model import Suggestion, Unit
 from locbrief.translate.engines import Engine, EngineError
 from locbrief.translate.learn import Corrections
 from locbrief.translate.memory import Memory
-from locbrief.translate.protect import STAND_INS, Masked, article_free, mask, unmask
+from locbrief.translate.protect import (
+    STAND_INS,
+    Masked,
+    article_free,
+    lost_token,
+    mask,
+    unmask,
+)
 from locbrief.translate.termbase import Termbase
 from locbrief.translate.variety import Variety
 
 log = logging.getLogger("locbrief.translate.suggest")
+#: The problem a suggestion carries when it is the source text: the engine's draft lost a
+#: protected item (link, note marker, name) that could not be put back.
+SOURCE_KEPT = "kept the source text: the draft lost what the source links or marks"
 
 
 def suggest(
@@ -70,6 +80,17 @@ def pending(
     model = engine.model(source, target)
     texts = dict.fromkeys(m.text for m in masked.values())
     return [t for t in texts if memory.lookup(engine.name, model, t) is None]
+
+
+def pending_units(
+    units: list[Unit], engine: Engine, source: str, target: str, termbase: Termbase, memory: Memory
+) -> list[str]:
+    """The msgids whose protected text the engine has not answered yet: the units left, counted
+    as every summary counts units (two that differ only in a protected number are two units
+    and one text to send)."""
+    masked = _masked_units(units, engine, source, target, termbase, memory)
+    model = engine.model(source, target)
+    return [m for m, mu in masked.items() if memory.lookup(engine.name, model, mu.text) is None]
 
 
 def _masked_units(
@@ -233,7 +254,12 @@ def _restore(
     """The suggestion: marks out, protected items back, the locale's variety layer applied."""
     output, unknown = engine.unknown_words(output, masked.text)
     text, problems = unmask(output, masked)
-    if variety is not None:
+    if lost_token(problems):
+        # a link, note marker or name lost for good: the source sentence keeps it (a fallback
+        # engine of the chain may do better; see locbrief.translate.chain)
+        text, unknown = msgid, ()
+        problems.append(SOURCE_KEPT)
+    elif variety is not None:
         text = variety.apply(text, tuple(article_free(i.restore) for i in masked.items))
     tokens = {i.token for i in masked.items}
     return Suggestion(

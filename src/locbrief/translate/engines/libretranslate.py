@@ -3,7 +3,12 @@
 One POST /translate per batch with ``q`` as a list. The server's language
 list (GET /languages) is read before the first batch: a pair it lacks goes
 through English or Spanish when the server has both hops. Batches respect
-the server's limits (``batch_size`` texts, ``max_chars`` characters).
+the server's limits, named as the server names them: ``batch_limit`` texts per
+request (``--batch-limit``; ``batch_size`` is the older name) and ``char_limit``
+characters per text (``--char-limit``, which the server also announces in GET
+/frontend/settings); ``max_chars`` caps a request's characters, all texts
+together (locbrief's own, to keep each request short). A text longer than the
+per-text limit is sent in pieces cut where its clauses end, and rejoined.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from locbrief.translate.engines.remote import (
     rate_limited,
     secret,
     server_message,
+    within_limit,
 )
 
 PIVOTS = ("en", "es")
@@ -28,8 +34,9 @@ class LibreTranslateEngine(Engine):
 
     def __init__(self, settings: dict):
         self.url = str(settings.get("url", "")).rstrip("/")
-        self.batch_size = int(settings.get("batch_size", 25))
-        self.max_chars = int(settings.get("max_chars", 5000))
+        self.batch_size = int(settings.get("batch_limit", settings.get("batch_size", 25)))
+        self.char_limit = int(settings.get("char_limit", -1))  # per text; -1: the server's
+        self.max_chars = int(settings.get("max_chars", 5000))  # per request, all texts
         self.http = HttpClient(
             self.name, float(settings.get("timeout", 60)), int(settings.get("retries", 3))
         )
@@ -96,13 +103,53 @@ class LibreTranslateEngine(Engine):
 
     def translate_batch(self, texts: list[str], source: str, target: str) -> list[str]:
         route = self.route(source, target)
-        out: list[str] = []
-        for chunk in batches(texts, self.batch_size, self.max_chars):
-            lines = chunk
-            for a, b in zip(route, route[1:]):
-                lines = self._post(lines, a, b)
-            out += lines
+        lines = texts
+        for a, b in zip(route, route[1:]):
+            lines = self._hop(lines, a, b)
+        return lines
+
+    def _hop(self, texts: list[str], source: str, target: str) -> list[str]:
+        """One language pair: each text within the per-text limit (in pieces if it must be),
+        the pieces in requests within the batch and request limits, each text rejoined."""
+        limit = self.text_limit()
+        pieces = [self._pieces(text, limit) for text in texts]
+        flat = [piece for parts in pieces for piece in parts]
+        done: list[str] = []
+        for chunk in batches(flat, self.batch_size, self.max_chars):
+            done += self._post(chunk, source, target)
+        out, at = [], 0
+        for parts in pieces:
+            out.append(" ".join(p.strip() for p in done[at : at + len(parts)]))
+            at += len(parts)
         return out
+
+    def text_limit(self) -> int:
+        """Characters one text may have (0: no limit): the smallest of ``char_limit`` (else the
+        server's own ``charLimit``) and ``max_chars`` (a longer text fits in no request)."""
+        if self.char_limit == -1:
+            self.char_limit = self._server_char_limit()
+        return min((n for n in (self.char_limit, self.max_chars) if n > 0), default=0)
+
+    def _server_char_limit(self) -> int:
+        """The per-text limit the server announces (GET /frontend/settings ``charLimit``); 0 when
+        it says none or does not say."""
+        try:
+            response = self.http.request("GET", f"{self.url}/frontend/settings", fix="")
+            limit = response.json().get("charLimit", -1) if response.status_code == 200 else -1
+        except (EngineError, ValueError, AttributeError):
+            return 0
+        return limit if isinstance(limit, int) and limit > 0 else 0
+
+    def _pieces(self, text: str, limit: int) -> list[str]:
+        pieces = within_limit(text, limit)
+        if pieces is None:
+            raise EngineError(
+                f"libretranslate: a text of {len(text):,} characters has a word longer than "
+                f"{limit:,} characters, the most one text may have (engines.libretranslate."
+                "char_limit, the server's --char-limit, and max_chars); raise them: "
+                f"{text[:60]!r}"
+            )
+        return pieces
 
     def _post(self, texts: list[str], source: str, target: str) -> list[str]:
         body = {"q": texts, "source": source, "target": target, "format": "text"}
@@ -139,8 +186,10 @@ class LibreTranslateEngine(Engine):
             )
         if status == 400 and "limit" in message:
             raise EngineError(
-                f"libretranslate: a batch is over the server's limits ({message}); lower "
-                "engines.libretranslate.batch_size or max_chars"
+                f"libretranslate: a request is over the server's limits ({message}); set "
+                "engines.libretranslate.batch_limit and char_limit to the server's --batch-limit "
+                f"and --char-limit (now {self.batch_size} texts a request, "
+                f"{self.text_limit() or 'no limit on'} characters a text)"
             )
         if status == 429:
             raise rate_limited(self.name, self.http.retries, message)

@@ -118,6 +118,47 @@ def batches(texts: list[str], max_units: int, max_chars: int) -> Iterator[list[s
         yield batch
 
 
+#: Where a text too long for a service's per-text limit may be cut, best first: after a
+#: sentence, then after a clause (semicolon, colon, dash, comma), then between words.
+CUT_POINTS = (r"(?<=[.!?…])\s+", r"(?<=[;:])\s+|\s+(?=[—–]\s)", r"(?<=,)\s+", r"\s+")
+
+
+def within_limit(text: str, limit: int) -> list[str] | None:
+    """``text`` in pieces of at most ``limit`` characters, cut where its sentences or clauses
+    end (words as a last resort); None when one word alone is longer. Joined with single
+    spaces, the pieces are the text again (its spacing normalised at the cuts).
+
+    >>> within_limit("One clause, another one; and a last sentence. Then more.", 30)
+    ['One clause, another one;', 'and a last sentence.', 'Then more.']
+    >>> within_limit("x" * 12, 10) is None
+    True
+    """
+    if limit <= 0 or len(text) <= limit:
+        return [text]
+    parts = _cut(text, limit, CUT_POINTS)
+    return None if any(len(p) > limit for p in parts) else _packed(parts, limit)
+
+
+def _cut(text: str, limit: int, cuts: tuple[str, ...]) -> list[str]:
+    """``text`` cut at the first kind of point; a part still too long, at the next kind."""
+    if len(text) <= limit or not cuts:
+        return [text]
+    return [
+        piece for part in re.split(cuts[0], text) for piece in _cut(part, limit, cuts[1:]) if piece
+    ]
+
+
+def _packed(parts: list[str], limit: int) -> list[str]:
+    """Consecutive parts joined by spaces into as few pieces as the limit allows."""
+    pieces: list[str] = []
+    for part in parts:
+        if pieces and len(pieces[-1]) + 1 + len(part) <= limit:
+            pieces[-1] += " " + part
+        else:
+            pieces.append(part)
+    return pieces
+
+
 class HttpClient:
     """JSON over HTTP for one engine: timeout, retries with backoff, one-line errors."""
 
