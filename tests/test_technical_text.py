@@ -5,6 +5,7 @@ a Jekyll post with MathJax and KaTeX; tests/data/README.md says where each comes
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from locbrief.translate.termbase import Termbase
 from servers.base import serving
 from servers.libretranslate_api import LibreTranslateServer
 from support import REPO
+from support.workflow import snakemake
 
 DATA = Path(__file__).resolve().parent / "data"
 #: Elements a generator writes for formulas and signatures, by document.
@@ -173,3 +175,30 @@ def test_every_source_link_survives_an_engine_that_drops_tokens(chain, tmp_path,
     else:
         assert by_apertium and not kept_source
         assert all(not lost_token(s.problems) for s in by_apertium)
+
+
+# ---------------------------------------------------------------- the workflow notices a missing PO
+
+
+@pytest.mark.slow
+def test_a_deleted_po_is_recreated_and_an_edited_one_is_never_replaced(tmp_path):
+    """Deleting a translator's PO to start over once did nothing: the merge never ran again."""
+    shutil.copytree(REPO / ".test", tmp_path, dirs_exist_ok=True)
+    first = snakemake(REPO, "--directory", str(tmp_path), cores=1)
+    assert first.returncode == 0, first.stderr[-3000:]
+    po = tmp_path / "locales/es_MX/LC_MESSAGES/valley-roads.po"
+    other = tmp_path / "locales/es_MX/LC_MESSAGES/valley-water.po"
+    page = tmp_path / "out/es_MX/valley-roads.html"
+    edited = other.read_text(encoding="utf-8").replace(
+        "#, fuzzy", "#, fuzzy\n# a translator's note", 1
+    )
+    other.write_text(edited, encoding="utf-8")
+    po.unlink()
+    page_before = page.stat().st_mtime_ns
+    again = snakemake(REPO, "--directory", str(tmp_path), cores=1)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert po.is_file() and page.stat().st_mtime_ns > page_before
+    assert "# a translator's note" in other.read_text(encoding="utf-8")
+    assert len(list(tmp_path.glob("build/*/*.po-missing-*"))) <= 2  # one flag a PO at most
+    third = snakemake(REPO, "--directory", str(tmp_path), cores=1)
+    assert third.returncode == 0 and "Nothing to be done" in third.stdout + third.stderr

@@ -63,7 +63,30 @@ def final_targets():
         *expand("out/{lang}/{brief}.docx", lang=[SRC, *LANGS], brief=BRIEFS),
         "out/index.html",
         "out/sitemap.xml",
+        *missing_po_flags(),
     ]
+
+
+def missing_po_flags():
+    """A flag for each translator's PO that is missing (deleted to start over, or a new
+    language's), asked for by the `all` target: the po_missing rule writes it, and the merge,
+    whose input it is, runs again and creates the PO. Snakemake alone does not remake an input
+    that is gone while the merge's output is still there."""
+    return [
+        missing_flag(brief, lang)
+        for brief in BRIEFS
+        for lang in LANGS
+        if not Path(f"locales/{lang}/LC_MESSAGES/{brief}.po").exists()
+    ]
+
+
+def missing_flag(brief, lang):
+    """The flag that says a PO went missing after the merge last ran: named after the merge
+    output's time, so each time the PO goes missing the flag is a new file (one Snakemake must
+    make), and an old flag never stands for a new loss."""
+    merged = Path(f"build/{brief}/{lang}.merge.json")
+    stamp = merged.stat().st_mtime_ns if merged.exists() else "new"
+    return f"build/{brief}/{lang}.po-missing-{stamp}"
 
 
 def site_inputs(wildcards=None):
@@ -97,6 +120,13 @@ def po_file(wildcards):
 def translator_po(wildcards):
     """The PO as an input where it exists, so a translator's edit reruns what depends on it."""
     return [path] if Path(path := po_file(wildcards)).exists() else []
+
+
+def translator_po_or_missing(wildcards):
+    """The merge's PO input: the PO where it exists, else the flag that says it is missing
+    (see missing_po_flags). An existing PO is no rule's output, so nothing ever replaces a
+    translator's file."""
+    return translator_po(wildcards) or [missing_flag(wildcards.brief, wildcards.lang)]
 
 
 def memory(wildcards):

@@ -29,10 +29,26 @@ rule suggest:
         " -o {output:q} 2>&1 | tee {log:q}"
 
 
+rule po_missing:
+    output:
+        "build/{brief}/{lang}.po-missing-{stamp}",
+    log:
+        "logs/{brief}/{lang}.po-missing-{stamp}.log",
+    wildcard_constraints:
+        stamp=r"\d+|new",
+    conda:
+        "../envs/locbrief.yaml"
+    params:
+        earlier="build/{brief}/{lang}.po-missing-*",
+    shell:
+        "rm -f {params.earlier}; echo 'locales/{wildcards.lang}/LC_MESSAGES/{wildcards.brief}.po"
+        " is missing: the merge creates it' | tee {output:q} {log:q}"
+
+
 rule merge:
     input:
         units="build/{brief}/units.json",
-        po=translator_po,
+        po=translator_po_or_missing,
         suggestions="build/{brief}/{lang}.suggestions.json",
         termbase=termbase,
         imports=tm_imports,
