@@ -86,7 +86,10 @@ def wordpress():
 
 def test_pandoc_header_and_meta(pandoc):
     doc, warnings = pandoc
-    assert warnings == []  # the table of contents is only links: navigation, left out silently
+    # the table of contents is navigation: left out, and said so in one line
+    assert [w.split(".html:", 1)[1].split(":")[0:2] for w in warnings] == [
+        ["187", " left out 1 navigation block"]
+    ]
     head = [(b.kind, b.id, plain_text(b.content)) for b in doc.blocks[:5]]
     assert head == [
         (
@@ -237,14 +240,21 @@ def test_pandoc_text_round_trips(pandoc):
 
 def test_wordpress_header(wordpress):
     doc, warnings = wordpress
-    # every block with words left out is named, with why (site furniture, hidden)
-    assert [w.split(".html:", 1)[1].split(" (")[0] for w in warnings] == [
-        '57: skipped <div class="sharedaddy sd-sharing-enabled">',
-        '122: skipped <div id="jp-relatedposts" class="jp-relatedposts">',
-        '125: skipped <footer class="entry-footer">',
-        "109: skipped <span>",
+    # every block with words left out is named: one line per kind, with how many and which
+    assert sorted(":".join(w.split(".html:", 1)[1].split(":")[:2]) for w in warnings) == [
+        "109: left out 1 hidden block",
+        "122: left out 1 related posts block",
+        "125: left out 2 footer blocks",
+        "135: left out 1 comments block",
+        "143: left out 1 sidebar block",
+        "27: left out 2 navigation blocks",
+        "29: left out 1 site header block",
+        "47: left out 1 breadcrumbs block",
+        "57: left out 1 sharing block",
     ]
-    assert "hidden from readers" in warnings[-1]
+    footers = next(w for w in warnings if "footer blocks" in w)
+    assert '<footer class="entry-footer"> “Tagged firearms”' in footers
+    assert '<footer id="colophon" class="site-footer" role="contentinfo">' in footers
     head = [(b.kind, plain_text(b.content)) for b in doc.blocks[:6]]
     assert head == [
         (

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -202,3 +204,23 @@ def test_a_deleted_po_is_recreated_and_an_edited_one_is_never_replaced(tmp_path)
     assert len(list(tmp_path.glob("build/*/*.po-missing-*"))) <= 2  # one flag a PO at most
     third = snakemake(REPO, "--directory", str(tmp_path), cores=1)
     assert third.returncode == 0 and "Nothing to be done" in third.stdout + third.stderr
+
+
+# ---------------------------------------------------------------- what the reader leaves out
+
+
+def test_every_block_left_out_is_named_once_per_kind(tmp_path):
+    """The README promised a warning for each block the reader leaves out; none came."""
+    run = subprocess.run(
+        [sys.executable, "-m", "locbrief", "read", str(DATA / "jekyll-mathjax.html")]
+        + ["-o", str(tmp_path / "doc.json")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    left_out = [line for line in run.stderr.splitlines() if "left out" in line]
+    kinds = [re.search(r"left out (\d+) ([\w ]+?) blocks?:", line).groups() for line in left_out]
+    assert sorted(kinds) == [("1", "breadcrumbs"), ("1", "footer"), ("1", "site header")]
+    assert all(line.startswith("locbrief: warning: ") for line in left_out)
+    assert "“Home Notes Estimating drift”" in next(x for x in left_out if "breadcrumbs" in x)

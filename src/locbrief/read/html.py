@@ -230,6 +230,7 @@ class HtmlReader:
         self.id_map: dict[str, str] = {}  # source id → the page's id for the same place
         self.attr_texts: set[str] = set()  # texts of alt/title attributes already a block
         self.notes_read: set[int] = set()
+        self.left_out: dict[str, list[tuple[int | None, str]]] = {}  # kind → (line, element)
 
     def read(self, text: str, name: str) -> Document:
         root = self._parse(text)
@@ -245,6 +246,7 @@ class HtmlReader:
         layout += self._walk(article)
         layout += self._endnotes_outside()
         self._check_notes()
+        self._warn_left_out()
         self._page_title()
         layout = self._link_anchors(layout, source_ids)
         if not any(
@@ -270,6 +272,7 @@ class HtmlReader:
         """The article element as the reader walks it: endnotes found, chrome and scripts gone."""
         self._find_endnotes(root)
         article = self._article(root)
+        self._skipped_outside(root, article)
         self._drop_chrome(article)
         self._drop_never_text(root, article)
         return article
@@ -353,20 +356,48 @@ class HtmlReader:
                     _remove_keep_tail(el, keep_tail=True)
 
     def _skipped(self, el, why: str) -> None:
-        """Say which block with words is left out of the brief and why: nothing goes silently."""
-        words = " ".join(el.text_content().split())
-        linked = "".join("".join(a.itertext()) for a in el.iter("a"))
-        if not words or not re.sub(r"[\W_]", "", words).replace(
-            re.sub(r"[\W_]", "", linked), "", 1
-        ):
-            return  # nothing, or only links (a menu, a table of contents): navigation, not words
+        """Note a block with words that is left out of the brief; :meth:`_warn_left_out` names
+        them all, one line per kind: nothing goes silently."""
+        words = " ".join(" ".join(_visible_texts(el)).split())
+        if not re.search(r"\w", words):
+            return
+        kind = left_out_kind(el, why)
         names = " ".join(f'{k}="{v}"' for k, v in el.attrib.items() if k in ("id", "class", "role"))
-        shown = words if len(words) <= 60 else words[:57] + "…"
-        self.warn(
-            f"skipped <{el.tag}{' ' + names if names else ''}> ({why}): “{shown}”; "
-            "move it into the article if it is part of the brief",
-            el.sourceline,
+        shown = words if len(words) <= 40 else words[:37] + "…"
+        self.left_out.setdefault(kind, []).append(
+            (el.sourceline, f"<{el.tag}{' ' + names if names else ''}> “{shown}”")
         )
+
+    def _skipped_outside(self, root, article) -> None:
+        """The page's blocks around the article (site header, menus, breadcrumbs, sidebars,
+        footers) are left out too: noted like those inside it."""
+        body = root.find("body")
+        title_outside = not article.xpath(".//h1")
+        for inner in [article, *article.iterancestors()]:
+            parent = inner.getparent()
+            if parent is None or inner is body:
+                break
+            for el in parent:
+                if (
+                    el is not inner
+                    and isinstance(el.tag, str)
+                    and el.tag not in SILENT_TAGS
+                    and not self._holds_notes(el)
+                    and not (title_outside and el.xpath("descendant-or-self::h1"))
+                ):
+                    self._skipped(el, "outside the article")
+
+    def _warn_left_out(self) -> None:
+        """One warning line per kind of block left out, with how many and which."""
+        for kind, found in self.left_out.items():
+            found.sort(key=lambda item: item[0] or 0)
+            listed = "; ".join(name for _, name in found[:3]) + ("; …" if len(found) > 3 else "")
+            count = f"{len(found)} {kind} block{'s' if len(found) > 1 else ''}"
+            self.warn(
+                f"left out {count}: {listed} — move one into the article if it is part of "
+                "the brief",
+                found[0][0],
+            )
 
     def _drop_never_text(self, root, article) -> None:
         """Scripts, styles, forms, embeds, nav and hidden elements: never text, wherever they are
@@ -921,6 +952,46 @@ class HtmlReader:
 
 
 # ---------------------------------------------------------------- tree helpers
+
+
+#: Kinds of blocks a reader leaves out, each with the tags, roles and class or id words that
+#: say it (WAI-ARIA landmark roles; the class names of common themes, see CHROME_TOKEN).
+LEFT_OUT_KINDS = (
+    ("breadcrumbs", (), (), re.compile(r"breadcrumb", re.I)),
+    ("navigation", ("nav",), ("navigation", "menu", "menubar", "search"),
+     re.compile(r"^(nav|navigation|menu|pagination|nav-links|post-navigation|skip-link|toc)"
+                r"([-_].*)?$|sidebar-nav|site-nav", re.I)),
+    ("site header", ("header",), ("banner",), re.compile(r"^(masthead|site-header|header)$", re.I)),
+    ("footer", ("footer",), ("contentinfo",), re.compile(r"footer", re.I)),
+    ("sharing", (), (), re.compile(r"^(share|sharing|sharedaddy|social)", re.I)),
+    ("related posts", (), (), re.compile(r"related", re.I)),
+    ("comments", (), (), re.compile(r"^comment", re.I)),
+    ("sidebar", ("aside",), ("complementary",), re.compile(r"sidebar|widget", re.I)),
+    ("newsletter", (), (), re.compile(r"newsletter|subscribe", re.I)),
+)  # fmt: skip
+
+
+def left_out_kind(el, why: str) -> str:
+    """What a left-out block is, for the warning that counts them: its tag, landmark role or
+    class says it; else why it was dropped (hidden, a form) or "other"."""
+    tokens = _classes(el) | {el.get("id") or "", el.get("aria-label") or ""}
+    for kind, tags, roles, words in LEFT_OUT_KINDS:
+        if el.tag in tags or el.get("role") in roles or any(words.search(t) for t in tokens if t):
+            return kind
+    if why == "hidden from readers":
+        return "hidden"
+    return "form or embed" if why == "a form, embed or menu" else "other"
+
+
+def _visible_texts(el) -> list[str]:
+    """The texts under ``el`` a reader sees (no script or style), apart: a menu's links stay
+    separate words."""
+    if not isinstance(el.tag, str) or el.tag in SILENT_TAGS:
+        return []
+    texts = [el.text or ""]
+    for child in el:
+        texts += _visible_texts(child) + [child.tail or ""]
+    return texts
 
 
 def _has_words(content: list[Inline]) -> bool:
