@@ -26,6 +26,7 @@ from servers.base import serving
 from servers.libretranslate_api import LibreTranslateServer
 from support import REPO
 from support.workflow import snakemake
+from test_html_valid import vnu_errors
 
 DATA = Path(__file__).resolve().parent / "data"
 #: Elements a generator writes for formulas and signatures, by document.
@@ -224,3 +225,25 @@ def test_every_block_left_out_is_named_once_per_kind(tmp_path):
     assert sorted(kinds) == [("1", "breadcrumbs"), ("1", "footer"), ("1", "site header")]
     assert all(line.startswith("locbrief: warning: ") for line in left_out)
     assert "“Home Notes Estimating drift”" in next(x for x in left_out if "breadcrumbs" in x)
+
+
+# ---------------------------------------------------------------- notes of several blocks, valid pages
+
+
+def test_a_note_of_several_blocks_keeps_them(tmp_path):
+    """A footnote's pre once ended inside the note's span (invalid) and its paragraphs merged."""
+    page, _ = translated_page(DATA / "pandoc-math.html", tmp_path)
+    (note,) = page.xpath("//li[@role='doc-endnote']")
+    # its sentences, then its blocks, then the back-link
+    assert [c.tag for c in note] == ["span", "span", "p", "pre", "ul", "a"]
+    assert note.xpath("string(pre)") == "mesh = marching_cubes(mask, level=0.5)"
+    assert not page.xpath("//span//pre | //span//p | //span//ul")
+
+
+def test_pages_of_technical_documents_are_valid_html5(tmp_path):
+    pages = []
+    for name in (*DOCUMENTS, "sphinx-python-policy.html"):
+        page, _ = translated_page(DATA / name, tmp_path)
+        pages.append(tmp_path / f"{name}.es_MX.html")
+        pages[-1].write_bytes(html.tostring(page, doctype="<!DOCTYPE html>", encoding="utf-8"))
+    assert vnu_errors(*pages) == []

@@ -456,12 +456,32 @@ def _layout_nodes(nodes: list, blocks: dict, content: dict, doc: Document, page:
             out.extend(children)
         elif "note" in node:
             block = blocks[node["note"]]
-            out.append(_block_node(block, content[block.id], doc, page))
+            note = _block_node(block, content[block.id], doc, page)
+            _note_blocks(note, _layout_nodes(node.get("children", []), blocks, content, doc, page))
+            out.append(note)
         elif node.get("verbatim"):
             out.append(_verbatim_element(node["tag"], node["attrs"], node["children"]))
         else:
             out.append(_layout_element(node, blocks, content, doc, page))
     return out
+
+
+def _note_blocks(note, nodes: list) -> None:
+    """A note of several blocks: its paragraphs, ``pre`` and lists after its text, before its
+    back-link (the last child), each a block of the ``li``, never inside the text's span."""
+    if not nodes:
+        return
+    back = note[-1]
+    holder = etree.Element("div")
+    append_children(holder, nodes)
+    if holder.text:  # text between the note's blocks (whitespace, as a rule)
+        previous = back.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + holder.text
+        else:
+            note.text = (note.text or "") + holder.text
+    for child in list(holder):
+        back.addprevious(child)
 
 
 def _layout_element(node: dict, blocks: dict, content: dict, doc: Document, page: _Page):

@@ -562,15 +562,46 @@ class HtmlReader:
             if not _is_ancestor(container, item) or number in self.notes_read:
                 continue
             self.notes_read.add(number)
-            content = self._inline(item, drop_backlinks=True)
-            block_id = self.ids.unique(f"note-{number}")
-            self._add("endnote", block_id, content, item.sourceline or 0, number=number)
-            notes.append({"note": block_id})
+            notes.append(self._note(item, number))
         for note_id, number in self.note_ids.items():
             self.id_map.setdefault(note_id, f"note-{number}")
         children.append({"tag": "ol", "attrs": {}, "children": notes})
         attrs = {"id": container.get("id")} if container.get("id") else {}
         return [{"tag": "section", "attrs": attrs, "endnotes": True, "children": children}]
+
+    def _note(self, item, number: int) -> dict:
+        """One endnote: its text the endnote block; a note of several blocks (paragraphs, a
+        ``pre``, a list) keeps them after its first as blocks of their own, so its ``pre`` never
+        ends up inside the note's text."""
+        rest = self._note_blocks(item)
+        content = self._inline(item, drop_backlinks=True)
+        block_id = self.ids.unique(f"note-{number}")
+        self._add("endnote", block_id, content, item.sourceline or 0, number=number)
+        if not rest:
+            return {"note": block_id}
+        holder = lxml.html.Element("div")
+        holder.extend(rest)
+        return {"note": block_id, "children": self._walk(holder)}
+
+    def _note_blocks(self, item) -> list:
+        """The blocks of a note after its first paragraph (or its opening text), taken out of
+        ``item``, its back-links dropped; none for a note of one paragraph."""
+        for link in [a for a in item.iter("a") if _is_backlink(a)]:
+            _remove_keep_tail(link)
+        blocks = [c for c in item if isinstance(c.tag, str) and self._is_structural(c)]
+        if not blocks or (len(blocks) == 1 and blocks[0].tag == "p"):
+            return []
+        children = list(item)
+        start = children.index(blocks[0])
+        before = (item.text or "") + "".join(
+            c.text_content() + (c.tail or "") for c in children[:start]
+        )
+        if not before.strip() and blocks[0].tag == "p":
+            start += 1  # the first paragraph is the note's own text
+        rest = children[start:]
+        for child in rest:
+            _remove_keep_tail(child, keep_tail=False)
+        return rest
 
     def _check_notes(self) -> None:
         """Warn about endnotes never referenced (kept) — silently unreferenced notes hide mistakes."""
