@@ -359,7 +359,7 @@ class HtmlReader:
         """Note a block with words that is left out of the brief; :meth:`_warn_left_out` names
         them all, one line per kind: nothing goes silently."""
         words = " ".join(" ".join(_visible_texts(el)).split())
-        if not re.search(r"\w", words):
+        if not re.search(r"\w", words) or _table_of_contents(el, words):
             return
         kind = left_out_kind(el, why)
         names = " ".join(f'{k}="{v}"' for k, v in el.attrib.items() if k in ("id", "class", "role"))
@@ -1012,6 +1012,17 @@ def left_out_kind(el, why: str) -> str:
     if why == "hidden from readers":
         return "hidden"
     return "form or embed" if why == "a form, embed or menu" else "other"
+
+
+def _table_of_contents(el, words: str) -> bool:
+    """Only links within the page (a table of contents): its words are the headings, kept."""
+    links = el.xpath(".//a[@href]")
+    linked = " ".join(" ".join(a.itertext()) for a in links)
+    return (
+        bool(links)
+        and all(a.get("href", "").startswith("#") for a in links)
+        and not re.sub(r"[\W_]", "", words).replace(re.sub(r"[\W_]", "", linked), "", 1)
+    )
 
 
 def _visible_texts(el) -> list[str]:
