@@ -10,11 +10,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import polib
 import pytest
 from lxml import html
 
+from locbrief.model import QA_PREFIX, Unit
 from locbrief.publish.page import Translation, render_page, source_translations
 from locbrief.read import read_source
+from locbrief.review.check import check_catalog
 from locbrief.translate.chain import choose_chain, suggest_with_fallback
 from locbrief.translate.engines.apertium import ApertiumEngine
 from locbrief.translate.memory import Memory
@@ -247,3 +250,25 @@ def test_pages_of_technical_documents_are_valid_html5(tmp_path):
         pages.append(tmp_path / f"{name}.es_MX.html")
         pages[-1].write_bytes(html.tostring(page, doctype="<!DOCTYPE html>", encoding="utf-8"))
     assert vnu_errors(*pages) == []
+
+
+@pytest.mark.parametrize(
+    "problems, severity",
+    [
+        (["put back url 'https://x.org/a' at the end (the engine dropped it)"], "warning"),
+        (["engine dropped number '79,000'", SOURCE_KEPT], "error"),
+    ],
+)
+def test_a_token_put_back_is_a_warning_and_one_lost_an_error(problems, severity, tmp_path):
+    """The reviewer checks where a put-back link went; a lost one holds the page back."""
+    msgid = "About 79,000 people read https://x.org/a"
+    memory = Memory(tmp_path / "m.jsonl")
+    memory.remember("libretranslate", "en→es", msgid, msgid, msgid, msgid)
+    po = polib.POFile()
+    po.metadata = {"Language": "es_MX"}
+    comment = "\n".join(
+        ["machine translation: libretranslate en→es", *(QA_PREFIX + p for p in problems)]
+    )
+    po.append(polib.POEntry(msgid=msgid, msgstr=msgid, flags=["fuzzy"], comment=comment))
+    found = check_catalog(po, "x.po", [Unit(msgid, "p-1", "paragraph", 0)], Termbase([]), memory)
+    assert {(f.check, f.severity) for f in found if f.check == "engine"} == {("engine", severity)}
