@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from stat import S_ISREG
 from urllib.parse import unquote, urlsplit
 
 from locbrief.model import LocbriefError
@@ -47,7 +48,8 @@ STOP_GRACE = 0.2
 #: Exit statuses of a run stopped by Ctrl-C, SIGTERM or SIGHUP (128 + the signal).
 STOPPED = {128 + s for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
 #: Files in the watched folders that are no one's input: editors' and locbrief's temporaries,
-#: the memory the stages write, the templates segment writes, the MO files Poedit compiles.
+#: the memory the stages write, the MO files Poedit compiles (and, by folder, the templates
+#: segment writes: see :func:`snapshot`).
 IGNORED_NAMES = re.compile(r"^\.|~$|\.(swp|swx|tmp|mo)$|^memory\.jsonl$|^4913$")
 
 
@@ -116,13 +118,13 @@ def snapshot(roots=WATCHED) -> dict[Path, tuple[int, int]]:
     stamps = {}
     for root in roots:
         for path in sorted(Path(root).rglob("*")):
-            if IGNORED_NAMES.search(path.name) or "templates" in path.parts[1:2]:
+            if IGNORED_NAMES.search(path.name) or path.parts[:2] == ("locales", "templates"):
                 continue
             try:
                 stat = path.stat()
             except OSError:  # gone meanwhile
                 continue
-            if path.is_file():
+            if S_ISREG(stat.st_mode):
                 stamps[path] = (stat.st_mtime_ns, stat.st_size)
     return stamps
 
