@@ -457,29 +457,12 @@ def serve(served: Served, port: int, config_path: str) -> int:
     thread.start()
     try:
         seen = snapshot()
-        _build(server, served.pages(), "building what is missing")
-        log.info(
-            "serving %s on %s only (Ctrl-C stops)",
-            ", ".join(server.url(p.removeprefix(f"{OUT}")) for p in served.pages()),
-            HOST,
-        )
+        _build(server, served.pages(), "building what is missing", seen)
+        pages = ", ".join(server.url(p.removeprefix(f"{OUT}")) for p in served.pages())
+        log.info("serving %s on %s only (Ctrl-C stops)", pages, HOST)
         while True:
             time.sleep(POLL_SECONDS)
-            now = snapshot()
-            changed = changes(seen, now)
-            if not changed:
-                continue
-            seen = now
-            if any(p.parts[0] in ("source", "config") for p in changed):
-                served = _replan(served, config_path) or served
-                server.served = served
-            pages = sorted({page for path in changed for page in served.affected(path)})
-            if pages:
-                _build(server, pages, f"{', '.join(map(str, changed))} changed")
-                during = changes(now, snapshot())  # saved while it ran: the next round's
-                for path in during:
-                    for output in outdated_by(path):
-                        output.unlink(missing_ok=True)
+            seen = _follow(server, seen, config_path)
     except KeyboardInterrupt:
         pass
     finally:
@@ -492,6 +475,20 @@ def serve(served: Served, port: int, config_path: str) -> int:
     return 0
 
 
+def _follow(server: PreviewServer, seen: dict, config_path: str) -> dict:
+    """One look at the watched files: the pages the saves since ``seen`` affect are rebuilt.
+    Returns the snapshot the next look compares with (taken before the rebuild, so a save
+    during it is the next look's change)."""
+    now = snapshot()
+    changed = changes(seen, now)
+    if any(p.parts[0] in ("source", "config") for p in changed):
+        server.served = _replan(server.served, config_path) or server.served
+    pages = sorted({page for path in changed for page in server.served.affected(path)})
+    if pages:
+        _build(server, pages, f"{', '.join(map(str, changed))} changed", now)
+    return now
+
+
 def _replan(served: Served, config_path: str) -> Served | None:
     """The served pages after a change in source/ or config/ (a new brief, a new language)."""
     brief = served.briefs[0] if len(served.briefs) == 1 else None
@@ -502,8 +499,10 @@ def _replan(served: Served, config_path: str) -> Served | None:
         return None  # the run says what is wrong, in the terminal and on the pages
 
 
-def _build(server: PreviewServer, pages: list[str], why: str) -> None:
+def _build(server: PreviewServer, pages: list[str], why: str, seen: dict) -> None:
     """One workflow run for ``pages``; open pages that changed reload, a failure shows on all.
+    A job's output that a save during the run (since ``seen``) may have beaten is removed, so the
+    next run redoes it (:func:`outdated_by`).
 
     Raises KeyboardInterrupt when Ctrl-C (or SIGTERM) stopped the run.
     """
@@ -518,6 +517,10 @@ def _build(server: PreviewServer, pages: list[str], why: str) -> None:
         log.error("%s", error)
         server.events.send("failed", f"locbrief: error: {error}")
         return
+    finally:
+        for path in changes(seen, snapshot()):
+            for output in outdated_by(path):
+                output.unlink(missing_ok=True)
     if code in STOPPED:
         raise KeyboardInterrupt
     if code:
