@@ -127,7 +127,8 @@ def test_identifiers_are_tokens_and_come_back_exactly(text, kept):
 
 
 @pytest.mark.parametrize(
-    "prose", ["e.g. this, i.e. that", "The U.S. Congress met.", "a well-known fact"]
+    "prose",
+    ["e.g. this, i.e. that", "The U.S. Congress met.", "a well-known fact", "it said.The next"],
 )
 def test_prose_is_no_identifier(prose):
     assert mask(prose, Termbase([]), lambda i: f"ZX{i}QZ").items == ()

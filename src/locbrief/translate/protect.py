@@ -37,13 +37,14 @@ QUOTED_TITLE = r"[“\"][^”\"]{3,}[”\"]"
 #: Identifiers in running text, never words to translate (each alternative a named rule):
 #: ``*args``/``**kwargs``, command-line flags ("--char-limit"), keyword arguments
 #: ("enable=True"), dotted names ("radiomics.shape", "os.path.join()"; a first part of two
-#: letters or more, so "e.g." and "i.e." stay words) and snake_case ("batch_size").
+#: letters or more, so "e.g." and "i.e." stay words; each later part lower-case, so a capture's
+#: "said.The" stays words) and snake_case ("batch_size").
 STARRED_NAME = r"(?<![\w*])\*{1,2}[a-z_]\w*"
 #: The value after "=" never takes the sentence's closing punctuation ("--install-layout=deb.").
 _VALUE = r"=[^\s,;)\]]*[^\s,;)\].:!?'\"”’]"
 CLI_FLAG = rf"(?<![\w-])--[a-z][\w-]*(?:{_VALUE})?"
 KEYWORD_ARGUMENT = rf"(?<![\w.])[A-Za-z_]\w*{_VALUE}"
-DOTTED_NAME = r"(?<![\w.])[a-z_][a-z0-9_]+(?:\.[A-Za-z_]\w*)+(?:\(\))?"
+DOTTED_NAME = r"(?<![\w.])[a-z_][a-z0-9_]+(?:\.[a-z_]\w*)+(?:\(\))?"
 SNAKE_CASE = r"(?<![\w.])(?:__[A-Za-z]\w*__|_*[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+_*)(?:\(\))?"
 IDENTIFIER = "|".join([STARRED_NAME, CLI_FLAG, KEYWORD_ARGUMENT, DOTTED_NAME, SNAKE_CASE])
 #: A token as an engine gives it back, sometimes with a space inside (match ignoring case).
