@@ -21,6 +21,7 @@ from translate.storage.csvl10n import csvfile
 from translate.storage.tbx import tbxfile
 from translate.storage.tmx import tmxfile
 
+from locbrief.model import LocbriefError
 from locbrief.translate.exchange import export_tmx, import_terms, import_tmx
 from locbrief.translate.memory import Memory
 from locbrief.translate.termbase import load_termbase
@@ -326,3 +327,15 @@ def test_a_csv_glossary_whose_header_names_the_languages(tmp_path):
     path = termbase(tmp_path)
     (tmp_path / "sheet.csv").write_text("en,es-MX\nborder,frontera\n", encoding="utf-8")
     assert import_terms(tmp_path / "sheet.csv", "es_MX", "en", path).added == ["border"]
+
+
+def test_a_tbx_v3_file_is_named_for_what_it_is(tmp_path):
+    path = termbase(tmp_path)
+    (tmp_path / "v3.tbx").write_text(
+        '<tbx type="TBX-Basic" style="dca" xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2">'
+        "<text><body/></text></tbx>",
+        encoding="utf-8",
+    )
+    with pytest.raises(LocbriefError, match=r"v3.tbx:1: not a TBX file: the root element is <tbx>"):
+        import_terms(tmp_path / "v3.tbx", "es_MX", "en", path)
+    assert path.read_text(encoding="utf-8") == TERMBASE

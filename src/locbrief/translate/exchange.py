@@ -155,6 +155,10 @@ def log_import(memory_path: Path | str, file: Path | str, report: TmxImport) -> 
     return path
 
 
+#: What to do when a file's root element is not the one its format needs.
+_ROOT_HINTS = {"martif": " (TBX 2008, ISO 30042:2008, is read; save a TBX v3 file as TBX 2008)"}
+
+
 def _parse(store_class, path: Path, root: str, kind: str):
     """The translate-toolkit store of ``path``; a broken file is one line naming its line."""
     data = read_bytes(path)
@@ -170,7 +174,8 @@ def _parse(store_class, path: Path, root: str, kind: str):
         ) from None
     if etree.QName(document).localname != root:
         raise LocbriefError(
-            f"not {kind}: the root element is <{etree.QName(document).localname}>, not <{root}>",
+            f"not {kind}: the root element is <{etree.QName(document).localname}>, not <{root}>"
+            + _ROOT_HINTS.get(root, ""),
             str(path),
             document.sourceline,
         )
