@@ -65,6 +65,16 @@ def lookup_rank(tag: str | None, wanted: str) -> int:
     return len(have) if have and want[: len(have)] == have else 0
 
 
+def _looked_up(lang: str) -> str:
+    """The tags a lookup for ``lang`` accepts, in words: 'es-MX (or es)'.
+
+    >>> _looked_up("es_MX"), _looked_up("fr")
+    ('es-MX (or es)', 'fr')
+    """
+    tags = _subtags(lang)
+    return bcp47(lang) + (f" (or {tags[0]})" if len(tags) > 1 else "")
+
+
 def filter_rank(tag: str | None, wanted: str) -> int:
     """``tag`` falls under ``wanted`` (RFC 4647 basic filtering) or ``wanted`` under it; 0 if not.
 
@@ -124,8 +134,8 @@ def import_tmx(path: Path | str, lang: str, source_lang: str, memory: Memory) ->
     if not pairs:
         body = store.document.getroot().find("body")
         raise LocbriefError(
-            f"no translation unit has segments in {bcp47(source_lang)} and {bcp47(lang)} "
-            f"(or {_subtags(lang)[0]}); the file's languages: "
+            f"no translation unit has segments in {bcp47(source_lang)} and {_looked_up(lang)}; "
+            "the file's languages: "
             f"{', '.join(sorted(report.languages)) or 'none'}; import it with the --lang it holds",
             str(path),
             body.sourceline if body is not None else 1,
@@ -434,8 +444,8 @@ def _tbx_grammar(lang_set) -> str:
 
 def _no_entries(path: Path, line: int, lang: str, source_lang: str, languages) -> LocbriefError:
     return LocbriefError(
-        f"no entry has terms in {bcp47(source_lang)} and {bcp47(lang)} "
-        f"(or {_subtags(lang)[0]}); the file's languages: {', '.join(sorted(languages)) or 'none'}",
+        f"no entry has terms in {bcp47(source_lang)} and {_looked_up(lang)}; "
+        f"the file's languages: {', '.join(sorted(languages)) or 'none'}",
         str(path),
         line,
     )
