@@ -7,6 +7,7 @@ runs it (`locbrief read`, `segment`, `suggest`, `merge`, `page`, `pdf`) on an HT
 stage, and seconds per MB, which stays flat when the cost grows linearly.
 
     .venv/bin/python bench/huge_paragraph.py [--base 128000] [--engine apertium] [--pdf]
+                                             [--shape words|token]
 """
 
 from __future__ import annotations
@@ -19,21 +20,48 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORDS = (
-    "the cartels moved guns across the border while officials in Mexico and the United States "
-    "argued about policy, money, trade, migration and the costs of enforcement"
-).split()
+WORDS = [
+    "the",
+    "cartels",
+    "moved",
+    "guns",
+    "across",
+    "the",
+    "border",
+    "while",
+    "officials",
+    "in",
+    "Mexico",
+    "and",
+    "the",
+    "United",
+    "States",
+    "argued",
+    "about",
+    "policy,",
+    "money,",
+    "trade,",
+    "migration",
+    "and",
+    "the",
+    "costs",
+    "of",
+    "enforcement",
+]
 
 
-def brief(size: int) -> str:
-    """An HTML brief whose body is one paragraph of ``size`` bytes with one full stop, at the end."""
+def brief(size: int, shape: str = "words") -> str:
+    """An HTML brief whose body is one paragraph of ``size`` bytes with one full stop, at the end:
+    words, or (``shape="token"``) one run of letters and dots without a space, the worst case for
+    the e-mail and URL patterns."""
     rng, words, length = random.Random(size), [], 0
     while length < size:
         words.append(rng.choice(WORDS))
         length += len(words[-1]) + 1
+    text = " ".join(words) if shape == "words" else ".".join(words).replace(",", "")
     return (
         "<!DOCTYPE html><html lang='en'><head><title>Huge</title></head><body><article>"
-        f"<h1>Huge</h1><p>{' '.join(words)}.</p></article></body></html>"
+        f"<h1>Huge</h1><p>{text}.</p></article></body></html>"
     )
 
 
@@ -71,13 +99,16 @@ def main() -> None:
     parser.add_argument("--base", type=int, default=128_000, help="bytes of the 1× paragraph")
     parser.add_argument("--engine", default="apertium", help="engine for the suggest stage")
     parser.add_argument("--pdf", action="store_true", help="also time the PDF step")
+    parser.add_argument(
+        "--shape", choices=("words", "token"), default="words", help="words, or one long token"
+    )
     args = parser.parse_args()
     print(f"{'stage':8} {'size':>9} {'seconds':>8} {'s/MB':>7} {'peak MB':>8}")
     for factor in (1, 4, 16):
         size = args.base * factor
         with tempfile.TemporaryDirectory() as folder:
             cwd = Path(folder)
-            (cwd / "huge.html").write_text(brief(size), encoding="utf-8")
+            (cwd / "huge.html").write_text(brief(size, args.shape), encoding="utf-8")
             total = 0.0
             for name, command in stages(args.engine, args.pdf):
                 seconds, kilobytes = measure(command, cwd)
