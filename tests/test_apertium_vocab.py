@@ -160,3 +160,27 @@ def test_only_the_marks_apertium_added_are_taken_out(tmp_path, vocabulary):
     for source, suggestion in zip(sent, suggestions.values()):
         for mark in "*#@":
             assert suggestion.text.count(mark) == source.count(mark), suggestion.text
+
+
+@pytest.mark.slow
+def test_the_workflow_compiles_the_vocabulary_redoes_suggest_when_it_changes_and_stops_on_a_bad_line(
+    tmp_path,
+):
+    from support import PUBLISHED_BRIEF
+    from support.workflow import copy_workflow, snakemake
+
+    workdir = copy_workflow(tmp_path, languages=["es_MX"])
+    target = f"build/{PUBLISHED_BRIEF}/es_MX.suggestions.json"
+    first = snakemake(workdir, target)
+    assert first.returncode == 0, first.stderr[-3000:]
+    [built] = (workdir / "build" / "apertium").glob("eng-spa-*")
+    log = (workdir / "logs" / PUBLISHED_BRIEF / "es_MX.suggest.log").read_text()
+    assert "locbrief vocabulary" in log
+    vocabulary = workdir / "locales" / "apertium" / "eng-spa.tsv"
+    lines = vocabulary.read_text(encoding="utf-8").count("\n")
+    with vocabulary.open("a", encoding="utf-8") as file:
+        file.write("seize\tvblex\n")
+    again = snakemake(workdir, target)
+    assert again.returncode != 0
+    assert f"locales/apertium/eng-spa.tsv:{lines + 1}: expected ENGLISH<TAB>POS" in again.stderr
+    assert list((workdir / "build" / "apertium").iterdir()) == [built]  # the previous mode kept

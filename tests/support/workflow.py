@@ -1,8 +1,9 @@
 """A copy of the repository as a fresh clone has it, for tests that run the real workflow.
 
 The brief is the published one from tests/data (so editing source/ never breaks the tests), the
-config is the shipped one (every brief in source/), and locales/ holds only the termbases and variety
-layers: no PO files and no translation memory, as on the first run.
+config is the shipped one (every brief in source/), and locales/ holds only the termbases, variety
+layers and the engine's vocabulary (locales/apertium/): no PO files and no translation memory, as on
+the first run.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def copy_workflow(target: Path, languages: list[str] | None = None) -> Path:
     for data in [
         *(REPO / "locales").glob("*/termbase.tsv"),
         *(REPO / "locales").glob("*/variety.tsv"),
+        *(REPO / "locales" / "apertium").glob("*.*"),
     ]:
         dest = target / data.relative_to(REPO)
         dest.parent.mkdir(parents=True, exist_ok=True)
