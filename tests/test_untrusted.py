@@ -191,3 +191,19 @@ def test_a_run_of_a_hostile_brief_fetches_nothing_and_writes_no_key(tmp_path, tr
     assert PLANTED_KEY not in done.stdout + done.stderr
     pdf_log = (project / "logs" / "wordpress-guns" / "en.pdf.log").read_text(encoding="utf-8")
     assert f"the PDF does not fetch http://{trap.address}/theme.png" in pdf_log
+
+
+def test_past_the_depth_check_weasyprint_running_out_of_stack_is_still_one_line(
+    tmp_path, monkeypatch
+):
+    from locbrief.model import LocbriefError
+    from locbrief.publish import pdf
+    from locbrief.publish.theme import Site
+
+    monkeypatch.setattr(pdf, "PDF_MAX_DEPTH", 10_000)
+    page = tmp_path / "out" / "en" / "deep.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(nested(400), encoding="utf-8")
+    with pytest.raises(LocbriefError, match="nested too deep for the PDF step"):
+        pdf.render_pdf(page, page.with_suffix(".pdf"), Site())
+    assert list(page.parent.iterdir()) == [page]  # no PDF, no temporary file

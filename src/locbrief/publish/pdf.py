@@ -60,6 +60,11 @@ def render_pdf(page: Path, output: Path, site: Site) -> None:
             tmp, stylesheets=[css]
         )
         os.chmod(tmp, 0o644)
+    except RecursionError:  # nesting check_depth lets through but WeasyPrint cannot lay out
+        raise LocbriefError(
+            "the page is nested too deep for the PDF step; flatten the source's nesting", str(page)
+        ) from None
+    else:
         os.replace(tmp, output)
     finally:
         if os.path.exists(tmp):
