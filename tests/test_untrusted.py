@@ -207,3 +207,28 @@ def test_past_the_depth_check_weasyprint_running_out_of_stack_is_still_one_line(
     with pytest.raises(LocbriefError, match="nested too deep for the PDF step"):
         pdf.render_pdf(page, page.with_suffix(".pdf"), Site())
     assert list(page.parent.iterdir()) == [page]  # no PDF, no temporary file
+
+
+def test_relative_links_of_a_page_that_names_its_address_become_absolute_there(tmp_path):
+    """On our page a source's relative link would point into out/; where the source says where
+    it lived (canonical link, <base>, og:url), links and images resolve against that address."""
+    from locbrief.publish.page import render_page, source_translations
+    from locbrief.read import read_source
+    from locbrief.translate.segment import segment
+
+    source = tmp_path / "brief.html"
+    source.write_text(
+        "<!DOCTYPE html><html lang='en'><head><title>T</title>"
+        "<link rel='canonical' href='https://example.org/briefs/brief.html'></head><body>"
+        "<article><h1>T</h1><p>See <a href='../about.html'>about</a>, <a href='#t'>top</a> and"
+        " <img src='chart.png' alt='the chart'>.</p><figure><img src='/img/map.png' alt='A map'>"
+        "</figure></article></body></html>",
+        encoding="utf-8",
+    )
+    doc = read_source(str(source))
+    units = segment(doc)
+    html = render_page(doc, units, source_translations(units), "en", ["en"]).html
+    assert 'href="https://example.org/about.html"' in html
+    assert 'href="https://example.org/briefs/chart.png"' in html  # an image there: a link to it
+    assert 'href="https://example.org/img/map.png"' in html
+    assert "<img" not in html and 'href="#t"' in html

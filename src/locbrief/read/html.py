@@ -26,6 +26,7 @@ named in a warning.
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
@@ -238,6 +239,7 @@ class HtmlReader:
             root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "en"
         ).strip()
         self._read_head(root)
+        base = _base_url(root)  # before the head's link and meta elements are dropped
         source_ids = _ids(root)
         article = self.clean_article(root)
         # generated ids never take a source id (both end up as anchors of the page)
@@ -249,6 +251,7 @@ class HtmlReader:
         self._warn_left_out()
         self._page_title()
         layout = self._link_anchors(layout, source_ids)
+        _resolve_relative_urls(base, self.blocks, layout)
         if not any(
             plain_text(b.content).strip() for b in self.blocks if b.kind not in OUT_OF_FLOW_KINDS
         ) and not _verbatim_text(layout):
@@ -1463,3 +1466,47 @@ def strip_site_name(title: str, site_name: str = "") -> str:
         if sep != " - " and head.strip():
             return head.strip()
     return title
+
+
+# ---------------------------------------------------------------- relative URLs (issue 25)
+
+
+def _base_url(root) -> str:
+    """Where the source page lived, when it says so (``<base href>``, its canonical link, og:url)."""
+    for value in root.xpath(
+        "//base/@href | //link[@rel='canonical']/@href | //meta[@property='og:url']/@content"
+    ):
+        if urlsplit(value.strip()).scheme in ("http", "https"):
+            return value.strip()
+    return ""
+
+
+def _resolve_relative_urls(base: str, blocks: list[Block], layout: list) -> None:
+    """Links and image sources relative to the source's own site, made absolute there: on our
+    page they would point into out/ (a file a browser or the PDF step would try to read)."""
+    if not base:
+        return
+
+    def fix(url: str) -> str:
+        if not url or url.startswith("#") or urlsplit(url).scheme:
+            return url
+        return urljoin(base, url)
+
+    for block in blocks:
+        _rewrite_urls(block.content, fix)
+    _rewrite_urls(layout, fix)
+
+
+def _rewrite_urls(nodes: list, fix) -> None:
+    """``href`` and ``src`` of spans and layout nodes (never inside verbatim ones) through ``fix``."""
+    for node in nodes:
+        if isinstance(node, Span):
+            attrs, children = node.attrs, node.children
+        elif isinstance(node, dict) and not node.get("verbatim"):
+            attrs, children = node.get("attrs", {}), node.get("children", [])
+        else:
+            continue
+        for name in ("href", "src"):
+            if attrs.get(name):
+                attrs[name] = fix(attrs[name])
+        _rewrite_urls(children, fix)
