@@ -251,7 +251,11 @@ def test_the_same_mechanism_makes_portuguese_brazilian():
         (["EE.UU.\tEE.UU. de"], r"v.tsv:2: rule 'EE.UU.' → 'EE.UU. de' would loop: its result"),
         (["Trump\ttriunfo"], r"v.tsv:2: rule 'Trump' would rewrite the protected name"),
         (["{0}\t{1}"], r"v.tsv:2: rule '\{0\}' would rewrite a placeholder"),
-        (["*áis\tan"], r"v.tsv:2: '\*' \(the rest of a word\) must start both"),
+        (["*áis\tan"], r"v.tsv:2: 'to' must have the wildcards of 'from'"),
+        (["ha*bla\thabla"], r"v.tsv:2: '\*' \(the rest of a word\) must start or end a word"),
+        (["@verbo a\t@verbo"], r"v.tsv:2: class '@verbo' is not defined above"),
+        (["@art\t"], r"v.tsv:2: a class is '@name<TAB>word\|word\|…'"),
+        (["@art\tel|la", "@art *\t* @art"], r"v.tsv:3: 'to' must have the wildcards"),
         (["\tles"], r"v.tsv:2: expected 'from<TAB>to<TAB>note' with a non-empty 'from'"),
     ],
 )

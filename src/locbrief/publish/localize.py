@@ -25,7 +25,7 @@ from babel.numbers import format_decimal
 
 from locbrief.markup import is_verbatim
 from locbrief.model import Inline, Span
-from locbrief.translate.protect import QUOTED_TITLE, URL
+from locbrief.translate.protect import URL, cited_title_spans
 
 _EN_MONTHS = [Locale("en").months["format"]["wide"][m] for m in range(1, 13)]
 _SOURCE_DATE = re.compile(
@@ -251,9 +251,9 @@ def _localize_text(
 
 def _blank(text: str, endnote: bool) -> str:
     """``text`` with URLs (and, in endnotes, cited titles) blanked out, offsets kept."""
-    patterns = [URL] + ([QUOTED_TITLE] if endnote else [])
-    for pattern in patterns:
-        text = re.sub(pattern, lambda m: " " * len(m.group(0)), text)
+    text = re.sub(URL, lambda m: " " * len(m.group(0)), text)
+    for start, end in cited_title_spans(text) if endnote else ():
+        text = text[:start] + " " * (end - start) + text[end:]
     return text
 
 

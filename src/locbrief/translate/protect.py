@@ -1,7 +1,9 @@
 """Swap what must not change for tokens an engine passes through, then put it back.
 
 Protected: note placeholders ``{n}``, inline tags, URLs, e-mail addresses,
-numbers, quoted titles of cited works (in endnotes) and termbase terms.
+numbers, quantities with a scale or currency (written for the target by
+:mod:`locbrief.translate.quantity`), quoted titles of cited works (in endnotes)
+and termbase terms.
 After translation every token must come back exactly once; a token that was
 dropped, duplicated or mangled is reported as a problem, so the unit goes to
 the PO fuzzy with a QA note instead of shipping broken.
@@ -18,6 +20,13 @@ without any, names become tokens like the rest.
 
 Termbase terms the engine already renders as the termbase wants ("cartels" →
 "cárteles") are left in the text and checked instead.
+
+A quote in an endnote is a cited title only where a citation puts one (after
+the author's comma, before the venue); a quoted finding ("Price concludes that
+“decapitated groups have…”") is prose and is translated. A term in quotes
+travels with its quotes (Apertium moved bare quotes around a stand-in), and an
+English gloss whose translation is the phrase it glosses ("“abrazos, no
+balazos”—“hugs, not bullets”—" in Spanish) is left out: the target says it once.
 """
 
 from __future__ import annotations
@@ -27,7 +36,9 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from locbrief.translate.quantity import quantities, spell_out_decades
 from locbrief.translate.termbase import Termbase
 
 URL = r"(?:https?://|www\.)[^\s<>“”\"{}]*[^\s<>“”\"{}.,;:!?)\]’]"
@@ -49,6 +60,15 @@ KEYWORD_ARGUMENT = rf"(?<![\w.])[A-Za-z_]\w*{_VALUE}"
 DOTTED_NAME = r"(?<![\w.])[a-z_][a-z0-9_]+(?:\.[a-z_]\w*)+(?:\(\))?"
 SNAKE_CASE = r"(?<![\w.])(?:__[A-Za-z]\w*__|_*[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+_*)(?:\(\))?"
 IDENTIFIER = "|".join([STARRED_NAME, CLI_FLAG, KEYWORD_ARGUMENT, DOTTED_NAME, SNAKE_CASE])
+#: Words after a quote that make it a quoted statement, not a cited title ("…,” he said).
+_SAID = re.compile(
+    r"\s*(?:he |she |they |it |the \w+ )?(?:said|says|found|finds|concluded|concludes|wrote|writes|"
+    r"argued|argues|noted|notes|added|adds|stated|states|warned|warns|explained|explains)\b"
+)
+#: Quote marks a term may stand in, opening → closing.
+_QUOTES = {"“": "”", '"': '"', "‘": "’"}
+#: What stands between a phrase and its gloss, opening → closing: "X—“gloss”—", "X (“gloss”)".
+_GLOSS_BRACKETS = {"—": "—", " – ": " – ", " (": ")", ", ": ","}
 #: A token as an engine gives it back, sometimes with a space inside (match ignoring case).
 MANGLED_TOKEN = r"ZX\s?\d+\s?QZ"
 #: Stand-in proper nouns by gender.number in Romance target languages: place names
@@ -95,7 +115,7 @@ class Protected:
 
     token: str
     restore: str
-    kind: str  # placeholder, tag, url, email, identifier, number, title, term
+    kind: str  # placeholder, tag, url, email, identifier, number, quantity, title, term
     original: str
     pad: tuple[bool, bool] = (False, False)  # spaces added before/after the token
     stand_in: bool = False  # the token is a proper noun the engine may inflect around
@@ -116,6 +136,7 @@ def mask(
     quoted_titles: bool = False,
     engine_terms: frozenset[str] = frozenset(),
     stand_ins: Mapping[str, Sequence[str]] | None = None,
+    lang: str | None = None,
 ) -> Masked:
     """``msgid`` with protected items swapped for ``make_token(i)`` tokens.
 
@@ -123,6 +144,7 @@ def mask(
     (see :func:`locbrief.translate.suggest.terms_engine_knows`); they stay as words.
     ``stand_ins``: proper nouns by grammar (see :data:`STAND_INS`) that the
     engine passes through; termbase names become one of these instead of a token.
+    ``lang``: the target, for which quantities are written (:mod:`~locbrief.translate.quantity`).
 
     A do-not-translate name, a URL and the note marker glued after it become
     three tokens; the marker is padded so the engine sees a word of its own:
@@ -134,24 +156,37 @@ def mask(
     'ZX0QZ cited ZX1QZ. ZX2QZ'
     >>> [(item.kind, item.original) for item in masked.items]
     [('term', 'Trump'), ('url', 'https://x.org/a'), ('placeholder', '{0}')]
+
+    A quantity is one item, written for the target; the engine sees what it counts:
+
+    >>> masked = mask("It has 130 million people and $13 billion.", names, lambda i: f"ZX{i}QZ", lang="es_MX")
+    >>> masked.text, [item.restore for item in masked.items]
+    ('It has ZX0QZ of people and ZX1QZ.', ['130 millones', '13 mil millones de dólares'])
     """
-    spans = _protected_spans(msgid, termbase, quoted_titles, engine_terms)
-    free = _free_stand_ins(msgid, stand_ins or {})
+    text = spell_out_decades(termbase.expand_coordinated(msgid))
+    spans = _without_glosses(
+        text, _protected_spans(text, termbase, quoted_titles, engine_terms, lang)
+    )
+    free = _free_stand_ins(text, stand_ins or {})
     items, out, pos = [], [], 0
-    for start, end, kind, restore, grammar in spans:
-        name = _take_stand_in(free, grammar) if kind == "term" else None
+    for span in spans:
+        out.append(text[pos : span.start])
+        pos = span.end
+        if span.kind == "gloss":
+            out.append(span.restore)
+            continue
+        name = _take_stand_in(free, span.grammar) if span.kind == "term" else None
         token = name or make_token(len(items))
-        pad = _padding(msgid, start, end, kind)
-        out.append(msgid[pos:start])
-        out.append(" " * pad[0] + token + " " * pad[1])
-        items.append(Protected(token, restore, kind, msgid[start:end], pad, name is not None))
-        pos = end
-    out.append(msgid[pos:])
-    taken = [(a, b) for a, b, *_ in spans]
+        pad = _padding(text, span.start, span.end, span.kind)
+        out.append(" " * pad[0] + token + span.engine_suffix + " " * pad[1])
+        original = text[span.start : span.end]
+        items.append(Protected(token, span.restore, span.kind, original, pad, name is not None))
+    out.append(text[pos:])
+    taken = [(s.start, s.end) for s in spans]
     checked = tuple(
         dict.fromkeys(
             (m.text, m.term.render(m.text))
-            for m in termbase.find(msgid)
+            for m in termbase.find(text)
             if m.term.source in engine_terms and _free(taken, m.start, m.end)
         )
     )
@@ -176,43 +211,84 @@ def _take_stand_in(free: dict[str, list[str]], grammar: str) -> str | None:
 def enforced_terms(msgid: str, termbase: Termbase, quoted_titles: bool = False):
     """Term occurrences a translation must honour: those not inside a URL, e-mail or cited title.
 
+    Coordinated names count as spelled out ("the Sinaloa and Jalisco New Generation Cartels").
+
     >>> from locbrief.translate.termbase import Term
     >>> names = Termbase([Term("Trump", None, exact_case=True)])
     >>> [m.start for m in enforced_terms("Trump’s “Trump Doctrine” https://trump.org", names, True)]
     [0]
     """
+    msgid = termbase.expand_coordinated(msgid)
     shields = [m.span() for m in re.finditer(f"{URL}|{EMAIL}", msgid)]
     if quoted_titles:
-        shields += [m.span() for m in re.finditer(QUOTED_TITLE, msgid)]
+        shields += cited_title_spans(msgid)
     return [
         m for m in termbase.find(msgid) if not any(a <= m.start and m.end <= b for a, b in shields)
     ]
 
 
+def cited_title_spans(text: str) -> list[tuple[int, int]]:
+    """The quotes of an endnote that are titles of cited works; the others are prose.
+
+    A quote is a quoted statement or finding, and translated, when it starts
+    with a lower-case word, follows a lower-case word of the sentence directly
+    ("concludes that “…”"; "in" and "see" introduce titles) or is followed by
+    "said", "found"…; anything else stands where a citation puts a title:
+
+    >>> note = "Price concludes that “Groups die.” Smith, “Why Wars End,” Science."
+    >>> [note[a:b] for a, b in cited_title_spans(note)]
+    ['“Why Wars End,”']
+    """
+    spans = []
+    for m in re.finditer(QUOTED_TITLE, text):
+        word_before = re.search(r"([\w’']+)\s*$", text[: m.start()])
+        prose_before = word_before and word_before.group(1).islower()
+        prose_before = prose_before and word_before.group(1) not in ("in", "see")
+        lower = m.group(0)[1:2].islower()
+        if not (prose_before or lower or _SAID.match(text, m.end())):
+            spans.append(m.span())
+    return spans
+
+
+class _Span(NamedTuple):
+    start: int
+    end: int
+    kind: str
+    restore: str
+    grammar: str = ""
+    engine_suffix: str = ""  # words the engine sees after the token (" of" after a quantity)
+
+
 def _protected_spans(
-    msgid: str, termbase: Termbase, quoted_titles: bool, engine_terms: frozenset[str]
-):
-    """Non-overlapping (start, end, kind, restore, grammar) spans, left to right; earlier kinds win."""
-    spans = [(m.start(), m.end(), m.lastgroup, m.group(0), "") for m in _PROTECTED.finditer(msgid)]
-    if quoted_titles:
-        spans += [
-            (m.start(), m.end(), "title", m.group(0), "") for m in re.finditer(QUOTED_TITLE, msgid)
-        ]
+    msgid: str,
+    termbase: Termbase,
+    quoted_titles: bool,
+    engine_terms: frozenset[str],
+    lang: str | None = None,
+) -> list[_Span]:
+    """Non-overlapping spans, left to right; earlier kinds win."""
+    spans = [_Span(m.start(), m.end(), m.lastgroup, m.group(0)) for m in _PROTECTED.finditer(msgid)]
     spans += _identifier_spans(msgid)
     spans += [
-        (m.start, m.end, "term", m.term.render(m.text), m.term.grammar)
+        _Span(q.start, q.end, "quantity", q.rendered, "", " of" if q.counts_a_noun else "")
+        for q in quantities(msgid, lang)
+    ]
+    if quoted_titles:
+        spans += [_Span(a, b, "title", msgid[a:b]) for a, b in cited_title_spans(msgid)]
+    spans += [
+        _quoted(msgid, _Span(m.start, m.end, "term", m.term.render(m.text), m.term.grammar))
         for m in termbase.find(msgid)
         if m.term.source not in engine_terms
     ]
     chosen, taken = [], []
-    for span in sorted(spans, key=lambda s: (_priority(s[2]), s[0])):
-        if _free(taken, span[0], span[1]):
+    for span in sorted(spans, key=lambda s: (_priority(s.kind), s.start)):
+        if _free(taken, span.start, span.end):
             chosen.append(span)
-            bisect.insort(taken, (span[0], span[1]))
+            bisect.insort(taken, (span.start, span.end))
     return sorted(chosen)
 
 
-def _identifier_spans(msgid: str) -> list[tuple[int, int, str, str, str]]:
+def _identifier_spans(msgid: str) -> list[_Span]:
     """Identifiers (:data:`IDENTIFIER`) as protected spans: the engine never sees them.
 
     >>> [s[3] for s in _identifier_spans("Call f(*args, **kwargs) with --char-limit and enable=True")]
@@ -221,7 +297,7 @@ def _identifier_spans(msgid: str) -> list[tuple[int, int, str, str, str]]:
     ['radiomics.shape', 'max_chars']
     """
     return [
-        (m.start(), m.end(), "identifier", m.group(0), "") for m in re.finditer(IDENTIFIER, msgid)
+        _Span(m.start(), m.end(), "identifier", m.group(0)) for m in re.finditer(IDENTIFIER, msgid)
     ]
 
 
@@ -232,9 +308,47 @@ def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
     return (i == 0 or taken[i - 1][1] <= start) and (i == len(taken) or taken[i][0] >= end)
 
 
+def _quoted(text: str, span: _Span) -> _Span:
+    """A term that fills a quote takes the quote marks with it (“abrazos, no balazos”)."""
+    opening = text[span.start - 1 : span.start] if span.start else ""
+    closing = _QUOTES.get(opening)
+    if closing and text[span.end : span.end + 1] == closing:
+        restore = opening + span.restore + closing
+        return span._replace(start=span.start - 1, end=span.end + 1, restore=restore)
+    return span
+
+
+def _without_glosses(text: str, spans: list[_Span]) -> list[_Span]:
+    """A term right after a name or phrase whose target is that same phrase is a gloss for
+    English readers ("“abrazos, no balazos”—“hugs, not bullets”—"): it is cut, with its
+    dashes or brackets, so the target says the phrase once."""
+    out: list[_Span] = []
+    for span in spans:
+        prev = out[-1] if out else None
+        between = text[prev.end : span.start] if prev else ""
+        if (
+            prev is not None
+            and span.kind == "term"
+            and prev.kind == "term"
+            and between in _GLOSS_BRACKETS
+            and _bare(span.restore) == _bare(prev.restore)
+        ):
+            closing = _GLOSS_BRACKETS[between]
+            end = span.end + len(closing) if text.startswith(closing, span.end) else span.end
+            gap = " " if text[end : end + 1].isalnum() else ""
+            out.append(_Span(prev.end, end, "gloss", gap))
+            continue
+        out.append(span)
+    return out
+
+
+def _bare(phrase: str) -> str:
+    return phrase.strip('“”"‘’ ').casefold()
+
+
 def _priority(kind: str) -> int:
-    order = ["token", "placeholder", "tag", "url", "email", "identifier", "title", "term", "number"]
-    return order.index(kind)
+    order = ["token", "placeholder", "tag", "url", "email", "identifier", "title", "quantity"]
+    return (order + ["term", "number"]).index(kind)
 
 
 def _padding(text: str, start: int, end: int, kind: str) -> tuple[bool, bool]:

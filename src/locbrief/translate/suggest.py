@@ -4,6 +4,8 @@ After the engine: its unknown-word marks are taken out (and listed with the
 suggestion), protected items restored, the locale's variety layer applied
 (Mexican Spanish for es_MX, Brazilian Portuguese for pt_BR), then the
 corrections learned from the team's reviews (``locales/<lang>/learned.tsv``).
+What the variety layer flags (Spanish a pivot left in French) becomes a
+problem, so the unit goes to the PO fuzzy with a QA note.
 """
 
 from __future__ import annotations
@@ -120,6 +122,7 @@ def _masked_units(
             quoted_titles=u.kind == "endnote",
             engine_terms=known,
             stand_ins=names,
+            lang=target,
         )
         for u in units
     }
@@ -260,7 +263,11 @@ def _restore(
         text, unknown = msgid, ()
         problems.append(SOURCE_KEPT)
     elif variety is not None:
-        text = variety.apply(text, tuple(article_free(i.restore) for i in masked.items))
+        shields = tuple(article_free(i.restore) for i in masked.items)
+        text = variety.apply(text, shields)
+        problems += [
+            f"{note or 'flagged'}: {words}" for words, note in variety.flagged(text, shields)
+        ]
     tokens = {i.token for i in masked.items}
     return Suggestion(
         msgid=msgid,

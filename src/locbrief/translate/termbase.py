@@ -133,9 +133,63 @@ class Termbase:
     def hits(self, text: str) -> tuple[TermHit, ...]:
         """Distinct terms found in ``text``, for translators' comments."""
         seen: dict[str, TermHit] = {}
-        for match in self.find(text):
+        for match in self.find(self.expand_coordinated(text)):
             seen.setdefault(match.term.source, match.term.hit())
         return tuple(seen.values())
+
+    def expand_coordinated(self, text: str) -> str:
+        """Names that share their last word spelled out in full, where each is a term.
+
+        English coordinates names ("the Sinaloa and Jalisco New Generation
+        Cartels"); the termbase lists each name, so each must be whole to match:
+
+        >>> terms = Termbase([Term("Sinaloa Cartel", "Cártel de Sinaloa", False),
+        ...                   Term("Jalisco New Generation Cartel", "CJNG", False)])
+        >>> terms.expand_coordinated("When the Sinaloa and Jalisco New Generation Cartels fight")
+        'When the Sinaloa Cartel and the Jalisco New Generation Cartel fight'
+        """
+        if self._pattern is None:
+            return text
+        return _COORDINATED.sub(lambda m: self._spelled_out(m) or m.group(0), text)
+
+    def _spelled_out(self, m: re.Match) -> str | None:
+        """``m`` (a coordination) as two whole names, or None where either is no term."""
+        head = m.group("head")
+        for singular in _singulars(head):
+            words = m.group("first").split(" ")
+            for k in range(len(words) - 1, -1, -1):  # the shortest first name that is a term
+                first, second = " ".join(words[k:]), m.group("second")
+                if self._is_term(f"{first} {singular}") and self._is_term(f"{second} {singular}"):
+                    article = m.group("the") or ""
+                    again = article.lower() if article else ""
+                    return (
+                        f"{' '.join(words[:k] + [''])}{article}{first} {singular} "
+                        f"{m.group('conj')} {again}{second} {singular}"
+                    )
+        return None
+
+    def _is_term(self, name: str) -> bool:
+        found = self.find(name)
+        return len(found) == 1 and found[0].start == 0 and found[0].end == len(name)
+
+
+_NAME_WORD = r"[A-Z][\w’'.-]*"
+#: "the Sinaloa and Jalisco New Generation Cartels": names before and after "and"/"or",
+#: then the plural word they share.
+_COORDINATED = re.compile(
+    rf"(?<![\w’'-])(?P<the>[Tt]he )?(?P<first>{_NAME_WORD}(?: {_NAME_WORD})*) (?P<conj>and|or) "
+    rf"(?P<second>{_NAME_WORD}(?: {_NAME_WORD})*?) (?P<head>[A-Za-z][a-z]+s)(?![\w-])"
+)
+
+
+def _singulars(plural: str) -> list[str]:
+    """English singulars a plural may have ("Cartels" → "Cartel", "Agencies" → "Agency")."""
+    forms = [plural[:-1]]
+    if plural.endswith("ies"):
+        forms.insert(0, plural[:-3] + "y")
+    elif plural.endswith("es"):
+        forms.append(plural[:-2])
+    return forms
 
 
 def _hyphen_boundary_ok(text: str, start: int, end: int) -> bool:

@@ -10,8 +10,18 @@ pt_BR: "equipe", not "equipa"). It is data, edited by translators::
 * ``from`` is literal text matched as whole words ("os" never inside "nosotros").
   A lower-case first letter also matches a capital, and then the result gets
   one ("Vosotros" → "Ustedes"); a capital matches only itself.
-* A leading ``*`` on both sides stands for the rest of a word, for verb
-  endings: ``*áis<TAB>*an`` turns "tendríais" into "tendrían".
+* ``*`` at the start or end of a word stands for the rest of that word, and
+  ``to`` puts back what it matched, word for word: ``*áis<TAB>*an`` turns
+  "tendríais" into "tendrían"; ``los Estados Unidos *aron<TAB>Estados Unidos *ó``
+  makes the verb agree when the article goes ("implementaron" → "implementó");
+  ``*`` alone is any one word (``, * *, y<TAB>, * * y``: no serial comma).
+* ``@name<TAB>word|word|…`` defines a class of words (``*`` allowed at their
+  start or end); a rule uses it as ``@name`` and ``to`` writes the word it
+  matched: ``combat* @art @persona<TAB>combat* a @art @persona`` (personal "a").
+  ``to`` must hold the wildcards of ``from`` in the same order.
+* ``to`` = ``!`` flags instead of rewriting: what ``from`` matches is reported
+  with the note (Spanish words a pivot through Spanish left in French), and the
+  unit goes to the PO fuzzy for a reviewer.
 * Lines starting with ``#`` are comments; the first other line is the header.
 
 Rules are applied until none changes the text, in file order. They never touch
@@ -34,11 +44,15 @@ from locbrief.translate.termbase import Termbase
 
 HEADER = ("from", "to", "note")
 WORD = "*"
+CLASS = "@"
+#: A ``to`` that flags what ``from`` matches instead of rewriting it.
+FLAG = "!"
 #: Shapes a rule must never match: placeholders, tags, links, e-mail addresses, tokens.
 _PROTECTED_SHAPES = re.compile(f"{PLACEHOLDER}|{TAG}|{URL}|{EMAIL}|ZX\\d+QZ|[{{}}<>]")
 _SHIELDED = re.compile(f"{URL}|{EMAIL}|{PLACEHOLDER}|{TAG}")
 #: A stem that stands for ``*`` when a rule is tried on its own result.
 _SAMPLE_STEM = "tomar"
+_WILD = re.compile(r"\*[^\s*]+|[^\s*]+\*|\*|@\w+")
 
 
 @dataclass(frozen=True)
@@ -47,37 +61,84 @@ class Rule:
     target: str
     note: str = ""
     line: int = 0
+    classes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # the word classes the rule may use
 
     @property
     def suffix(self) -> bool:
         return self.source.startswith(WORD)
 
+    @property
+    def flags(self) -> bool:
+        return self.target == FLAG
+
     @cached_property
     def pattern(self) -> re.Pattern:
-        text = self.source.removeprefix(WORD)
-        first, rest = text[:1], re.escape(text[1:])
-        if first.islower():
-            head = f"[{re.escape(first)}{re.escape(first.upper())}]"
-        else:
-            head = re.escape(first)
-        stem = r"(?P<stem>\w+)" if self.suffix else r"(?<!\w)"
-        return re.compile(f"{stem}{head}{rest}(?!\\w)")
+        words = self.source.split(" ")
+        parts = [_word_pattern(w, dict(self.classes), first=i == 0) for i, w in enumerate(words)]
+        start = r"(?<!\w)" if re.match(r"[\w*@]", self.source) else ""
+        return re.compile(start + " ".join(parts) + r"(?!\w)")
 
     def apply(self, text: str) -> str:
         return self.pattern.sub(self._replacement, text)
 
     def _replacement(self, match: re.Match) -> str:
-        target = self.target.removeprefix(WORD)
-        if self.suffix:
-            return match.group("stem") + target
-        if match.group(0)[:1].isupper() and target[:1].islower():
-            return target[:1].upper() + target[1:]
-        return target
+        captured = iter(match.groups())
+        words = []
+        for word in self.target.split(" "):
+            if not _WILD.fullmatch(word):
+                words.append(word)
+            elif word.startswith(CLASS) or word == WORD:
+                words.append(next(captured))
+            elif word.startswith(WORD):
+                words.append(next(captured) + word[1:])
+            else:
+                words.append(word[:-1] + next(captured))
+        result = " ".join(words)
+        if match.group(0)[:1].isupper() and result[:1].islower():
+            return result[:1].upper() + result[1:]
+        return result
 
     @property
     def sample_result(self) -> str:
-        """What the rule writes, with a sample stem for ``*``: to try rules on."""
-        return _SAMPLE_STEM + self.target[1:] if self.suffix else self.target
+        """What the rule writes, with sample words for its wildcards: to try rules on."""
+        classes = dict(self.classes)
+
+        def sample(word: str) -> str:
+            if word.startswith(CLASS):
+                return sample(classes[word[1:]][0])
+            return word.replace(WORD, _SAMPLE_STEM) if WORD in word else word
+
+        return " ".join(sample(w) for w in self.target.split(" "))
+
+
+def _word_pattern(word: str, classes: dict[str, tuple[str, ...]], first: bool) -> str:
+    """One word of a rule's ``from`` as a regex; wildcards and classes capture what they match."""
+    if word.startswith(CLASS):
+        return "(" + "|".join(_member(m, first) for m in classes[word[1:]]) + ")"
+    if word == WORD:
+        return r"(\w+)"
+    if word.startswith(WORD):
+        return r"(\w+)" + re.escape(word[1:])
+    if word.endswith(WORD):
+        return "(?:" + _literal(word[:-1], first) + r")(\w+)"
+    return _literal(word, first)
+
+
+def _member(word: str, first: bool) -> str:
+    """A word of a class, matched without capturing (the class captures the whole word)."""
+    if word.startswith(WORD):
+        return r"\w+" + re.escape(word[1:])
+    if word.endswith(WORD):
+        return _literal(word[:-1], first) + r"\w+"
+    return _literal(word, first)
+
+
+def _literal(text: str, first: bool) -> str:
+    """Literal text; a lower-case first letter of the rule also matches a capital."""
+    head, rest = text[:1], re.escape(text[1:])
+    if first and head.islower():
+        return f"[{re.escape(head)}{re.escape(head.upper())}]{rest}"
+    return re.escape(head) + rest
 
 
 class Variety:
@@ -88,11 +149,17 @@ class Variety:
         self.path = path
 
     def apply(self, text: str, shields: tuple[str, ...] = ()) -> str:
-        """``text`` with the rules applied everywhere except in ``shields`` and protected shapes."""
+        """``text`` with the rules applied everywhere except in ``shields`` and protected shapes.
+
+        A shielded name stands in the text as one word while the rules run, so a rule
+        sees the sentence around it ("la DEA, y el ejército": no serial comma).
+        """
         if not self.rules:
             return text
-        parts = _split_shielded(text, shields)
-        return "".join(part if kept else self._rewrite(part) for part, kept in parts)
+        text, names = _names_as_words(text, shields)
+        parts = _split_shielded(text, ())
+        done = "".join(part if kept else self._rewrite(part) for part, kept in parts)
+        return _names_back(done, names)
 
     def _rewrite(self, text: str) -> str:
         """Apply the rules until none changes the text (the loader refused rules that loop)."""
@@ -104,12 +171,46 @@ class Variety:
 
     def _rewrite_once(self, text: str) -> str:
         for rule in self.rules:
-            text = rule.apply(text)
+            if not rule.flags:
+                text = rule.apply(text)
         return text
+
+    def flagged(self, text: str, shields: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+        """(words, note) the layer's ``!`` rules find in ``text``: what it cannot fix but a
+        reviewer must see (Spanish left by a pivot through Spanish)."""
+        text, names = _names_as_words(text, shields)
+        parts = [part for part, kept in _split_shielded(text, ()) if not kept]
+        return [
+            (m.group(0), rule.note)
+            for rule in self.rules
+            if rule.flags
+            for part in parts
+            for m in rule.pattern.finditer(part)
+        ]
 
     def forms(self) -> list[Rule]:
         """The rules, for tools that count the forms a draft should no longer have."""
         return list(self.rules)
+
+
+def _names_as_words(text: str, shields: tuple[str, ...]) -> tuple[str, list[str]]:
+    """``text`` with each shielded name (outside protected shapes) swapped for a word no rule
+    writes (``ZXV0QZ``), and the names, to put back with :func:`_names_back`."""
+    names: list[str] = []
+    for shield in sorted({s for s in shields if s.strip()}, key=len, reverse=True):
+        parts = _split_shielded(text, ())
+        before = r"(?<!\w)" if shield[:1].isalnum() else ""
+        after = r"(?!\w)" if shield[-1:].isalnum() else ""
+        pattern = re.compile(before + re.escape(shield) + after)
+        if any(not kept and pattern.search(part) for part, kept in parts):
+            word = f"ZXV{len(names)}QZ"
+            names.append(shield)
+            text = "".join(part if kept else pattern.sub(word, part) for part, kept in parts)
+    return text, names
+
+
+def _names_back(text: str, names: list[str]) -> str:
+    return re.sub(r"ZXV(\d+)QZ", lambda m: names[int(m.group(1))], text)
 
 
 def _split_shielded(text: str, shields: tuple[str, ...]) -> list[tuple[str, bool]]:
@@ -141,6 +242,7 @@ def load_variety(path: Path | str | None, termbase: Termbase | None = None) -> V
         return Variety([], str(path or ""))
     path = Path(path)
     rules: list[Rule] = []
+    classes: dict[str, tuple[str, ...]] = {}
     header_seen = False
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
@@ -153,40 +255,93 @@ def load_variety(path: Path | str | None, termbase: Termbase | None = None) -> V
                 )
             header_seen = True
             continue
-        rule = _parse_rule(cells, path, number)
+        if cells[0].strip().startswith(CLASS) and " " not in cells[0].strip():
+            name, members = _parse_class(cells, path, number)
+            classes[name] = members
+            continue
+        rule = _parse_rule(cells, path, number, classes)
         _check_protected(rule, termbase, path)
         rules.append(rule)
-        _check_loops(rule, rules, path)
+        if not rule.flags:
+            _check_loops(rule, [r for r in rules if not r.flags], path)
     return Variety(rules, str(path))
 
 
-def _parse_rule(cells: list[str], path: Path, number: int) -> Rule:
+def _parse_class(cells: list[str], path: Path, number: int) -> tuple[str, tuple[str, ...]]:
+    """``@name<TAB>word|word|…``: a class of words rules may name (``@persona``)."""
+    name = cells[0].strip()[1:]
+    members = tuple(m.strip() for m in (cells[1] if len(cells) > 1 else "").split("|") if m.strip())
+    if not re.fullmatch(r"\w+", name) or not members:
+        raise LocbriefError(
+            "a class is '@name<TAB>word|word|…' (a name of letters, at least one word)",
+            str(path),
+            number,
+        )
+    for member in members:
+        if " " in member or not re.fullmatch(r"\*?[^*]+|[^*]+\*", member):
+            raise LocbriefError(
+                f"class word {member!r}: one word, with '*' at most at its start or end",
+                str(path),
+                number,
+            )
+    return name, members
+
+
+def _parse_rule(
+    cells: list[str], path: Path, number: int, classes: dict[str, tuple[str, ...]]
+) -> Rule:
     if len(cells) < 2 or not cells[0].strip():
         raise LocbriefError(
             "expected 'from<TAB>to<TAB>note' with a non-empty 'from'", str(path), number
         )
     source, target = cells[0].strip(), cells[1].strip()
-    if source.startswith(WORD) != target.startswith(WORD) or WORD in source[1:] + target[1:]:
+    for word in source.split(" ") + ([] if target == FLAG else target.split(" ")):
+        if WORD in word and not _WILD.fullmatch(word):
+            raise LocbriefError(
+                f"'*' (the rest of a word) must start or end a word, not stand inside {word!r}",
+                str(path),
+                number,
+            )
+        if word.startswith(CLASS) and word[1:] not in classes:
+            raise LocbriefError(
+                f"class {word!r} is not defined above; add a line '{word}<TAB>word|word'",
+                str(path),
+                number,
+            )
+    if target != FLAG and _wildcards(source) != _wildcards(target):
         raise LocbriefError(
-            "'*' (the rest of a word) must start both 'from' and 'to', and only there",
+            "'to' must have the wildcards of 'from' ('*' and '@class' words), in the same order",
             str(path),
             number,
         )
     if source.startswith(WORD) and len(source) < 2:
         raise LocbriefError("'*' alone would match every word; add an ending", str(path), number)
-    return Rule(source, target, cells[2].strip() if len(cells) > 2 else "", number)
+    used = {w[1:] for w in source.split(" ") if w.startswith(CLASS)}
+    return Rule(
+        source,
+        target,
+        cells[2].strip() if len(cells) > 2 else "",
+        number,
+        tuple((name, classes[name]) for name in sorted(used)),
+    )
+
+
+def _wildcards(text: str) -> list[str]:
+    """The wildcard words of a rule side: '@class' by name, any '*' word as '*'."""
+    return [w if w.startswith(CLASS) else WORD for w in text.split(" ") if _WILD.fullmatch(w)]
 
 
 def _check_protected(rule: Rule, termbase: Termbase | None, path: Path) -> None:
-    """A rule may not rewrite placeholders, tags, links or the names the termbase protects."""
-    if _PROTECTED_SHAPES.search(rule.source):
+    """A rule may not rewrite placeholders, tags, links or the names the termbase protects
+    (a flag rewrites nothing, and names are shielded when it looks)."""
+    if _PROTECTED_SHAPES.search(rule.source.replace(CLASS, "")):
         raise LocbriefError(
             f"rule {rule.source!r} would rewrite a placeholder, tag, link or token; "
             "those are never changed: delete the rule",
             str(path),
             rule.line,
         )
-    for term in termbase.terms if termbase else ():
+    for term in termbase.terms if termbase and not rule.flags else ():
         for name in (term.source, term.target or term.source):
             if rule.pattern.search(name):
                 raise LocbriefError(
