@@ -19,9 +19,10 @@ pt_BR: "equipe", not "equipa"). It is data, edited by translators::
   start or end); a rule uses it as ``@name`` and ``to`` writes the word it
   matched: ``combat* @art @persona<TAB>combat* a @art @persona`` (personal "a").
   ``to`` must hold the wildcards of ``from`` in the same order.
-* ``to`` = ``!`` flags instead of rewriting: what ``from`` matches is reported
-  with the note (Spanish words a pivot through Spanish left in French), and the
-  unit goes to the PO fuzzy for a reviewer.
+* ``to`` = ``!`` flags instead of rewriting: the lower-case words ``from``
+  matches are reported with the note (Spanish a pivot through Spanish left in
+  French), and the unit goes to the PO fuzzy for a reviewer; there ``*á*`` is
+  any word containing "á".
 * Lines starting with ``#`` are comments; the first other line is the header.
 
 Rules are applied until none changes the text, in file order. They never touch
@@ -52,7 +53,7 @@ _PROTECTED_SHAPES = re.compile(f"{PLACEHOLDER}|{TAG}|{URL}|{EMAIL}|ZX\\d+QZ|[{{}
 _SHIELDED = re.compile(f"{URL}|{EMAIL}|{PLACEHOLDER}|{TAG}")
 #: A stem that stands for ``*`` when a rule is tried on its own result.
 _SAMPLE_STEM = "tomar"
-_WILD = re.compile(r"\*[^\s*]+|[^\s*]+\*|\*|@\w+")
+_WILD = re.compile(r"\*[^\s*]+\*|\*[^\s*]+|[^\s*]+\*|\*|@\w+")
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,8 @@ def _word_pattern(word: str, classes: dict[str, tuple[str, ...]], first: bool) -
         return "(" + "|".join(_member(m, first) for m in classes[word[1:]]) + ")"
     if word == WORD:
         return r"(\w+)"
+    if len(word) > 2 and word.startswith(WORD) and word.endswith(WORD):  # flags only
+        return r"(\w*" + re.escape(word[1:-1]) + r"\w*)"
     if word.startswith(WORD):
         return r"(\w+)" + re.escape(word[1:])
     if word.endswith(WORD):
@@ -177,7 +180,8 @@ class Variety:
 
     def flagged(self, text: str, shields: tuple[str, ...] = ()) -> list[tuple[str, str]]:
         """(words, note) the layer's ``!`` rules find in ``text``: what it cannot fix but a
-        reviewer must see (Spanish left by a pivot through Spanish)."""
+        reviewer must see (Spanish left by a pivot through Spanish). Only words that start
+        lower-case are flagged: a capitalised one is a name."""
         text, names = _names_as_words(text, shields)
         parts = [part for part, kept in _split_shielded(text, ()) if not kept]
         return [
@@ -186,6 +190,7 @@ class Variety:
             if rule.flags
             for part in parts
             for m in rule.pattern.finditer(part)
+            if m.group(0)[:1].islower()  # names ("Peña", "Córdoba") are no leak
         ]
 
     def forms(self) -> list[Rule]:
@@ -308,6 +313,12 @@ def _parse_rule(
                 str(path),
                 number,
             )
+    if target != FLAG and re.search(r"(?<!\S)\*\S+\*(?!\S)", source):
+        raise LocbriefError(
+            "'*' at both ends of a word (a word containing…) only flags: write '!' as 'to'",
+            str(path),
+            number,
+        )
     if target != FLAG and _wildcards(source) != _wildcards(target):
         raise LocbriefError(
             "'to' must have the wildcards of 'from' ('*' and '@class' words), in the same order",
