@@ -9,6 +9,7 @@ new problem and its fix lands.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -29,11 +30,13 @@ from locbrief.translate.protect import enforced_terms, mask
 from locbrief.translate.segment import check_translation, decode, segment_block, split_sentences
 from locbrief.translate.suggest import suggest
 from locbrief.translate.termbase import load_termbase
+from locbrief.translate.variety import load_variety
 from support import REPO
 from support.capture import SMALL, marked
 from support.po_project import Project, document
 
 ES_MX_TERMS = load_termbase(REPO / "locales" / "es_MX" / "termbase.tsv")
+ES_MX_VARIETY = load_variety(REPO / "locales" / "es_MX" / "variety.tsv", ES_MX_TERMS)
 APERTIUM = "apertium"  # rows that need the real engine
 
 
@@ -126,6 +129,23 @@ def apertium_es_mx(msgids: list[str]) -> list[str]:
     engine = choose_engine("apertium", "en", "es_MX")
     suggestions = suggest(units, engine, "en", "es_MX", ES_MX_TERMS, Memory(None))
     return [suggestions[u.msgid].text for u in units]
+
+
+def draft_parts(pattern: str) -> Callable[[list[str]], list[str]]:
+    """What of each es_MX Apertium draft matches ``pattern``: the words a row is about, so a
+    better engine vocabulary elsewhere in the sentence does not break the row."""
+    return lambda msgids: [re.findall(pattern, text) for text in apertium_es_mx(msgids)]
+
+
+def es_mx_layer(texts: list[str]) -> list[str]:
+    """Texts through the es_MX variety layer, as it runs on every engine's draft."""
+    return [ES_MX_VARIETY.apply(text) for text in texts]
+
+
+def note_protected(msgid: str) -> list[tuple[str, str]]:
+    """What the engine will not see of an endnote: (kind, original) of each token."""
+    masked = mask(msgid, ES_MX_TERMS, lambda n: f"ZX{n}QZ", quoted_titles=True)
+    return [(item.kind, item.original) for item in masked.items]
 
 
 def words_like_trump(msgid: str) -> list[str]:
@@ -315,6 +335,64 @@ ROWS = [
         "real link's address on every page (issue 17)",
         [("a", {"href": "https://x.org/"})],
         spans_put_back,
+    ),
+    Regression(
+        "number-token-breaks-a-scale-word",
+        ["Security forces protect a country of more than 130 million people."],
+        "number protection made '130 million people' '130 personas de millón' where raw "
+        "Apertium was right; a quantity with a scale word is now one item written from CLDR "
+        "for the target, and the engine sees what it counts (issue 21)",
+        [["130 millones de personas"]],
+        draft_parts(r"\d+ \w+ de \w+"),
+        APERTIUM,
+    ),
+    Regression(
+        "quoted-finding-masked-as-a-title",
+        "In his study, Bryan Price concludes that “decapitated terrorist groups have a "
+        "significantly higher mortality rate than nondecapitated groups.”",
+        "a quoted finding in an endnote was masked as a cited title and left in English; only "
+        "a quote where a citation puts a title is one now (issue 21)",
+        [("term", "Bryan Price")],
+        note_protected,
+    ),
+    Regression(
+        "slogan-garbled-and-twice",
+        [
+            "AMLO sought to address crime through his “abrazos, no balazos”—“hugs, not bullets”—strategy."
+        ],
+        "'abrazos, no balazos' came out garbled and twice ('su “estrategia”—“de”—abrazos, no "
+        "balazos de los abrazos, no balazos'); a quoted term keeps its quotes and a gloss that "
+        "translates to its phrase is cut (issue 21)",
+        [["su estrategia de “abrazos, no balazos”"]],
+        draft_parts(r"\w+ \w+ de “[^”]*”|abrazos|hugs"),
+        APERTIUM,
+    ),
+    Regression(
+        "article-dropped-verb-left-plural",
+        ["The United States implemented a similar strategy in Colombia."],
+        "dropping the article of 'los Estados Unidos' left 'Estados Unidos implementaron'; the "
+        "termbase gives the engine a singular name and the es_MX layer makes the verb agree "
+        "when it drops the article (issue 21)",
+        [["Estados Unidos implementó"]],
+        draft_parts(r"Estados Unidos \w+"),
+        APERTIUM,
+    ),
+    Regression(
+        "coordinated-names-miss-the-termbase",
+        ["When the Sinaloa and Jalisco New Generation Cartels are not fighting, they fight."],
+        "'the Sinaloa and Jalisco New Generation Cartels' matched no termbase name "
+        "('Cárteles de Generación Nueva'); coordinated names are spelled out (issue 21)",
+        [["Cártel de Sinaloa", "Cártel de Jalisco Nueva Generación"]],
+        draft_parts(r"Cártel de Sinaloa|Cártel de Jalisco Nueva Generación|Generación Nueva"),
+        APERTIUM,
+    ),
+    Regression(
+        "coger-slips-through-es-mx",
+        ["Cogieron al jefe.", "La droga fue cogida.", "Cogerán el autobús.", "Cogiéndolos."],
+        "'coger' (vulgar in Mexico) was rewritten in three forms only: 'cogieron', 'cogida' "
+        "slipped through; every form is rewritten now, by sense (issue 21)",
+        ["Atraparon al jefe.", "La droga fue atrapada.", "Tomarán el autobús.", "Atrapándolos."],
+        es_mx_layer,
     ),
     Regression(
         "disk-full-without-a-file-name",
