@@ -219,6 +219,33 @@ VARIETY_CASES = [
     ("article", "Los Estados Unidos y los Estados Unidos.", "Estados Unidos y Estados Unidos."),
     ("whole words", "nosotros y los ositos", "nosotros y los ositos"),
     (
+        "singular after the dropped article",
+        "Los Estados Unidos implementaron un plan, pero los Estados Unidos no tienen tropas.",
+        "Estados Unidos implementó un plan, pero Estados Unidos no tiene tropas.",
+    ),
+    (
+        "not the subject",
+        "Los ciudadanos de los Estados Unidos tienen derechos.",
+        "Los ciudadanos de Estados Unidos tienen derechos.",
+    ),
+    (
+        "serial comma",
+        "La policía, el ejército, y la marina.",
+        "La policía, el ejército y la marina.",
+    ),
+    (
+        "clause comma",
+        "El ejército atacó, y la policía huyó.",
+        "El ejército atacó, y la policía huyó.",
+    ),
+    (
+        "personal a",
+        "Deben combatir los cárteles y forzar los cárteles para negociar.",
+        "Deben combatir a los cárteles y forzar a los cárteles a negociar.",
+    ),
+    ("no personal a for things", "Deben combatir la corrupción.", "Deben combatir la corrupción."),
+    ("lo que", "Aquello que dijo fue cierto.", "Lo que dijo fue cierto."),
+    (
         "protected",
         "Véase {0} en https://x.org/EE.UU./vosotros y <em1>vosotros</em1>.",
         "Véase {0} en https://x.org/EE.UU./vosotros y <em1>ustedes</em1>.",
@@ -230,6 +257,55 @@ VARIETY_CASES = [
 def test_the_es_mx_layer_rewrites_peninsular_usage(case, text, expected):
     layer = load_variety(LOCALES / "es_MX" / "variety.tsv")
     assert layer.apply(text) == expected
+
+
+def test_a_protected_name_is_a_word_of_the_sentence_the_rules_see():
+    layer = load_variety(LOCALES / "es_MX" / "variety.tsv")
+    shields = ("Administración para el Control de Drogas",)
+    text = "La policía, la Administración para el Control de Drogas, y el ejército."
+    assert layer.apply(text, shields) == (
+        "La policía, la Administración para el Control de Drogas y el ejército."
+    )
+
+
+FIGURES = [
+    ("es_MX", "The cartels earned $13 billion in 2021.", "13 mil millones de dólares"),
+    ("es_MX", "It has more than 130 million people.", "130 millones de personas"),
+    ("es_MX", "It was a waystation during the 1970s.", "la década de 1970"),
+    ("es_MX", "Its budget is only $16.7 billion.", "16.7 mil millones de dólares"),
+    ("ca", "The cartels earned $13 billion in 2021.", "13 milers de milions de dòlars"),
+    ("ca", "It has more than 130 million people.", "130 milions de persones"),
+    ("fr", "The cartels earned $13 billion in 2021.", "13 milliards de dollars"),
+    ("pt_BR", "The cartels earned $13 billion in 2021.", "13 bilhões de dólares"),
+    ("pt_BR", "It was a waystation during the 1970s and 1980s.", "as décadas de 1970 e 1980"),
+]
+
+
+@needs_apertium
+@pytest.mark.parametrize("lang, source, expected", FIGURES, ids=[f"{f[0]}-{f[2]}" for f in FIGURES])
+def test_figures_keep_their_size_and_read_as_the_locale_writes_them(
+    tmp_path, lang, source, expected
+):
+    [suggestion] = draft([source], choose_engine("apertium", "en", lang), lang, tmp_path).values()
+    assert expected in suggestion.text and "$" not in suggestion.text, suggestion.text
+
+
+@needs_apertium
+def test_french_and_portuguese_keep_no_spanish_from_the_pivot(tmp_path):
+    sentences = ["The U.S. military fought the army.", "They profit from human smuggling."]
+    fr = list(draft(sentences, choose_engine("apertium", "en", "fr"), "fr", tmp_path).values())
+    assert "États-Unis" in fr[0].text and "EE.UU" not in fr[0].text and not fr[0].problems
+    assert fr[1].problems == ("Spanish left by the pivot: contrabando",)
+    pt = list(draft(sentences[:1], choose_engine("apertium", "en", "pt_BR"), "pt_BR").values())
+    assert "EE.UU" not in pt[0].text
+
+
+def test_a_flag_rule_reports_lower_case_words_only():
+    layer = load_variety(LOCALES / "fr" / "variety.tsv")
+    assert layer.flagged("Le contrabando de Peña et Córdoba.") == [
+        ("contrabando", "Spanish left by the pivot")
+    ]
+    assert layer.apply("le contrabando") == "le contrabando"
 
 
 def test_the_layer_never_touches_a_protected_name():
@@ -266,7 +342,7 @@ def test_a_bad_rule_is_one_line_naming_file_and_line(tmp_path, rows, complaint):
 
 
 def test_every_shipped_layer_loads_against_its_termbase():
-    for lang in ("es_MX", "pt_BR"):
+    for lang in ("es_MX", "pt_BR", "fr", "ca"):
         termbase = load_termbase(LOCALES / lang / "termbase.tsv")
         assert load_variety(LOCALES / lang / "variety.tsv", termbase).rules
 
