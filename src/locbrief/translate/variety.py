@@ -84,9 +84,10 @@ class Rule:
 
     def _replacement(self, match: re.Match) -> str:
         captured = iter(match.groups())
+        classes = dict(self.classes)
         words = []
         for word in self.target.split(" "):
-            if not _WILD.fullmatch(word):
+            if not _WILD.fullmatch(word) or (word.startswith(CLASS) and word[1:] not in classes):
                 words.append(word)
             elif word.startswith(CLASS) or word == WORD:
                 words.append(next(captured))
@@ -105,7 +106,7 @@ class Rule:
         classes = dict(self.classes)
 
         def sample(word: str) -> str:
-            if word.startswith(CLASS):
+            if word.startswith(CLASS) and word[1:] in classes:
                 return sample(classes[word[1:]][0])
             return word.replace(WORD, _SAMPLE_STEM) if WORD in word else word
 
@@ -114,7 +115,7 @@ class Rule:
 
 def _word_pattern(word: str, classes: dict[str, tuple[str, ...]], first: bool) -> str:
     """One word of a rule's ``from`` as a regex; wildcards and classes capture what they match."""
-    if word.startswith(CLASS):
+    if word.startswith(CLASS) and word[1:] in classes:
         return "(" + "|".join(_member(m, first) for m in classes[word[1:]]) + ")"
     if word == WORD:
         return r"(\w+)"
