@@ -347,6 +347,16 @@ ROWS = [
         APERTIUM,
     ),
     Regression(
+        "figure-token-adds-an-article",
+        ["They are the fifth-largest employer, with 350–370 people joining every week."],
+        "the two figures of '350–370 people' became tokens and Apertium added an article ('con "
+        "ZX0QZ–ZX1QZ las personas'); an engine that gives figures back as written now sees "
+        "them, checked after (issue 21)",
+        [["350–370 personas"]],
+        draft_parts(r"350\S*370 \w+ \w+|350\S*370 \w+"),
+        APERTIUM,
+    ),
+    Regression(
         "quoted-finding-masked-as-a-title",
         "In his study, Bryan Price concludes that “decapitated terrorist groups have a "
         "significantly higher mortality rate than nondecapitated groups.”",

@@ -15,7 +15,7 @@ from locbrief.translate.engines.simple import PseudoEngine
 from locbrief.translate.memory import Memory
 from locbrief.translate.protect import STAND_INS
 from locbrief.translate.segment import segment
-from locbrief.translate.suggest import suggest
+from locbrief.translate.suggest import FIGURE_PROBES, suggest
 from locbrief.translate.termbase import load_termbase
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,10 +57,11 @@ def reworded(brief):
 
 
 def term_probes(lang):
-    """Terms with a required target and stand-in names: each is sent alone once, to learn what
-    the engine makes of it."""
+    """Terms with a required target, stand-in names and the sentence of figures: each is sent
+    alone once, to learn what the engine makes of it."""
     terms = load_termbase(ROOT / "locales" / lang / "termbase.tsv").terms
-    return sum(1 for t in terms if t.target) + sum(len(names) for names in STAND_INS.values())
+    stand_ins = sum(len(names) for names in STAND_INS.values())
+    return sum(1 for t in terms if t.target) + stand_ins + len(FIGURE_PROBES)
 
 
 def run(units, engine, lang, memory_path):

@@ -45,7 +45,11 @@ URL = r"(?:https?://|www\.)[^\s<>“”\"{}]*[^\s<>“”\"{}.,;:!?)\]’]"
 EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # starts a run: linear on a 2 MB word
 PLACEHOLDER = r"\{\d+\}"
 TAG = r"</?[a-z]+\d+/?>"
-NUMBER = r"(?<![\w.])[$€£]?\d[\d,.]*\d(?:\s?%)?(?![\w])|(?<![\w.$])\d(?![\w,.]\d)"
+#: A figure, or a range of figures as one ("350–370": two tokens made Apertium add an article).
+NUMBER = (
+    r"(?<![\w.])\d+(?:[,.]\d+)*[–-]\d+(?:[,.]\d+)*(?![\w-])"
+    r"|(?<![\w.])[$€£]?\d[\d,.]*\d(?:\s?%)?(?![\w])|(?<![\w.$])\d(?![\w,.]\d)"
+)
 QUOTED_TITLE = r"[“\"][^”\"]{3,}[”\"]"
 #: Identifiers in running text, never words to translate (each alternative a named rule):
 #: ``*args``/``**kwargs``, command-line flags ("--char-limit"), keyword arguments
@@ -127,6 +131,8 @@ class Masked:
     items: tuple[Protected, ...]
     #: (source, target) of terms left to the engine; the target must be in its output
     checked_terms: tuple[tuple[str, str], ...] = ()
+    #: figures left to the engine as figures; each must be in its output
+    checked_figures: tuple[str, ...] = ()
 
 
 def mask(
@@ -137,6 +143,7 @@ def mask(
     engine_terms: frozenset[str] = frozenset(),
     stand_ins: Mapping[str, Sequence[str]] | None = None,
     lang: str | None = None,
+    keep_figures: bool = False,
 ) -> Masked:
     """``msgid`` with protected items swapped for ``make_token(i)`` tokens.
 
@@ -145,6 +152,7 @@ def mask(
     ``stand_ins``: proper nouns by grammar (see :data:`STAND_INS`) that the
     engine passes through; termbase names become one of these instead of a token.
     ``lang``: the target, for which quantities are written (:mod:`~locbrief.translate.quantity`).
+    ``keep_figures``: the engine gives figures back as they are; they stay figures, checked after.
 
     A do-not-translate name, a URL and the note marker glued after it become
     three tokens; the marker is padded so the engine sees a word of its own:
@@ -167,6 +175,8 @@ def mask(
     spans = _without_glosses(
         text, _protected_spans(text, termbase, quoted_titles, engine_terms, lang)
     )
+    figures = tuple(text[s.start : s.end] for s in spans if s.kind == "number" and keep_figures)
+    spans = [s for s in spans if not (s.kind == "number" and keep_figures)]
     free = _free_stand_ins(text, stand_ins or {})
     items, out, pos = [], [], 0
     for span in spans:
@@ -190,7 +200,7 @@ def mask(
             if m.term.source in engine_terms and _free(taken, m.start, m.end)
         )
     )
-    return Masked("".join(out), tuple(items), checked)
+    return Masked("".join(out), tuple(items), checked, figures)
 
 
 def _free_stand_ins(msgid: str, stand_ins: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
@@ -427,6 +437,7 @@ def unmask(text: str, masked: Masked) -> tuple[str, list[str]]:
         for source, target in masked.checked_terms
         if target.casefold() not in text.casefold()
     ]
+    problems += [f"engine dropped number {f!r}" for f in masked.checked_figures if f not in text]
     return text, problems
 
 

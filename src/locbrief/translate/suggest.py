@@ -103,8 +103,12 @@ def _masked_units(
     Terms stay words where the engine enforces the termbase itself (DeepL
     glossary, model prompt) or renders them right when probed; an engine that
     is not probed (``Engine.probed``) gets its names and other terms as tokens.
+    Figures stay figures where the engine gives them back as they were
+    (:func:`engine_keeps_figures`): a token in their place broke the grammar
+    around them ("with ZX0QZ people joining" → "con ZX0QZ las personas").
     """
     names: dict[str, tuple[str, ...]] = {}
+    figures = engine.probed and engine_keeps_figures(engine, source, target, memory)
     if engine.use_termbase(termbase, source, target):
         known = frozenset(t.source for t in termbase.terms if t.target is not None)
     elif engine.probed:
@@ -123,9 +127,32 @@ def _masked_units(
             engine_terms=known,
             stand_ins=names,
             lang=target,
+            keep_figures=figures,
         )
         for u in units
     }
+
+
+#: Figures of every shape the number protection takes, each in a short sentence: an engine
+#: that gives each back as written may see figures as figures.
+FIGURE_PROBES = {
+    "1,312 people.": "1,312",
+    "16.7 percent.": "16.7",
+    "350–370 people.": "350–370",
+    "In 2024 they left.": "2024",
+    "9 people.": "9",
+}
+
+
+def engine_keeps_figures(engine: Engine, source: str, target: str, memory: Memory) -> bool:
+    """Whether the engine, asked once per model, gives back every figure of :data:`FIGURE_PROBES`."""
+    _probe(engine, source, target, memory, list(FIGURE_PROBES))
+    model = engine.model(source, target)
+    outputs = {probe: _probe_output(engine, model, probe, memory) or "" for probe in FIGURE_PROBES}
+    return all(
+        re.search(rf"(?<![\d.,]){re.escape(figure)}(?![\d.,]\d)", outputs[probe])
+        for probe, figure in FIGURE_PROBES.items()
+    )
 
 
 def _remembered(
