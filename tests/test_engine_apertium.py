@@ -56,7 +56,7 @@ def test_one_apertium_process_per_batch_never_per_unit(tmp_path, monkeypatch, br
         units, engine, "en", "es_MX", termbase, Memory(tmp_path / "m.jsonl"), batch_size=64
     )
     starts = log.read_text().splitlines()
-    term_probe = 1  # the termbase's terms and the stand-in names, sent alone in one batch
+    term_probe = 1  # terms, stand-in names and figures, each sent alone, in one batch
     build_check = 1  # the project's vocabulary, compiled once, each entry tried once
     batches = math.ceil(len({u.msgid for u in units}) / 64)
     assert len(starts) == batches + term_probe + build_check

@@ -108,11 +108,15 @@ def _masked_units(
     around them ("with ZX0QZ people joining" → "con ZX0QZ las personas").
     """
     names: dict[str, tuple[str, ...]] = {}
-    figures = engine.probed and engine_keeps_figures(engine, source, target, memory)
-    if engine.use_termbase(termbase, source, target):
+    figures = False
+    enforces = engine.use_termbase(termbase, source, target)
+    if engine.probed:  # every probe in one batch
+        terms = [] if enforces else _term_candidates(termbase)
+        _probe(engine, source, target, memory, terms + _STAND_IN_CANDIDATES + [*FIGURE_PROBES])
+        figures = engine_keeps_figures(engine, source, target, memory)
+    if enforces:
         known = frozenset(t.source for t in termbase.terms if t.target is not None)
     elif engine.probed:
-        _probe(engine, source, target, memory, _term_candidates(termbase) + _STAND_IN_CANDIDATES)
         known = terms_engine_knows(termbase, engine, source, target, memory)
     else:
         known = frozenset()
