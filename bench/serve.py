@@ -2,9 +2,11 @@
 
 Copies the project as a fresh clone has it (es_MX only), starts `locbrief serve --lang es_MX`,
 then saves the PO N times (one msgstr changed each time, the whole file written as an editor
-does) and polls the served page every 20 ms until it shows the new text. Prints each save's
-seconds, their median, and for comparison the time of a Snakemake run with nothing to do on the
-same target and the page and merge jobs' own time (Snakemake's benchmark files).
+does) and watches the page until it shows the new text (the file every 20 ms, then the served
+page once). Prints each save's seconds and the CPU seconds it cost (serve, Snakemake and the
+jobs: close to the wall time on an idle machine, since the steps run one after the other), their
+medians, and for comparison a Snakemake run of the same target with nothing to do and the merge
+and page jobs' own time (Snakemake's benchmark files).
 
     .venv/bin/python bench/serve.py [--saves 5]
 """
@@ -38,14 +40,40 @@ def save(po: Path, msgid: str, msgstr: str) -> None:
     po.write_text(str(catalog), encoding="utf-8")
 
 
-def shown(url: str, text: str, seconds: float = 300) -> bool:
+def shown(page: Path, url: str, text: str, seconds: float = 300) -> bool:
+    """Whether the page shows ``text`` within ``seconds``: the file in out/ is watched (a cheap
+    read every 20 ms, where polling the server would compete with the rebuild), then the served
+    page is fetched once."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            if text in response.read().decode("utf-8"):
-                return True
+        try:
+            if text in page.read_text(encoding="utf-8"):
+                with urllib.request.urlopen(url, timeout=30) as response:
+                    return text in response.read().decode("utf-8")
+        except FileNotFoundError:  # Snakemake removes an output before its job runs
+            pass
         time.sleep(0.02)
     return False
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process and of its children it has waited for (Snakemake, and through it
+    the jobs): on an idle machine a rebuild's wall time is close to this, since its steps run
+    one after the other."""
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime … cstime
+
+
+def quiet(workdir: Path) -> None:
+    """Until no Snakemake has worked in the folder for a second."""
+    from locbrief.run import snakemake_processes
+
+    calm = 0.0
+    while calm < 1.0:
+        calm = 0.0 if snakemake_processes(workdir) else calm + 0.1
+        time.sleep(0.1)
 
 
 def noop_run(workdir: Path, target: str) -> float:
@@ -76,20 +104,27 @@ def main() -> None:
         page = f"/es_MX/{BRIEF}.html"
         with Serving(workdir, "--lang", "es_MX") as serving:
             serving.wait_for("serving http://", 900)
-            times = []
+            times, cpu = [], []
             for n in range(args.saves):
-                time.sleep(3)  # let the previous save's follow-up run (if any) finish
+                quiet(workdir)  # the previous save's runs (a merge that rewrote the PO: two)
                 text = f"Los peligros de la guerra contra los cárteles ({n})"
-                started = time.monotonic()
+                started, used = time.monotonic(), cpu_seconds(serving.process.pid)
+                built = serving.output.count("built in")
                 save(po, DEK, text)
-                if not shown(serving.url(page), text):
+                if not shown(workdir / "out" / page.lstrip("/"), serving.url(page), text):
                     sys.exit(f"save {n} never reached the page:\n{serving.output}")
                 times.append(time.monotonic() - started)
-                print(f"save {n + 1}: {times[-1]:.2f} s", flush=True)
+                while serving.output.count("built in") == built:  # Snakemake waited for
+                    time.sleep(0.05)
+                cpu.append(cpu_seconds(serving.process.pid) - used)
+                print(f"save {n + 1}: {times[-1]:.2f} s ({cpu[-1]:.2f} s of CPU)", flush=True)
             serving.interrupt()
         merge, page_job = job_seconds(workdir, "merge"), job_seconds(workdir, "page")
         noop = noop_run(workdir, f"out/es_MX/{BRIEF}.html")
-    print(f"PO save → served page: median {statistics.median(times):.2f} s over {len(times)} saves")
+    print(
+        f"PO save → served page: median {statistics.median(times):.2f} s over {len(times)} saves, "
+        f"{statistics.median(cpu):.2f} s of CPU (serve, Snakemake and the jobs)"
+    )
     print(f"  of which jobs: merge {merge:.2f} s, page {page_job:.2f} s (last save)")
     print(f"  a Snakemake run of the same target with nothing to do: {noop:.2f} s")
 
