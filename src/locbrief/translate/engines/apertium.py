@@ -116,7 +116,13 @@ class ApertiumEngine(Engine):
         if not all(hop in PACKAGES for hop in hops):
             return []
         # lt-comp, lt-append (lttoolbox-dev) and lrx-comp compile the project's vocabulary
-        return ["apertium", *VOCABULARY_TOOLS] + sorted({PACKAGES[hop] for hop in hops})
+        tools = VOCABULARY_TOOLS if any(self._has_vocabulary(*hop) for hop in hops) else ()
+        return ["apertium", *tools] + sorted({PACKAGES[hop] for hop in hops})
+
+    def _has_vocabulary(self, source: str, target: str) -> bool:
+        """Whether the project keeps vocabulary for this hop (locales/apertium/<pair>.tsv|.lrx)."""
+        pair = f"{CODES.get(source, source)}-{CODES.get(target, target)}"
+        return any((self.vocabulary_dir / f"{pair}{ext}").exists() for ext in (".tsv", ".lrx"))
 
     def install_hint(self, source: str, target: str) -> str:
         packages = self.debian_packages(source, target)
