@@ -2,9 +2,9 @@
 
 Copies the project as a fresh clone has it (es_MX only), starts `locbrief serve --lang es_MX`,
 then saves the PO N times (one msgstr changed each time, the whole file written as an editor
-does) and watches the page until it shows the new text (the file every 20 ms, then the served
-page once). Prints each save's seconds and the CPU seconds it cost (serve, Snakemake and the
-jobs: close to the wall time on an idle machine, since the steps run one after the other), their
+does) and follows the page's event stream as an open page does: on each reload announced, the
+page is fetched, until it shows the new text. Prints each save's seconds and the CPU seconds it
+cost (serve, Snakemake and the jobs, Snakemake's wind-down after the page included), their
 medians, and for comparison a Snakemake run of the same target with nothing to do and the merge
 and page jobs' own time (Snakemake's benchmark files).
 
@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -40,26 +41,31 @@ def save(po: Path, msgid: str, msgstr: str) -> None:
     po.write_text(str(catalog), encoding="utf-8")
 
 
-def shown(page: Path, url: str, text: str, seconds: float = 300) -> bool:
-    """Whether the page shows ``text`` within ``seconds``: the file in out/ is watched (a cheap
-    read every 20 ms, where polling the server would compete with the rebuild), then the served
-    page is fetched once."""
+def listen(url: str, reloads: list[float]) -> None:
+    """The page's event stream, as an open page follows it: when each reload was announced."""
+    with urllib.request.urlopen(url, timeout=900) as stream:
+        for line in stream:
+            if line.startswith(b"event: reload"):
+                reloads.append(time.monotonic())
+
+
+def shown(url: str, text: str, reloads: list[float], since: float, seconds: float = 300) -> bool:
+    """Whether a reload announced after ``since`` brings a page that shows ``text``: what an
+    open page does (the page fetched again on each announcement)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        try:
-            if text in page.read_text(encoding="utf-8"):
-                with urllib.request.urlopen(url, timeout=30) as response:
-                    return text in response.read().decode("utf-8")
-        except FileNotFoundError:  # Snakemake removes an output before its job runs
-            pass
-        time.sleep(0.02)
+        if any(t > since for t in reloads):
+            with urllib.request.urlopen(url, timeout=30) as response:
+                if text in response.read().decode("utf-8"):
+                    return True
+            since = reloads[-1]
+        time.sleep(0.01)
     return False
 
 
 def cpu_seconds(pid: int) -> float:
-    """CPU time of a process and of its children it has waited for (Snakemake, and through it
-    the jobs): on an idle machine a rebuild's wall time is close to this, since its steps run
-    one after the other."""
+    """CPU time of a process and of the children it has waited for (Snakemake, and through it
+    the jobs): what a rebuild costs whatever else the machine is doing."""
     import os
 
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -104,6 +110,10 @@ def main() -> None:
         page = f"/es_MX/{BRIEF}.html"
         with Serving(workdir, "--lang", "es_MX") as serving:
             serving.wait_for("serving http://", 900)
+            reloads: list[float] = []
+            threading.Thread(
+                target=listen, args=(serving.url("/__locbrief/events"), reloads), daemon=True
+            ).start()
             times, cpu = [], []
             for n in range(args.saves):
                 quiet(workdir)  # the previous save's runs (a merge that rewrote the PO: two)
@@ -111,7 +121,7 @@ def main() -> None:
                 started, used = time.monotonic(), cpu_seconds(serving.process.pid)
                 built = serving.output.count("built in")
                 save(po, DEK, text)
-                if not shown(workdir / "out" / page.lstrip("/"), serving.url(page), text):
+                if not shown(serving.url(page), text, reloads, started):
                     sys.exit(f"save {n} never reached the page:\n{serving.output}")
                 times.append(time.monotonic() - started)
                 while serving.output.count("built in") == built:  # Snakemake waited for
