@@ -128,10 +128,12 @@ def _config_positional(p) -> None:
     )
 
 
+def _dir(p, flag: str, default: str, help: str) -> None:
+    p.add_argument(flag, default=default, metavar="DIR", help=f"{help} (default: %(default)s)")
+
+
 def _out_dir(p) -> None:
-    p.add_argument(
-        "--out", default="out", metavar="DIR", help="what the stages wrote (default: %(default)s)"
-    )
+    _dir(p, "--out", "out", "what the stages wrote")
 
 
 def _document_and_units(p) -> None:
@@ -334,12 +336,8 @@ def build_parser() -> argparse.ArgumentParser:
     _memory(p, required=False, help="with --learn (default: locales/<lang>/memory.jsonl)")
     p.add_argument("--write", action="store_true", help="with --learn: add them to the termbase")
 
-    p = _command(
-        sub,
-        "learn",
-        "learn corrections from reviewed drafts into locales/<lang>/learned.tsv; list them",
-        f"{TRANSLATE}:cmd_learn",
-    )
+    learn = "learn corrections from reviewed drafts into locales/<lang>/learned.tsv; list them"
+    p = _command(sub, "learn", learn, f"{TRANSLATE}:cmd_learn")
     _lang(p)
     _memory(p, required=False, help="default: locales/<lang>/memory.jsonl")
     _termbase(p, "names no rule may change (default: locales/<lang>/termbase.tsv)")
@@ -375,9 +373,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="its port (default: %(default)s)")
     p.set_defaults(config=DEFAULT_CONFIG)
 
-    p = _command(
-        sub, "pdf", "a PDF of a page, from the same HTML with the print style", f"{PUBLISH}:cmd_pdf"
-    )
+    pdf = "a PDF of a page, from the same HTML with the print style"
+    p = _command(sub, "pdf", pdf, f"{PUBLISH}:cmd_pdf")
     p.add_argument("page", help="the page's HTML file in out/<lang>/")
     _output(p, "PDF", "PDF to write")
     _config(p, "the config, for site.paper, site.fonts and site.theme")
@@ -386,12 +383,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("page", help="the page's HTML file in out/<lang>/")
     _output(p, "DOCX", "Word file to write")
 
-    p = _command(
-        sub,
-        "site",
-        "out/index.html (every brief and language) and out/sitemap.xml",
-        f"{PUBLISH}:cmd_site",
-    )
+    index = "out/index.html (every brief and language) and out/sitemap.xml"
+    p = _command(sub, "site", index, f"{PUBLISH}:cmd_site")
     _config_positional(p)
     _out_dir(p)
 
@@ -406,12 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _config_positional(p)
     _out_dir(p)
-    p.add_argument(
-        "--site",
-        default="site",
-        metavar="DIR",
-        help="the folder to publish to (default: %(default)s)",
-    )
+    _dir(p, "--site", "site", "the folder to publish to")
 
     p = _command(
         sub,
@@ -423,18 +411,10 @@ def build_parser() -> argparse.ArgumentParser:
         "tokens); exit 1 if a language has no usable engine",
     )
     _config_positional(p)
-    p.add_argument(
-        "--source-dir",
-        default="source",
-        metavar="DIR",
-        help="where the briefs are (default: %(default)s)",
-    )
+    _dir(p, "--source-dir", "source", "where the briefs are")
 
     p = _command(
-        sub,
-        "install-argos",
-        "install an Argos Translate model package",
-        f"{TRANSLATE}:cmd_install_argos",
+        sub, "install-argos", "install an Argos Translate model", f"{TRANSLATE}:cmd_install_argos"
     )
     p.add_argument("package", nargs="?", help="a local .argosmodel file")
     p.add_argument(
@@ -444,12 +424,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="download the pair (or an English pivot) from the Argos index instead",
     )
 
-    p = _command(
-        sub,
-        "system-packages",
-        "Debian packages the configured engines need (for make)",
-        "locbrief.preflight:cmd_system_packages",
-    )
+    debian = "Debian packages the configured engines need (for make)"
+    p = _command(sub, "system-packages", debian, "locbrief.preflight:cmd_system_packages")
     _config_positional(p)
 
     for command in command_parsers(parser).values():
