@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from importlib import metadata
 
 from locbrief.console import configure_logging, log
 from locbrief.model import LocbriefError
@@ -52,8 +51,19 @@ def main(argv: list[str] | None = None) -> int:
 # ---------------------------------------------------------------- options
 
 
+class _Version(argparse.Action):
+    """``--version``, looking the version up only when it is asked for."""
+
+    help = "show program's version number and exit"
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        parser.exit(message=f"{parser.prog} {version()}\n")
+
+
 def version() -> str:
     """The installed distribution's version (pyproject.toml is where it is set)."""
+    from importlib import metadata  # a tenth of a second: only when asked
+
     try:
         return metadata.version("locbrief")
     except metadata.PackageNotFoundError:
@@ -154,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=__doc__.splitlines()[0].replace("``", ""),
         epilog="'locbrief COMMAND --help' describes a command's arguments.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
+    parser.add_argument("--version", action=_Version, nargs=0, help=_Version.help)
     _verbosity_options(parser)
     sub = parser.add_subparsers(
         required=True, metavar="COMMAND", dest="command", help="the stage or tool to run:"

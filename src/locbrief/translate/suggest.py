@@ -14,6 +14,7 @@ import logging
 import re
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from tqdm import tqdm
@@ -61,17 +62,19 @@ def suggest(
     for msgid, masked_unit in masked.items():
         msgids.setdefault(masked_unit.text, []).append(msgid)
     todo = [m for m in msgids if memory.lookup(engine.name, model, m) is None]
+    made: dict[tuple[str, str], tuple[Suggestion, Suggestion]] = {}
     try:
         size = batch_size or engine.batch_size
         for text, output in _translate(todo, engine, source, target, size):
             for msgid in msgids[text]:
                 draft = _restore(msgid, masked[msgid], output, engine, model, variety)
                 restored = _correct(draft, masked[msgid], corrections)
+                made[msgid, output] = draft, restored
                 memory.remember(engine.name, model, text, output, msgid, restored.text, draft.text)
     except EngineError as exc:
-        exc.finished = _remembered(masked, engine, model, memory, variety, corrections)
+        exc.finished = _remembered(masked, engine, model, memory, variety, corrections, made)
         raise
-    return _remembered(masked, engine, model, memory, variety, corrections)
+    return _remembered(masked, engine, model, memory, variety, corrections, made)
 
 
 def pending(
@@ -166,18 +169,21 @@ def _remembered(
     memory: Memory,
     variety: Variety | None,
     corrections: Corrections | None = None,
+    made: dict[tuple[str, str], tuple[Suggestion, Suggestion]] | None = None,
 ) -> dict[str, Suggestion]:
     """Suggestions for the units whose engine output the memory holds.
 
     Each is remembered again with its text: the variety layer or the learned
-    corrections may have changed it.
+    corrections may have changed it. ``made``: the (draft, suggestion) pairs
+    this run already restored from the same output, not restored twice.
     """
     suggestions = {}
     for msgid, masked_unit in masked.items():
         output = memory.lookup(engine.name, model, masked_unit.text)
         if output is not None:
-            draft = _restore(msgid, masked_unit, output, engine, model, variety)
-            suggestions[msgid] = _correct(draft, masked_unit, corrections)
+            draft, suggestions[msgid] = (made or {}).get((msgid, output)) or _restored(
+                msgid, masked_unit, output, engine, model, variety, corrections
+            )
             # Also under a new msgid (a typo fixed inside a cited title): the suggestion needs its
             # own record, or the merge takes it for human text.
             memory.remember(
@@ -276,10 +282,23 @@ def _translate(
         file=sys.stderr,
         disable=None if log.isEnabledFor(logging.INFO) else True,  # a terminal's, not under -q
     ) as bar:
-        for start in range(0, len(texts), batch_size):
-            batch = texts[start : start + batch_size]
-            yield from zip(batch, engine.checked_batch(batch, source, target))
-            bar.update(len(batch))
+        batches = [texts[start : start + batch_size] for start in range(0, len(texts), batch_size)]
+        workers = min(engine.concurrent_batches, len(batches))
+        if workers <= 1:
+            outputs = (engine.checked_batch(batch, source, target) for batch in batches)
+            for batch, output in zip(batches, outputs):
+                yield from zip(batch, output)
+                bar.update(len(batch))
+            return
+        pool = ThreadPoolExecutor(workers, thread_name_prefix=engine.name)
+        try:
+            # map() hands the batches back in order: the memory is written as a sequential run writes it
+            outputs = pool.map(lambda batch: engine.checked_batch(batch, source, target), batches)
+            for batch, output in zip(batches, outputs):
+                yield from zip(batch, output)
+                bar.update(len(batch))
+        finally:
+            pool.shutdown(cancel_futures=True)
 
 
 def _restore(
@@ -308,6 +327,20 @@ def _restore(
         problems=tuple(problems),
         unknown=tuple(w for w in unknown if w not in tokens),
     )
+
+
+def _restored(
+    msgid: str,
+    masked: Masked,
+    output: str,
+    engine: Engine,
+    model: str,
+    variety: Variety | None,
+    corrections: Corrections | None,
+) -> tuple[Suggestion, Suggestion]:
+    """The draft and the suggestion (the draft with the learned corrections)."""
+    draft = _restore(msgid, masked, output, engine, model, variety)
+    return draft, _correct(draft, masked, corrections)
 
 
 def _correct(draft: Suggestion, masked: Masked, corrections: Corrections | None) -> Suggestion:

@@ -35,6 +35,7 @@ termbase name is refused with ``file:line``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -79,7 +80,16 @@ class Rule:
         start = r"(?<!\w)" if re.match(r"[\w*@]", self.source) else ""
         return re.compile(start + " ".join(parts) + r"(?!\w)")
 
+    @cached_property
+    def needle(self) -> str:
+        """Literal text every match contains (the first letter may differ in case): texts without
+        it are not searched, which keeps the layer a small part of ``suggest``'s time."""
+        text = self.source.removeprefix(WORD)
+        return text[1:] if text[:1].islower() else text
+
     def apply(self, text: str) -> str:
+        if self.needle not in text:
+            return text
         return self.pattern.sub(self._replacement, text)
 
     def _replacement(self, match: re.Match) -> str:
@@ -223,15 +233,24 @@ def _split_shielded(text: str, shields: tuple[str, ...]) -> list[tuple[str, bool
     """``text`` cut into (part, shielded) pieces, shielded pieces left as they are."""
     spans = [m.span() for m in _SHIELDED.finditer(text)]
     for shield in sorted({s for s in shields if s}, key=len, reverse=True):
-        for m in re.finditer(re.escape(shield), text):
-            if all(m.end() <= a or m.start() >= b for a, b in spans):
-                spans.append(m.span())
+        for start in _occurrences(shield, text):
+            end = start + len(shield)
+            if all(end <= a or start >= b for a, b in spans):
+                spans.append((start, end))
     parts, pos = [], 0
     for start, end in sorted(spans):
         parts += [(text[pos:start], False), (text[start:end], True)]
         pos = end
     parts.append((text[pos:], False))
     return [(p, kept) for p, kept in parts if p]
+
+
+def _occurrences(needle: str, text: str) -> Iterator[int]:
+    """Where ``needle`` starts in ``text``, left to right, not overlapping (as ``re.finditer``)."""
+    start = text.find(needle)
+    while start != -1:
+        yield start
+        start = text.find(needle, start + len(needle))
 
 
 def variety_path(lang: str) -> Path:

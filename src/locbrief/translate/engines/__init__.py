@@ -32,6 +32,9 @@ class Engine(ABC):
     timeout: float = 600.0
     #: units per batch; a network engine's batch is one request, remembered when it returns
     batch_size: int = 64
+    #: batches translated at once (locbrief.translate.suggest): a network engine's quota and rate
+    #: limits are per request, so one; a local engine whose process mostly waits may take more
+    concurrent_batches: int = 1
     #: sent term and stand-in probes (locbrief.translate.suggest); network engines are not: probes would
     #: spend quota, and names reach them as tags they place well
     probed: bool = True

@@ -49,6 +49,9 @@ _MARKED = re.compile(r"(?<![*#@])([*#@]+)([^\W_](?:[\w'’.-]*[^\W_])?)")
 class ApertiumEngine(Engine):
     name = "apertium"
     timeout = 300.0
+    #: each batch's process spends most of its time loading the pair and passing text between
+    #: its dozen programs, not computing: batches run side by side (bench/speed.py measures it)
+    concurrent_batches = 8
 
     #: the project's vocabulary (relative to the project, where the workflow runs) and its builds
     vocabulary_dir: Path = VOCABULARY_DIR
