@@ -17,6 +17,7 @@ from locbrief.translate.protect import STAND_INS
 from locbrief.translate.segment import segment
 from locbrief.translate.suggest import FIGURE_PROBES, suggest
 from locbrief.translate.termbase import load_termbase
+from locbrief.translate.variety import load_variety
 
 ROOT = Path(__file__).resolve().parents[1]
 BEFORE = "But making the war on drugs literal will not work."
@@ -138,3 +139,29 @@ def test_a_damaged_memory_line_names_file_and_line(tmp_path):
     assert str(error.value).startswith(
         f"{path}:1: not a translation-memory record; delete the line"
     )
+
+
+class OneBatchAtATime(ApertiumEngine):
+    concurrent_batches = 1
+
+
+@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+def test_apertium_batches_side_by_side_write_what_one_at_a_time_writes(tmp_path, brief):
+    """The speed work changes no byte: the same suggestions, and the same memory file (its lines
+    in the same order), as when Apertium's batches run one after the other; the variety layer's
+    shortcut (rules skip texts without their literal) rewrites exactly as its patterns do."""
+    units = segment(brief)
+    termbase = load_termbase(ROOT / "locales" / "es_MX" / "termbase.tsv")
+    variety = load_variety(ROOT / "locales" / "es_MX" / "variety.tsv", termbase)
+    made = {}
+    for name, engine in (("sequential", OneBatchAtATime()), ("side by side", ApertiumEngine())):
+        memory = Memory(tmp_path / f"{name}.jsonl")
+        found = suggest(units, engine, "en", "es_MX", termbase, memory, variety=variety)
+        memory.save()
+        made[name] = found, (tmp_path / f"{name}.jsonl").read_bytes()
+    assert ApertiumEngine.concurrent_batches > 1 and len(units) > 2 * ApertiumEngine.batch_size
+    assert made["sequential"] == made["side by side"]
+    outputs = [r["output"] for r in Memory(tmp_path / "sequential.jsonl").records.values()]
+    assert any(rule.needle in t for rule in variety.rules for t in outputs)
+    for rule in variety.rules:
+        assert all(rule.apply(t) == rule.pattern.sub(rule._replacement, t) for t in outputs)

@@ -17,12 +17,16 @@ import os
 import re
 import time
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-import requests
 
 from locbrief.markup import TOKEN, token
 from locbrief.translate.engines import EngineError
+
+if (
+    TYPE_CHECKING
+):  # requests takes a fifth of a second to import; every config check reads this module
+    import requests
 
 #: The environment variable that holds each engine's secret (never the config).
 SECRET_VARIABLES = {
@@ -167,6 +171,8 @@ class HttpClient:
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
+        import requests
+
         self.session = requests.Session()
 
     def request(self, method: str, url: str, *, fix: str, **kwargs) -> requests.Response:
@@ -174,6 +180,8 @@ class HttpClient:
 
         ``fix`` says what to check when the server cannot be reached at all.
         """
+        import requests
+
         for attempt in range(self.retries + 1):
             last = attempt == self.retries
             response = None
