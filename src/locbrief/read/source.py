@@ -25,8 +25,6 @@ from pathlib import Path
 from locbrief.model import Document, LocbriefError
 from locbrief.read.capture import parse_capture
 from locbrief.read.common import HTML_SUFFIXES, Warner
-from locbrief.read.html import parse_html
-from locbrief.read.pandoc import read_docx, read_markdown
 
 # Magic numbers of files people save by mistake instead of the page itself.
 _MAGIC = (
@@ -62,12 +60,19 @@ def read_source(path: str | Path, warnings: list[str] | None = None) -> Document
     warn = Warner(path_text, warnings)
     name = Path(path_text).stem
     suffix = Path(path_text).suffix.lower()
+    # each reader is imported when a file needs it: lxml and pandoc's are a tenth of a second
     if suffix == ".docx":  # a ZIP archive: its own checks (read.pandoc.open_docx)
+        from locbrief.read.pandoc import read_docx
+
         return read_docx(data, path_text, name, warn)
     check_bytes(data, path_text)
     if suffix in (".md", ".markdown"):
+        from locbrief.read.pandoc import read_markdown
+
         return read_markdown(decode_utf8(data, path_text), path_text, name, warn)
     if looks_like_html(path_text, data):
+        from locbrief.read.html import parse_html
+
         return parse_html(decode_html(data, path_text), path_text, name, warn)
     return parse_capture(decode_utf8(data, path_text), path_text, name, warn)
 

@@ -1,0 +1,189 @@
+"""The three speed ratios of issue 23, each measured against its anchor side by side in one run.
+
+On the seed brief (tests/data/no-gwot-narco.txt), in a temporary copy of the project:
+
+1. ``locbrief suggest`` (es_MX, Apertium, an empty memory each time) against raw
+   ``apertium -u eng-spa`` on the same text: the units' msgids, one per paragraph (limit 1.3);
+2. ``locbrief read`` + ``segment`` + ``page`` (the English page) against translate-toolkit's
+   ``html2po`` + ``po2html`` on that English page (limit 2);
+3. a cold four-language run (read to PDF) with ``--cores 2`` against ``--cores 1`` (limit 0.65),
+   and the PDF step's seconds per page-language (Snakemake's ``benchmark:`` files; limit 1.5 s).
+
+Pairs 1 and 2 alternate, ``--repeat`` times each, and the medians are compared: the machine's
+other work then weighs on both sides alike. Every command is a new process, so Python's import
+time counts. The load average is printed at the start and the end.
+
+Usage: .venv/bin/python bench/speed.py [--repeat N] [--briefs N] [--keep]
+(--briefs N > 1 runs ratio 3 on the corpus bench/workflow_speed.py builds.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from workflow_speed import LANGUAGES, SEED, cold_state, corpus, make_repo, run, stage_seconds
+
+BIN = Path(sys.executable).parent
+REPO = Path(__file__).resolve().parents[1]
+
+
+def seconds(command: list[str] | str, cwd: Path, **kwargs) -> float:
+    """Wall seconds of one command (a list, or a shell line), which must succeed."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, shell=isinstance(command, str), **kwargs
+    )
+    if done.returncode != 0:
+        sys.exit(f"{command} failed in {cwd}:\n{done.stderr[-2000:]}")
+    return time.perf_counter() - start
+
+
+def side_by_side(ours: Callable[[], float], anchor: Callable[[], float], repeat: int):
+    """Medians of ``ours`` and ``anchor`` run alternately ``repeat`` times each."""
+    mine, theirs = [], []
+    for _ in range(repeat):
+        mine.append(ours())
+        theirs.append(anchor())
+    return statistics.median(mine), statistics.median(theirs)
+
+
+def locbrief(*args: str) -> list[str]:
+    return [str(BIN / "locbrief"), *args, "-q"]
+
+
+def prepare(workdir: Path) -> None:
+    """The seed read and segmented, the English page made, Apertium's project mode compiled."""
+    seconds(locbrief("read", str(SEED), "-o", "build/document.json"), workdir)
+    seconds(locbrief(*segment_args()), workdir)
+    seconds(locbrief(*page_args()), workdir)
+    units = json.loads((workdir / "build" / "units.json").read_text(encoding="utf-8"))
+    text = "\n\n".join(" ".join(u["msgid"].split()) for u in units) + "\n"
+    (workdir / "build" / "text.txt").write_text(text, encoding="utf-8")
+    suggest(workdir)  # compiles the project's vocabulary into build/apertium (not timed)
+
+
+def segment_args() -> list[str]:
+    return ["segment", "build/document.json", "--pot", "build/t.pot", "--units", "build/units.json"]
+
+
+def page_args() -> list[str]:
+    return [
+        "page", "build/document.json", "build/units.json", "--lang", "en",
+        "--languages", ",".join(["en", *LANGUAGES]), "--config", "config/config.yaml",
+        "-o", "out/en/page.html",
+    ]  # fmt: skip
+
+
+def suggest(workdir: Path) -> float:
+    """``locbrief suggest`` for es_MX with an empty memory."""
+    (workdir / "build" / "memory.jsonl").unlink(missing_ok=True)
+    return seconds(
+        locbrief(
+            "suggest", "build/units.json", "--lang", "es_MX", "--engine", "apertium",
+            "--config", "config/config.yaml", "--termbase", "locales/es_MX/termbase.tsv",
+            "--memory", "build/memory.jsonl", "-o", "build/es_MX.suggestions.json",
+        ),
+        workdir,
+    )  # fmt: skip
+
+
+def raw_apertium(workdir: Path) -> float:
+    with open(workdir / "build" / "text.txt", encoding="utf-8") as text:
+        return seconds(["apertium", "-u", "eng-spa"], workdir, stdin=text)
+
+
+def read_segment_page(workdir: Path) -> float:
+    return (
+        seconds(locbrief("read", str(SEED), "-o", "build/document.json"), workdir)
+        + seconds(locbrief(*segment_args()), workdir)
+        + seconds(locbrief(*page_args()), workdir)
+    )
+
+
+def translate_toolkit(workdir: Path) -> float:
+    page, po = "out/en/page.html", "build/tt.po"
+    return seconds(
+        [str(BIN / "html2po"), "--progress=none", "-i", page, "-o", po], workdir
+    ) + seconds(
+        [str(BIN / "po2html"), "--progress=none", "-t", page, "-i", po, "-o", "build/tt.html"],
+        workdir,
+    )
+
+
+def cores_ratio(briefs: int) -> tuple[float, float, float, int]:
+    """Cold run seconds with --cores 1 and 2, the PDF step's seconds per page-language, briefs."""
+    chosen = corpus(briefs) if briefs > 1 else {SEED.stem: SEED}
+    workdir = make_repo(Path(tempfile.mkdtemp(prefix="locbrief-speed-")), chosen)
+    shutil.copytree(REPO / "locales" / "apertium", workdir / "locales" / "apertium")
+    try:
+        one, *_ = run(workdir, cores=1)
+        pdfs = [
+            float(tsv.read_text(encoding="utf-8").splitlines()[-1].split("\t")[0])
+            for tsv in (workdir / "benchmarks").rglob("*.pdf.tsv")
+        ]
+        cold_state(workdir)
+        two, *_ = run(workdir, cores=2)
+        print(f"    rules' own seconds (--cores 2 run): {_stages(workdir)}")
+    finally:
+        shutil.rmtree(workdir)
+    return one, two, statistics.mean(pdfs) if pdfs else float("nan"), len(chosen)
+
+
+def _stages(workdir: Path) -> str:
+    return ", ".join(f"{rule} {s:.1f}" for rule, s in sorted(stage_seconds(workdir).items()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each side (default 3)")
+    parser.add_argument("--briefs", type=int, default=1, help="briefs in the cold runs (1: seed)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary project")
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
+    workdir = make_repo(Path(tempfile.mkdtemp(prefix="locbrief-speed-")), {SEED.stem: SEED})
+    shutil.copytree(REPO / "locales" / "apertium", workdir / "locales" / "apertium")
+    (workdir / "locales" / "es_MX" / "variety.tsv").write_bytes(
+        (REPO / "locales" / "es_MX" / "variety.tsv").read_bytes()
+    )
+    prepare(workdir)
+
+    ours, anchor = side_by_side(
+        lambda: suggest(workdir), lambda: raw_apertium(workdir), args.repeat
+    )
+    print(
+        f"1. suggest (cold memory, es_MX, apertium) {ours:.2f} s / raw apertium -u eng-spa "
+        f"{anchor:.2f} s = {ours / anchor:.2f} (limit 1.30)"
+    )
+    ours, anchor = side_by_side(
+        lambda: read_segment_page(workdir), lambda: translate_toolkit(workdir), args.repeat
+    )
+    print(
+        f"2. read + segment + page {ours:.2f} s / html2po + po2html {anchor:.2f} s = "
+        f"{ours / anchor:.2f} (limit 2.00)"
+    )
+    if args.keep:
+        print(f"   (kept {workdir})")
+    else:
+        shutil.rmtree(workdir)
+    one, two, pdf, n = cores_ratio(args.briefs)
+    print(
+        f"3. cold run of {n} brief(s) × {len(LANGUAGES)} languages: --cores 2 {two:.1f} s / "
+        f"--cores 1 {one:.1f} s = {two / one:.2f} (limit 0.65); PDF step {pdf:.2f} s per "
+        "page-language (limit 1.50)"
+    )
+    print(f"load average {os.getloadavg()[0]:.1f} at the end (other work skews the ratios)")
+
+
+if __name__ == "__main__":
+    main()
