@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -25,6 +26,7 @@ MODES_DIR = Path("/usr/share/apertium/modes")
 VOCABULARY_DIR = Path("locales/apertium")
 BUILD_DIR = Path("build/apertium")
 VOCABULARY_TOOLS = ("apertium-lex-tools-dev", "lttoolbox-dev")
+_BUILDING = threading.Lock()
 #: Apertium language codes and the Debian package of each direct pair.
 CODES = {"en": "eng", "es": "spa", "ca": "cat", "pt": "por", "fr": "fra"}
 PACKAGES = {
@@ -154,7 +156,8 @@ class ApertiumEngine(Engine):
         vocab = self._vocabulary(mode)
         if vocab is None:
             return ["apertium", mode]
-        data, name = compiled_mode(vocab, MODES_DIR / f"{mode}.mode", self.build_dir)
+        with _BUILDING:  # batches run side by side: one builds a missing mode, the others wait
+            data, name = compiled_mode(vocab, MODES_DIR / f"{mode}.mode", self.build_dir)
         return ["apertium", "-d", str(data), name]
 
     def _run(self, mode: str | None, lines: list[str]) -> list[str]:
