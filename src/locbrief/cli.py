@@ -57,7 +57,8 @@ class _Version(argparse.Action):
     help = "show program's version number and exit"
 
     def __call__(self, parser, namespace, values, option_string=None):
-        parser.exit(message=f"{parser.prog} {version()}\n")
+        print(f"{parser.prog} {version()}")  # on stdout, as argparse's own version action
+        parser.exit()
 
 
 def version() -> str:

@@ -82,10 +82,10 @@ class Rule:
 
     @cached_property
     def needle(self) -> str:
-        """Literal text every match contains (the first letter may differ in case): texts without
-        it are not searched, which keeps the layer a small part of ``suggest``'s time."""
-        text = self.source.removeprefix(WORD)
-        return text[1:] if text[:1].islower() else text
+        """The longest literal text every match contains ('' if none): texts without it are not
+        searched, which keeps the layer a small part of ``suggest``'s time."""
+        words = self.source.split(" ")
+        return max((_needle(w, dict(self.classes), i == 0) for i, w in enumerate(words)), key=len)
 
     def apply(self, text: str) -> str:
         if self.needle not in text:
@@ -136,6 +136,15 @@ def _word_pattern(word: str, classes: dict[str, tuple[str, ...]], first: bool) -
     if word.endswith(WORD):
         return "(?:" + _literal(word[:-1], first) + r")(\w+)"
     return _literal(word, first)
+
+
+def _needle(word: str, classes: dict[str, tuple[str, ...]], first: bool) -> str:
+    """The literal part of one word that :func:`_word_pattern` matches as written."""
+    if (word.startswith(CLASS) and word[1:] in classes) or word == WORD:
+        return ""
+    text = word.removeprefix(WORD) if len(word) > 1 else word
+    text = text.removesuffix(WORD) if len(text) > 1 else text
+    return text[1:] if first and text[:1].islower() and not word.startswith(WORD) else text
 
 
 def _member(word: str, first: bool) -> str:
