@@ -52,18 +52,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 class _Version(argparse.Action):
-    """``--version``, looking the version up only when it is asked for."""
-
-    help = "show program's version number and exit"
-
-    def __call__(self, parser, namespace, values, option_string=None):
-        print(f"{parser.prog} {version()}")  # on stdout, as argparse's own version action
-        parser.exit()
+    def __call__(self, parser, *_):  # --version: importlib.metadata (0.1 s) only when asked
+        parser.exit(0, print(f"{parser.prog} {version()}"))  # stdout, as argparse's own action
 
 
 def version() -> str:
     """The installed distribution's version (pyproject.toml is where it is set)."""
-    from importlib import metadata  # a tenth of a second: only when asked
+    from importlib import metadata
 
     try:
         return metadata.version("locbrief")
@@ -165,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=__doc__.splitlines()[0].replace("``", ""),
         epilog="'locbrief COMMAND --help' describes a command's arguments.",
     )
-    parser.add_argument("--version", action=_Version, nargs=0, help=_Version.help)
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     _verbosity_options(parser)
     sub = parser.add_subparsers(
         required=True, metavar="COMMAND", dest="command", help="the stage or tool to run:"
