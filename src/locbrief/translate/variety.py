@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from locbrief.model import LocbriefError
@@ -209,6 +209,7 @@ class Variety:
             for rule in self.rules
             if rule.flags
             for part in parts
+            if rule.needle in part
             for m in rule.pattern.finditer(part)
             if m.group(0)[:1].islower()  # names ("Peña", "Córdoba") are no leak
         ]
@@ -223,15 +224,23 @@ def _names_as_words(text: str, shields: tuple[str, ...]) -> tuple[str, list[str]
     writes (``ZXV0QZ``), and the names, to put back with :func:`_names_back`."""
     names: list[str] = []
     for shield in sorted({s for s in shields if s.strip()}, key=len, reverse=True):
+        if shield not in text:
+            continue
         parts = _split_shielded(text, ())
-        before = r"(?<!\w)" if shield[:1].isalnum() else ""
-        after = r"(?!\w)" if shield[-1:].isalnum() else ""
-        pattern = re.compile(before + re.escape(shield) + after)
+        pattern = _name_pattern(shield)
         if any(not kept and pattern.search(part) for part, kept in parts):
             word = f"ZXV{len(names)}QZ"
             names.append(shield)
             text = "".join(part if kept else pattern.sub(word, part) for part, kept in parts)
     return text, names
+
+
+@lru_cache(maxsize=4096)
+def _name_pattern(shield: str) -> re.Pattern:
+    """A shielded name as a whole word (compiled once: suggest tries every name on every unit)."""
+    before = r"(?<!\w)" if shield[:1].isalnum() else ""
+    after = r"(?!\w)" if shield[-1:].isalnum() else ""
+    return re.compile(before + re.escape(shield) + after)
 
 
 def _names_back(text: str, names: list[str]) -> str:
