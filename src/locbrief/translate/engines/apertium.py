@@ -51,9 +51,10 @@ _MARKED = re.compile(r"(?<![*#@])([*#@]+)([^\W_](?:[\w'’.-]*[^\W_])?)")
 class ApertiumEngine(Engine):
     name = "apertium"
     timeout = 300.0
-    #: each batch's process spends most of its time loading the pair and passing text between
-    #: its dozen programs, not computing: batches run side by side (bench/speed.py measures it)
-    concurrent_batches = 8
+    #: each batch's process spends much of its time loading the pair and passing text between its
+    #: dozen programs: batches run side by side, four at a time (a pipeline holds about 150 MB; on
+    #: the 2-core machine, four did as well as eight: seed 1.6 s one at a time, 1.5 s four or eight)
+    concurrent_batches = 4
 
     #: the project's vocabulary (relative to the project, where the workflow runs) and its builds
     vocabulary_dir: Path = VOCABULARY_DIR
