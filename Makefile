@@ -37,26 +37,24 @@ system-packages: $(INSTALLED)
 	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
 	fi
 
+# $(call need,COMMAND,PACKAGE): install the Debian PACKAGE unless COMMAND is already on PATH.
+need = command -v $(1) >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $(2); }
+
 # What the page tests drive: headless Chromium (Debian), the Nu Html Checker (npm vnu-jar, run
 # with the installed Java), poppler's tools to read the PDFs back, LibreOffice Writer (to open
 # the Word files and make test ones) and Perl's XML::TMX (a second reader of the exported TMX),
 # each installed only where missing.
 VNU_JAR := $(VENV)/npm/node_modules/vnu-jar/build/dist/vnu.jar
 test-tools: $(INSTALLED) $(VNU_JAR) slurm
-	@command -v chromium >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
-	@command -v pdftotext >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q poppler-utils; }
-	@command -v soffice >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q libreoffice-writer-nogui; }
-	@command -v strace >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q strace; }
-	@command -v tmxwc >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q libxml-tmx-perl; }
+	@$(call need,chromium,chromium)
+	@$(call need,pdftotext,poppler-utils)
+	@$(call need,soffice,libreoffice-writer-nogui)
+	@$(call need,strace,strace)
+	@$(call need,tmxwc,libxml-tmx-perl)
 
 $(VNU_JAR): | $(INSTALLED)
-	@command -v java >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q default-jre-headless; }
+	@$(call need,java,default-jre-headless)
 	npm install --prefix $(VENV)/npm --no-audit --no-fund --silent vnu-jar
 
 # Debian's SLURM and munge, for the test that runs the workflow on a one-node cluster on this
