@@ -448,6 +448,10 @@ _SNAKEMAKE_FAULTS = [
         r"No space left on device.*?'([^']+)'",
         "{0}: no space left on device; free some space and run again",
     ),
+    (  # Snakemake's own write (metadata, benchmark) failed, naming no file: the project's disk
+        r"OSError: \[Errno 28\] No space left on device\s*$",
+        "{cwd}: no space left on device; free some space and run again",
+    ),
     (
         r"MissingOutputException.*?\n.*?\n?\s*(\S+)",
         "a step did not write {0}; see the log named above, then run again",
@@ -495,7 +499,7 @@ def _snakemake_fault(messages: str) -> str | None:
     for pattern, what in _SNAKEMAKE_FAULTS:
         found = list(re.finditer(pattern, messages, re.M))
         if found:  # the last one: the error nearest to the failure
-            return what.format(*found[-1].groups())
+            return what.format(*found[-1].groups(), cwd=os.getcwd())
     return None
 
 
