@@ -232,3 +232,19 @@ def test_relative_links_of_a_page_that_names_its_address_become_absolute_there(t
     assert 'href="https://example.org/briefs/chart.png"' in html  # an image there: a link to it
     assert 'href="https://example.org/img/map.png"' in html
     assert "<img" not in html and 'href="#t"' in html
+
+
+def test_no_message_quotes_a_url_with_its_credentials(capsys):
+    """Whatever an engine or a stage quotes in a message, the line printed loses the credentials."""
+    from locbrief.console import configure_logging, log
+
+    configure_logging()
+    log.error(
+        "libretranslate: no answer from http://apikey:s3cret@127.0.0.1:5000/translate (timed out)"
+    )
+    log.warning("deepl: https://api.deepl.com/v2/translate?auth_key=s3cret&x=1 answered 500")
+    err = capsys.readouterr().err
+    assert "s3cret" not in err and "apikey" not in err
+    assert (
+        "http://127.0.0.1:5000/translate" in err and "https://api.deepl.com/v2/translate?x=1" in err
+    )

@@ -9,14 +9,19 @@ from __future__ import annotations
 import logging
 import sys
 
+from locbrief.markup import redact_urls
+
 log = logging.getLogger("locbrief")
 
 
 class _LevelPrefix(logging.Formatter):
-    """``locbrief: warning: …`` for problems, the bare line for a command's summary (INFO)."""
+    """``locbrief: warning: …`` for problems, the bare line for a command's summary (INFO).
+
+    Every line loses the credentials of any URL it quotes (a server named in an error, say).
+    """
 
     def format(self, record: logging.LogRecord) -> str:
-        message = super().format(record)
+        message = redact_urls(super().format(record))
         if record.levelno == logging.INFO:
             return message
         return f"locbrief: {record.levelname.lower()}: {message}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 #: Phrasing elements kept from the source and written back on the page.
 INLINE_TAGS = frozenset(
@@ -392,3 +392,50 @@ def drawing_attrs(attrs: dict[str, str], inside: str) -> dict[str, str]:
 def verbatim_attrs(attrs: dict[str, str], inside: str) -> dict[str, str]:
     """What a verbatim element keeps: the drawing allow-list inside SVG/MathML, else safe_attrs."""
     return drawing_attrs(attrs, inside) if inside else safe_attrs(attrs)
+
+
+#: Query parameters that carry a credential (``?auth_key=…``, ``?api_key=…``, ``?token=…``).
+SECRET_PARAMETER = re.compile(r"key|token|secret|passw|auth|signature|sig$|credential", re.I)
+
+
+def redact_url(url: str) -> str:
+    """A URL fit for a message or log: no user name, password or credential parameters.
+
+    >>> redact_url("http://apikey:s3cret@host:5000/t?auth_key=x&q=1")
+    'http://host:5000/t?q=1'
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(a URL that cannot be read)"
+    netloc = parts.netloc.rpartition("@")[2]
+    query = urlencode(
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not SECRET_PARAMETER.search(k)
+        ]
+    )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+#: A URL in running text, as a message may quote one.
+_URL_IN_TEXT = re.compile(r"[a-z][a-z0-9+.-]*://[^\s'\"<>]+", re.I)
+
+
+def redact_urls(text: str) -> str:
+    """``text`` with every URL in it redacted: what any message or log line goes through.
+
+    >>> redact_urls("no answer from http://k:s3cret@host:5000/translate?api_key=x (timed out)")
+    'no answer from http://host:5000/translate (timed out)'
+    """
+    if "://" not in text:
+        return text
+    return _URL_IN_TEXT.sub(
+        lambda m: (
+            m.group(0)
+            if "@" not in m.group(0) and "?" not in m.group(0)
+            else redact_url(m.group(0))
+        ),
+        text,
+    )

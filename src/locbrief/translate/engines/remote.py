@@ -18,9 +18,9 @@ import re
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit
 
-from locbrief.markup import TOKEN, token
+from locbrief.markup import SECRET_PARAMETER, TOKEN, redact_url, token
 from locbrief.translate.engines import EngineError
 
 if (
@@ -244,10 +244,6 @@ def _where(url: str) -> str:
     return redact_url(url.split("?")[0])
 
 
-#: Query parameters that carry a credential (``?auth_key=…``, ``?api_key=…``, ``?token=…``).
-SECRET_PARAMETER = re.compile(r"key|token|secret|passw|auth|signature|sig$|credential", re.I)
-
-
 def secret_in_url(url: str) -> str:
     """What in a URL is a credential: "a user name and password" or "the query parameter X"; "".
 
@@ -263,27 +259,6 @@ def secret_in_url(url: str) -> str:
         if SECRET_PARAMETER.search(name):
             return f"the query parameter {name!r}"
     return ""
-
-
-def redact_url(url: str) -> str:
-    """A URL fit for a message or log: no user name, password or credential parameters.
-
-    >>> redact_url("http://apikey:s3cret@host:5000/t?auth_key=x&q=1")
-    'http://host:5000/t?q=1'
-    """
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "(a URL that cannot be read)"
-    netloc = parts.netloc.rpartition("@")[2]
-    query = urlencode(
-        [
-            (k, v)
-            for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if not SECRET_PARAMETER.search(k)
-        ]
-    )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 def _reason(exc: Exception) -> str:
