@@ -33,10 +33,10 @@ from locbrief.read.source import decode_html
 from locbrief.translate.engines.simple import PseudoEngine
 from locbrief.translate.memory import Memory
 from locbrief.translate.protect import IDENTIFIER
-from locbrief.translate.quantity import quantities
 from locbrief.translate.segment import decode, segment
 from locbrief.translate.suggest import suggest
 from locbrief.translate.termbase import Termbase
+from support import words_from_locale_data
 
 DATA = Path(__file__).resolve().parent / "data"
 #: One real document per origin (tests/data/README.md says where each comes from).
@@ -290,13 +290,7 @@ def test_pseudo_page_every_word_through_segmentation_and_no_code_to_the_engine(o
         if link.text_content().strip() in (href, href.replace("mailto:", "")):
             link.drop_tree()  # a URL shown as its own text is kept as is
     as_is = {w for b in doc.blocks if not b.translate for w in re.findall(r"\w+", _text(b))}
-    # figures with a scale or currency ("130 million") are written from the locale's data, like numbers
-    as_is |= {
-        w
-        for u in units
-        for q in quantities(u.msgid, "es_MX")
-        for w in re.findall(r"\w+", q.rendered)
-    }
+    as_is |= words_from_locale_data(units, "es_MX")
     # identifiers ("radiomics.shape", "--tool") and TeX math (one left open: to the end of its
     # text) are shown as written, like URLs
     text = re.sub(f"{IDENTIFIER}|{TEX_MATH}|{UNCLOSED_TEX_MATH}", " ", article.text_content())

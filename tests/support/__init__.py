@@ -20,3 +20,15 @@ REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data"
 #: the published brief the end-to-end tests run (tests/data/no-gwot-narco.txt)
 PUBLISHED_BRIEF = "no-gwot-narco"
+
+
+def words_from_locale_data(units, lang: str) -> set[str]:
+    """Words a page shows that no engine wrote: figures with a scale or currency ("130 millones",
+    "13 mil millones de dólares") are written from the locale's data, like numbers."""
+    import re
+
+    from locbrief.translate.quantity import quantities
+
+    return {
+        w for u in units for q in quantities(u.msgid, lang) for w in re.findall(r"\w+", q.rendered)
+    }

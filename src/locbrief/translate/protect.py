@@ -171,7 +171,7 @@ def mask(
     >>> masked.text, [item.restore for item in masked.items]
     ('It has ZX0QZ of people and ZX1QZ.', ['130 millones', '13 mil millones de dólares'])
     """
-    text = spell_out_decades(termbase.expand_coordinated(msgid))
+    text = spell_out_decades(termbase.expand_coordinated(msgid), lang)
     spans = _without_glosses(
         text, _protected_spans(text, termbase, quoted_titles, engine_terms, lang)
     )

@@ -126,12 +126,17 @@ def render_quantity(figure: str, scale: str | None, currency: str | None, locale
     return f"{text} {name}"
 
 
-def spell_out_decades(text: str) -> str:
-    """ "the 1970s and 1980s" → "the decades of 1970 and 1980": what engines can translate.
+def spell_out_decades(text: str, lang: str | None) -> str:
+    """ "the 1970s and 1980s" → "the decades of 1970 and 1980": what engines can translate
+    into a language that names a decade so ("la década de 1970"); other targets get the text as is.
 
-    >>> spell_out_decades("During the 1970s and 1980s, and in the 1990s.")
+    >>> spell_out_decades("During the 1970s and 1980s, and in the 1990s.", "es_MX")
     'During the decades of 1970 and 1980, and in the decade of 1990.'
+    >>> spell_out_decades("In the 1950s.", "en")
+    'In the 1950s.'
     """
+    if _locale(lang) is None:
+        return text
 
     def spelled(m: re.Match) -> str:
         if m.group("second"):
