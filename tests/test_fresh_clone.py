@@ -11,6 +11,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+import yaml
 
 from support import REPO
 from support.workflow import snakemake
@@ -37,8 +38,9 @@ def clone(tmp_path_factory):
 
 
 def _merges(clone, langs: tuple[str, ...] = ()) -> list[str]:
-    """The merge targets of ``langs`` (default: every language with a folder under locales/)."""
-    langs = langs or sorted(p.name for p in (clone / "locales").iterdir() if p.name != "templates")
+    """The merge targets of ``langs`` (default: every language of the config)."""
+    config = yaml.safe_load((clone / "config" / "config.yaml").read_text(encoding="utf-8"))
+    langs = langs or sorted(config["languages"])
     return [f"build/{BRIEF}/{lang}.merge.json" for lang in langs]
 
 
