@@ -52,6 +52,8 @@ def struck(tmp_path_factory):
     workdir = small_project(tmp_path_factory.mktemp("faults"))
     results = []
     for path, fault in STRIKES:
+        # a file an earlier stopped run got to write would be there before this run started
+        (workdir / path).unlink(missing_ok=True)
         runner = faults.start(workdir)
         wait_for(workdir, path, runner)
         struck_at = time.monotonic()
