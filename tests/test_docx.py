@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 import zipfile
 from pathlib import Path
 
@@ -179,3 +180,12 @@ def test_word_and_markdown_briefs_run_through_the_workflow_to_word_files(tmp_pat
     for lang in ("en", "es_MX"):
         for brief in ("water", "sanctions"):
             assert f"{lang}/{brief}.docx" in listed and (out / lang / f"{brief}.docx").is_file()
+
+
+def test_the_same_page_gives_the_same_word_file_bytes(word_files, tmp_path):
+    """A rerun (or a cluster run beside a local one) rewrites nothing that did not change."""
+    first = word_files / "es_MX" / "sanctions.docx"
+    again = tmp_path / "again.docx"
+    time.sleep(1.1)  # pandoc would otherwise stamp the file with the clock's second
+    render_docx(word_files / "es_MX" / "sanctions.html", again)
+    assert again.read_bytes() == first.read_bytes()

@@ -22,8 +22,10 @@ sandbox with Debian's pandoc, would fetch their addresses).
 
 from __future__ import annotations
 
+import calendar
 import json
 import os
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -59,7 +61,13 @@ def render_docx(page: Path, output: Path) -> list[str]:
         # not in the sandbox: Debian's pandoc reads its docx template from its data files, which
         # the sandbox forbids; the tree holds no Image, so the writer has nothing to fetch
         tree_json = json.dumps(tree).encode()
-        _pandoc(["-f", "json", "-t", "docx", "-o", tmp], tree_json, str(page), sandbox=False)
+        _pandoc(
+            ["-f", "json", "-t", "docx", "-o", tmp],
+            tree_json,
+            str(page),
+            sandbox=False,
+            env={**os.environ, "SOURCE_DATE_EPOCH": stable_epoch(page.read_bytes())},
+        )
         os.chmod(tmp, 0o644)
         os.replace(tmp, output)
     finally:
@@ -321,7 +329,25 @@ def without_images(node):
 # ---------------------------------------------------------------- pandoc
 
 
-def _pandoc(args: list[str], stdin: bytes, source: str, sandbox: bool = True) -> str:
+def stable_epoch(page: bytes) -> str:
+    """The Word file's dates (its properties, its zip entries): the brief's publication date, so
+    the same page always gives the same bytes (pandoc reads SOURCE_DATE_EPOCH).
+
+    >>> stable_epoch(b'<p class="date"><time datetime="2025-09-22">22 sept</time></p>')
+    '1758499200'
+    >>> stable_epoch(b"<p>no date</p>")
+    '0'
+    """
+    found = re.search(rb'<time[^>]*\bdatetime="(\d{4})-(\d{2})-(\d{2})', page)
+    if not found:
+        return "0"
+    year, month, day = (int(g) for g in found.groups())
+    return str(calendar.timegm((year, month, day, 0, 0, 0)))
+
+
+def _pandoc(
+    args: list[str], stdin: bytes, source: str, sandbox: bool = True, env: dict | None = None
+) -> str:
     """pandoc, in its sandbox where it can be (no file but its own input and output, no network)."""
     try:
         done = subprocess.run(
@@ -329,6 +355,7 @@ def _pandoc(args: list[str], stdin: bytes, source: str, sandbox: bool = True) ->
             input=stdin,
             capture_output=True,
             timeout=PANDOC_TIMEOUT_S,
+            env=env,
         )
     except FileNotFoundError:
         raise LocbriefError(
