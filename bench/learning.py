@@ -10,6 +10,9 @@ against the reference of:
 
 * the brief's remaining units (those not reviewed), without and with the learned
   corrections (the same units, so the difference is what learning did);
+* with ``--engine apertium``, the same after the engine also learned its sense
+  choices (``translate/senses.py``: lexical-selection rules compiled into the
+  pair, the drafts made again through it), alone and with the corrections;
 * a second brief, never reviewed: ``--second`` (default: the first
   ``tests/data/reference-<brief>.<lang>.po``, whose ``X-Brief`` header names its
   brief; without one, the reference's second half is held out as the second
@@ -22,6 +25,7 @@ against the reference of:
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -33,9 +37,11 @@ from locbrief.catalog.template import assign_contexts
 from locbrief.model import LocbriefError, Unit
 from locbrief.read import read_source
 from locbrief.translate.engines import choose_engine
+from locbrief.translate.engines.apertium import MODES_DIR, VOCABULARY_DIR, ApertiumEngine
 from locbrief.translate.learn import Corrections, learn, reviewed_pairs
 from locbrief.translate.memory import Memory
 from locbrief.translate.segment import segment
+from locbrief.translate.senses import learn_senses, learned_lrx_path, pair_for, rules_text
 from locbrief.translate.suggest import suggest
 from locbrief.translate.termbase import load_termbase
 from locbrief.translate.variety import load_variety
@@ -94,15 +100,15 @@ def run(args: argparse.Namespace) -> None:
         f"({engine.model('en', args.lang)}) → {args.lang}"
     )
     print(
-        f"  {'reviewed':>8s} {'rules':>5s}   {'remaining units: chrF':>26s}   "
-        f"{'second brief: chrF':>24s}"
+        f"  {'reviewed':>8s} {'rules':>5s} {'senses':>6s}   remaining units chrF: "
+        "draft → rules | senses | both   second brief chrF: draft → rules | senses | both"
     )
     with tempfile.TemporaryDirectory() as tmp:
         for share in SHARES:
             memory = Memory(Path(tmp) / f"{share}.jsonl")
             units = brief + second
 
-            def drafts(corrections=None, memory=memory, units=units):
+            def drafts(corrections=None, engine=engine, memory=memory, units=units):
                 found = suggest(
                     units, engine, "en", args.lang, termbase, memory, variety=variety,
                     corrections=corrections,
@@ -113,15 +119,40 @@ def run(args: argparse.Namespace) -> None:
             count = round(len(brief) * share / 100)
             for unit in brief[:count]:
                 memory.remember_reviewed(unit.context, unit.msgid, reference[unit.key])
-            rules = learn(reviewed_pairs(memory), termbase).kept
+            pairs = reviewed_pairs(memory)
+            rules = learn(pairs, termbase).kept
             after = drafts(Corrections(rules))
+            senses, learned_engine = _engine_learning(args, pairs, termbase, Path(tmp) / str(share))
+            scores = [before, after]
+            if learned_engine is not None:
+                scores += [
+                    drafts(engine=learned_engine),
+                    drafts(Corrections(rules), learned_engine),
+                ]
             rest = brief[count:]
             print(
-                f"  {share:>3d}% {count:>3d} {len(rules):>5d}   "
-                f"{before(rest):8.2f} → {after(rest):6.2f} ({after(rest) - before(rest):+.2f})   "
-                f"{before(second):8.2f} → {after(second):6.2f} "
-                f"({after(second) - before(second):+.2f})"
+                f"  {share:>3d}% {count:>3d} {len(rules):>5d} {senses:>6d}   "
+                f"{_row(scores, rest):>36s}   {_row(scores, second):>36s}"
             )
+
+
+def _engine_learning(args, pairs, termbase, folder: Path):
+    """(choices learned, an Apertium engine drafting with them) from the reviewed pairs."""
+    pair = pair_for(args.lang)
+    stock = MODES_DIR / f"{pair}.mode"
+    if args.engine != "apertium" or not stock.is_file():
+        return 0, None
+    vocab = folder / "vocabulary"
+    shutil.copytree(ROOT / VOCABULARY_DIR, vocab)
+    senses = learn_senses(pairs, stock, vocab / f"{pair}.lrx", termbase)
+    path = learned_lrx_path(pair, vocab)
+    path.write_text(rules_text(senses.kept, pair, args.lang), encoding="utf-8")
+    return len(senses.kept), ApertiumEngine(vocab, ROOT / "build" / "apertium")
+
+
+def _row(scores, units) -> str:
+    first, *rest = [score(units) for score in scores]
+    return f"{first:6.2f} → " + " | ".join(f"{s:6.2f} ({s - first:+.2f})" for s in rest)
 
 
 def chrf(units: list[Unit], drafts: dict, reference: dict) -> float:

@@ -342,7 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     _memory(p, required=False, help="with --learn (default: locales/<lang>/memory.jsonl)")
     p.add_argument("--write", action="store_true", help="with --learn: add them to the termbase")
 
-    learn = "learn corrections from reviewed drafts into locales/<lang>/learned.tsv; list them"
+    learn = "learn corrections (locales/<lang>/learned.tsv), engine sense choices; list them"
     p = _command(sub, "learn", learn, f"{TRANSLATE}:cmd_learn")
     _lang(p)
     _memory(p, required=False, help="default: locales/<lang>/memory.jsonl")

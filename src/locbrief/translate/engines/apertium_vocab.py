@@ -2,7 +2,9 @@
 
 The data lives under ``locales/apertium/`` (format: README, "The engine's vocabulary"):
 ``<pair>.tsv`` lists words (English lemma, part of speech, translation, options) and
-``<pair>.lrx`` holds Apertium lexical-selection rules (which sense in which context).
+``<pair>.lrx`` holds Apertium lexical-selection rules (which sense in which context);
+``<pair>.learned.lrx``, the sense choices learned from reviews (translate/senses.py),
+runs after them.
 They are compiled with Apertium's own tools, never by editing the engine's output:
 each word's inflected forms become entries of small dictionaries that ``lt-comp``
 compiles and ``lt-append`` adds to copies of the pair's analyser, bilingual dictionary
@@ -94,12 +96,15 @@ class Vocabulary:
     tsv: Path | None
     lrx: Path | None
     digest: str
+    #: sense choices learned from reviews (translate/senses.py), applied after the hand rules
+    learned: Path | None = None
 
 
 def vocabulary(folder: Path, pair: str, stock_mode: Path) -> Vocabulary | None:
     """The pair's data under ``folder`` (None if it has none), digested with the installed pair."""
     tsv, lrx = folder / f"{pair}.tsv", folder / f"{pair}.lrx"
-    files = [p for p in (tsv, lrx) if p.exists()]
+    learned = folder / f"{pair}.learned.lrx"  # senses.learned_lrx_path
+    files = [p for p in (tsv, lrx, learned) if p.exists()]
     if not files:
         return None
     digest = hashlib.sha256(Path(__file__).read_bytes())  # what this module writes, too
@@ -109,7 +114,11 @@ def vocabulary(folder: Path, pair: str, stock_mode: Path) -> Vocabulary | None:
         stat = Path(binary).stat()
         digest.update(f"{binary} {stat.st_size} {stat.st_mtime_ns}".encode())
     return Vocabulary(
-        pair, tsv if tsv.exists() else None, lrx if lrx.exists() else None, digest.hexdigest()
+        pair,
+        tsv if tsv.exists() else None,
+        lrx if lrx.exists() else None,
+        digest.hexdigest(),
+        learned if learned.exists() and "<rule" in learned.read_text(encoding="utf-8") else None,
     )
 
 
@@ -227,11 +236,18 @@ def _build(vocab: Vocabulary, stock_mode: Path, out: Path, name: str) -> str:
     if vocab.lrx is not None:
         lrx_bin = _compile_rules(vocab.lrx, out / "autolex.bin")
         _check_rules(vocab.lrx, replaced.get("autobil", stock["autobil"]))
+    own_rules = []
+    if lrx_bin is not None:
+        own_rules.append(lrx_bin)
+    if vocab.learned is not None:  # after the hand rules: a word they chose for has one option left
+        own_rules.append(_compile_rules(vocab.learned, out / "autolex.learned.bin"))
+        _check_rules(vocab.learned, replaced.get("autobil", stock["autobil"]))
     for kind, path in replaced.items():
         mode = mode.replace(f"'{stock[kind]}'", shlex.quote(str(path)))
-    if lrx_bin is not None:
+    if own_rules:
         stock_lrx = f"lrx-proc -m '{stock['autolex']}'"
-        mode = mode.replace(stock_lrx, f"lrx-proc -m {shlex.quote(str(lrx_bin))} | {stock_lrx}")
+        own = "".join(f"lrx-proc -m {shlex.quote(str(b))} | " for b in own_rules)
+        mode = mode.replace(stock_lrx, own + stock_lrx)
     check = out / "check"
     (check / "modes").mkdir(parents=True)
     (check / "modes" / f"{name}.mode").write_text(mode + "\n")
