@@ -169,7 +169,10 @@ def _run(command: str, text: str) -> str:
 
 def _batch(texts: list[str]) -> str:
     """Texts one to a paragraph (Apertium keeps blank lines), markup characters escaped."""
-    return "\n\n".join(re.sub(r"[\^$@\\/<>\[\]{}]", " ", " ".join(t.split())) for t in texts) + "\n"
+    clean = [re.sub(r"[\^$@\\/<>\[\]{}]", " ", " ".join(t.split())) for t in texts]
+    return (
+        "\n\n".join(c if c.strip() else "." for c in clean) + "\n"
+    )  # an empty text keeps its place
 
 
 def _paragraphs(output: str, count: int) -> list[str]:
