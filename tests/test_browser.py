@@ -265,10 +265,8 @@ SOURCE_LINKS = {
 }
 
 
-@pytest.mark.slow
-def test_text_that_looks_like_markup_stays_text_and_links_come_only_from_the_source(
-    chromium, tmp_path
-):
+def hostile_pages(folder) -> dict:
+    """tests/data/hostile.html as its en page and an es_MX page of the translator's msgstrs."""
     doc = read_source(str(DATA / "hostile.html"))
     units = segment(doc)
     po = polib.POFile()
@@ -278,12 +276,21 @@ def test_text_that_looks_like_markup_stays_text_and_links_come_only_from_the_sou
         "en": source_translations(units),
         "es_MX": choose_translations(units, po, "es_MX.po", {}, lambda entry: "reviewed"),
     }
+    written = {}
     for lang, chosen in pages.items():
-        page = tmp_path / lang / "hostile.html"
+        page = written[lang] = folder / lang / "hostile.html"
         page.parent.mkdir()
         page.write_text(
             render_page(doc, units, chosen, lang, ["en", "es_MX"]).html, encoding="utf-8"
         )
+    return written
+
+
+@pytest.mark.slow
+def test_text_that_looks_like_markup_stays_text_and_links_come_only_from_the_source(
+    chromium, tmp_path
+):
+    for lang, page in hostile_pages(tmp_path).items():
         chromium.open(page)
         hrefs = chromium.evaluate(
             "[...document.querySelectorAll('[href]')].map(e => e.getAttribute('href'))"
@@ -323,21 +330,7 @@ ALL_LINKS = "[...document.querySelectorAll('a, [href]')]"
 def test_clicking_every_link_of_a_hostile_page_runs_no_script(chromium, tmp_path):
     """Animated SVG links, event handlers, foreignObject, MathML links: whatever the source
     tried, a reader's click on any link of the en and es_MX pages runs nothing."""
-    doc = read_source(str(DATA / "hostile.html"))
-    units = segment(doc)
-    po = polib.POFile()
-    for unit in units:
-        po.append(polib.POEntry(msgid=unit.msgid, msgstr=HOSTILE_MSGSTRS[unit.msgid]))
-    pages = {
-        "en": source_translations(units),
-        "es_MX": choose_translations(units, po, "es_MX.po", {}, lambda entry: "reviewed"),
-    }
-    for lang, chosen in pages.items():
-        page = tmp_path / lang / "hostile.html"
-        page.parent.mkdir()
-        page.write_text(
-            render_page(doc, units, chosen, lang, ["en", "es_MX"]).html, encoding="utf-8"
-        )
+    for page in hostile_pages(tmp_path).values():
         chromium.open(page)
         time.sleep(0.3)  # the source's animations start at 0 s; give them time to set attributes
         count = chromium.evaluate(f"{ALL_LINKS}.length")
