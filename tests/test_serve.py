@@ -208,20 +208,25 @@ def test_what_the_stages_write_is_no_save(tmp_path, monkeypatch):
     ]
 
 
+def serve_once(workdir, *args: str) -> subprocess.CompletedProcess:
+    """`locbrief serve ARGS` where it is expected to refuse at once."""
+    return subprocess.run(
+        [sys.executable, "-m", "locbrief", "serve", *args],
+        cwd=workdir,
+        env=workflow_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 def test_a_port_in_use_is_one_line_and_nothing_is_built(tmp_path):
     workdir = copy_workflow(tmp_path / "project", ["es_MX"])
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", free_port()))
         taken.listen()
         port = taken.getsockname()[1]
-        run = subprocess.run(
-            [sys.executable, "-m", "locbrief", "serve", "--port", str(port)],
-            cwd=workdir,
-            env=workflow_env(),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        run = serve_once(workdir, "--port", str(port))
     assert run.returncode == 1
     assert run.stderr.splitlines() == [
         f"locbrief: error: port {port} on 127.0.0.1 is in use (another `locbrief serve`, or "
@@ -240,14 +245,7 @@ def test_a_port_in_use_is_one_line_and_nothing_is_built(tmp_path):
 )
 def test_a_brief_language_or_port_it_cannot_serve_is_one_line(tmp_path, args, message):
     workdir = copy_workflow(tmp_path / "project", ["es_MX"])
-    run = subprocess.run(
-        [sys.executable, "-m", "locbrief", "serve", *args],
-        cwd=workdir,
-        env=workflow_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    run = serve_once(workdir, *args)
     assert run.returncode == 1
     assert len(run.stderr.splitlines()) == 1 and message in run.stderr
 
@@ -255,14 +253,7 @@ def test_a_brief_language_or_port_it_cannot_serve_is_one_line(tmp_path, args, me
 def test_a_project_without_briefs_is_one_line(tmp_path):
     workdir = copy_workflow(tmp_path / "project", ["es_MX"])
     (workdir / "source" / f"{BRIEF}.txt").unlink()
-    run = subprocess.run(
-        [sys.executable, "-m", "locbrief", "serve"],
-        cwd=workdir,
-        env=workflow_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    run = serve_once(workdir)
     assert run.returncode == 1
     assert run.stderr.startswith("locbrief: error: source: no briefs in source/; add a .txt")
     assert len(run.stderr.splitlines()) == 1 and not (workdir / "out").exists()
