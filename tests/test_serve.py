@@ -354,9 +354,9 @@ def test_a_po_save_shows_on_the_open_page_by_itself_and_a_save_during_a_rebuild_
 @pytest.mark.slow
 def test_a_broken_po_shows_its_one_line_over_the_last_good_page(browser, preview_project):
     po = preview_project / "locales" / "es_MX" / "LC_MESSAGES" / f"{BRIEF}.po"
-    good = po.read_text(encoding="utf-8")
     with serving(preview_project) as server:
         visit(browser, server.url(PAGE))
+        good = po.read_text(encoding="utf-8")  # serve has built it by now, whatever ran before
         before = browser.evaluate(unit_text(DEK))
         po.write_text(good.replace(f'msgid "{HEADING}"', f'msgid "{HEADING}', 1), encoding="utf-8")
         overlay = "document.getElementById('locbrief-serve-error')?.textContent"
