@@ -41,7 +41,7 @@ from locbrief.translate.engines.apertium import MODES_DIR, VOCABULARY_DIR, Apert
 from locbrief.translate.learn import Corrections, learn, reviewed_pairs
 from locbrief.translate.memory import Memory
 from locbrief.translate.segment import segment
-from locbrief.translate.senses import learn_senses, learned_lrx_path, pair_for, rules_text
+from locbrief.translate.senses import MIN_SEEN, learn_engine, pair_for
 from locbrief.translate.suggest import suggest
 from locbrief.translate.termbase import load_termbase
 from locbrief.translate.variety import load_variety
@@ -66,6 +66,9 @@ def _arguments() -> argparse.Namespace:
         "--second",
         help="a reference PO of another brief (default: tests/data/reference-*.<lang>.po, "
         "else the reference's second half)",
+    )
+    parser.add_argument(
+        "--min-seen", type=int, default=MIN_SEEN, help="reviewed units an engine choice needs"
     )
     args = parser.parse_args()
     seconds = sorted((ROOT / "tests/data").glob(f"reference-*.{args.lang}.po"))
@@ -138,16 +141,14 @@ def run(args: argparse.Namespace) -> None:
 
 def _engine_learning(args, pairs, termbase, folder: Path):
     """(choices learned, an Apertium engine drafting with them) from the reviewed pairs."""
-    pair = pair_for(args.lang)
-    stock = MODES_DIR / f"{pair}.mode"
-    if args.engine != "apertium" or not stock.is_file():
+    if args.engine != "apertium" or not (MODES_DIR / f"{pair_for(args.lang)}.mode").is_file():
         return 0, None
-    vocab = folder / "vocabulary"
+    vocab, build = folder / "vocabulary", ROOT / "build" / "apertium"
     shutil.copytree(ROOT / VOCABULARY_DIR, vocab)
-    senses = learn_senses(pairs, stock, vocab / f"{pair}.lrx", termbase)
-    path = learned_lrx_path(pair, vocab)
-    path.write_text(rules_text(senses.kept, pair, args.lang), encoding="utf-8")
-    return len(senses.kept), ApertiumEngine(vocab, ROOT / "build" / "apertium")
+    learned = learn_engine(pairs, args.lang, vocab, build, termbase, args.min_seen)
+    for path, text in learned.texts.items():
+        path.write_text(text, encoding="utf-8")
+    return len(learned.kept), ApertiumEngine(vocab, build)
 
 
 def _row(scores, units) -> str:

@@ -104,3 +104,71 @@ def test_a_choice_the_termbase_contradicts_is_dropped_with_the_reason():
     assert [(c.name, why) for c, why in learned.dropped if "termbase" in why] == [
         ("drug (n) → fármaco", "the termbase requires 'droga' (line 7)")
     ]
+
+
+# ---------------------------------------------------------------- words the dictionary lacks
+
+#: (English, the word of the engine's draft, the reviewer's word): "achieve" is only "conseguir"
+#: in the dictionary; "lawmakers" is a word the engine does not know (left in English).
+NEW_WORDS = [
+    ("The government cannot achieve its goals.", "conseguir", "lograr"),
+    ("The plan angered lawmakers in both parties.", "lawmakers", "legisladores"),
+]  # fmt: skip
+
+
+def reviewed_drafts(cwd: Path, units) -> list[tuple[str, str, str]]:
+    """(msgid, the real engine's draft, the draft with the reviewer's word) for each unit."""
+    engine = ApertiumEngine(cwd / "locales" / "apertium", cwd / "build" / "apertium")
+    out = []
+    for msgid, drafted, reviewed in units:
+        raw = engine.translate_batch([msgid], "en", "es_MX")[0]
+        draft = engine.unknown_words(raw, msgid)[0]
+        assert drafted in draft, draft
+        out.append((msgid, draft, draft.replace(drafted, reviewed)))
+    return out
+
+
+def test_a_word_the_dictionary_lacks_is_learned_listed_and_vetoable(tmp_path):
+    project(tmp_path)
+    memory = Memory(tmp_path / "locales" / "es_MX" / "memory.jsonl")
+    for msgid, draft, reviewed in reviewed_drafts(tmp_path, NEW_WORDS):
+        memory.remember("apertium", "m", msgid, draft, msgid, draft)
+        memory.remember_reviewed(None, msgid, reviewed)
+    memory.save()
+    assert "consiguen" in translate(tmp_path, "They achieve results.").lower()
+
+    done = learn(tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "engine: achieve (vblex) → lograr (new word)" in done.stdout
+    words = tmp_path / "locales" / "apertium" / "eng-spa.learned.tsv"
+    text = words.read_text(encoding="utf-8")
+    assert "# seen in 1 reviewed units instead of conseguir\nachieve\tvblex\tlograr\n" in text
+    # the engine's unknown word, with its English lemma and the reviewed word's gender
+    assert "lawmaker\tn\tlegislador\tm\n" in text
+    assert "logran" in translate(tmp_path, "They achieve results.").lower()
+    assert "legislador" in translate(tmp_path, "A lawmaker spoke.").lower()
+
+    # The reviewer vetoes "lograr": it stays in the file, out of the engine, and relearning keeps it.
+    words.write_text(
+        text.replace("achieve\tvblex\tlograr", "#veto achieve\tvblex\tlograr\tconseguir is fine"),
+        encoding="utf-8",
+    )
+    again = learn(tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert (
+        "engine dropped: achieve (vblex) → lograr (new word): vetoed by a reviewer" in again.stdout
+    )
+    assert "#veto achieve\tvblex\tlograr\tconseguir is fine" in words.read_text(encoding="utf-8")
+    assert "consiguen" in translate(tmp_path, "They achieve results.").lower()
+    assert "legislador" in translate(tmp_path, "A lawmaker spoke.").lower()
+
+
+def test_a_word_reviewers_translate_another_way_elsewhere_is_not_learned(tmp_path):
+    pairs = reviewed_drafts(tmp_path, NEW_WORDS[:1])
+    kept = [("Both countries can achieve peace.", "Ambos países pueden conseguir paz.",
+             "Ambos países pueden conseguir la paz.")]  # fmt: skip
+    learned = learn_senses(pairs + kept, STOCK)
+    assert not [c for c in learned.kept if c.english == "achieve"]
+    assert [(c.name, why) for c, why in learned.dropped if c.english == "achieve"] == [
+        ("achieve (vblex) → lograr (new word)", "contradicted in 1 reviewed unit(s)")
+    ]

@@ -193,35 +193,40 @@ def cmd_learn(args) -> None:
         f"(each seen in at least {min_seen}, never contradicted), {len(learned.dropped)} dropped; "
         f"{path} {'updated' if changed else 'unchanged'}"
     )
-    _learn_senses(args, pairs, termbase, min_seen)
+    _learn_senses(args, pairs, termbase)
 
 
-def _learn_senses(args, pairs, termbase, min_seen) -> None:
-    """``learn``'s engine half: Apertium sense choices, rewritten in ``<pair>.learned.lrx``."""
+def _learn_senses(args, pairs, termbase) -> None:
+    """``learn``'s engine half: Apertium sense choices and words, rewritten in
+    ``<pair>.learned.lrx`` and ``<pair>.learned.tsv`` (a reviewer's vetoes kept)."""
     import shutil
 
-    from locbrief.translate.engines.apertium import MODES_DIR, VOCABULARY_DIR
+    from locbrief.translate.engines.apertium import BUILD_DIR, MODES_DIR, VOCABULARY_DIR
     from locbrief.translate.learn import save_rules
-    from locbrief.translate.senses import learn_senses, learned_lrx_path, pair_for, rules_text
+    from locbrief.translate.senses import MIN_SEEN, learn_engine, pair_for
 
     pair = pair_for(args.lang)
-    stock = MODES_DIR / f"{pair}.mode"
-    if not stock.is_file() or shutil.which("apertium") is None:
+    if not (MODES_DIR / f"{pair}.mode").is_file() or shutil.which("apertium") is None:
         log.info(f"{args.lang}: no Apertium pair {pair} installed; no sense choices learned")
         return
-    path = learned_lrx_path(pair, VOCABULARY_DIR)
-    expected = read_bytes(path)
-    senses = learn_senses(pairs, stock, VOCABULARY_DIR / f"{pair}.lrx", termbase, min_seen)
-    text = rules_text(senses.kept, pair, args.lang)
-    changed = (senses.kept or expected) and save_rules(path, text, expected)  # no empty new file
-    for choice in senses.kept:
+    learned = learn_engine(
+        pairs, args.lang, VOCABULARY_DIR, BUILD_DIR, termbase, args.min_seen or MIN_SEEN
+    )
+    changed = []
+    for path, text in learned.texts.items():
+        expected = read_bytes(path)
+        if (learned.kept or expected) and save_rules(path, text, expected):  # no empty new file
+            changed.append(str(path))
+    for choice in learned.kept:
         print(f"{len(choice.seen):>4d}  engine: {choice.name}    ({choice.evidence()})")
-    for choice, reason in senses.dropped:
-        if len(choice.seen) >= min_seen:  # close calls, not every one-off
+    for choice, reason in learned.dropped:
+        if len(choice.seen) > len(choice.contradicted):  # close calls, not every one-off
             print(f"{len(choice.seen):>4d}  engine dropped: {choice.name}: {reason}")
+    words = sum(c.new for c in learned.kept)
     log.info(
-        f"{args.lang}: {len(senses.kept)} engine sense choices learned, {len(senses.dropped)} "
-        f"dropped; {path} {'updated' if changed else 'unchanged'}"
+        f"{args.lang}: {len(learned.kept) - words} engine sense choices and {words} words "
+        f"learned, {len(learned.dropped)} dropped; "
+        + (", ".join(changed) + " updated" if changed else "the engine's learned files unchanged")
     )
 
 

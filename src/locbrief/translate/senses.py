@@ -17,12 +17,25 @@ units and never contradicted is kept, unless a hand-written rule
 wins) or the termbase requires another translation (dropped with a note). The
 kept choices are written to ``locales/apertium/<pair>.learned.lrx`` (same format
 as the hand rules), which apertium_vocab compiles after the hand rules.
+
+Reviewers also write words the dictionary does not offer ("stem" → frenar where
+it offers derivar; a word it did not know at all, left in English in the draft).
+The draft and the reviewed text are aligned word by word (difflib); a draft word
+the reviewer replaced by one word, that translates exactly one English word of
+the unit (its lemma among that word's options, or the unknown word itself), is a
+*learned word*: ``locales/apertium/<pair>.learned.tsv`` (the vocabulary format,
+its evidence in a comment above each line) adds it to the dictionary and a rule
+in the learned ``.lrx`` selects it. Its evidence counts like a choice's. A line
+the reviewer marks ``#veto`` stays in the file and out of the engine.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
+import shutil
 import subprocess
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,11 +44,19 @@ from xml.sax.saxutils import escape, quoteattr
 from locbrief.model import LocbriefError
 from locbrief.translate.termbase import Termbase
 
-#: Reviewed units a choice must be seen in.
-MIN_SEEN = 2
+#: Reviewed units a choice must be seen in (never contradicted): a word choice seen once already
+#: helps the rest of the brief (bench/learning.py: 2 learned almost nothing from half the seed).
+MIN_SEEN = 1
 #: Parts of speech whose choices are learned (content words, as the pair tags them).
 POS = ("n", "vblex", "adj", "adv")
+#: Parts of speech of a word the engine did not know that a learned word may have (a verb's
+#: English lemma cannot be told from one of its forms).
+UNKNOWN_POS = ("n", "adj", "adv")
 _LU = re.compile(r"\^([^$]*)\$")
+#: Words and single punctuation marks: what drafts and reviews are aligned on (as learn.py).
+_TOKEN = re.compile(r"\w+(?:[’'-]\w+)*|[^\w\s]")
+#: How a reviewer vetoes a learned word: the line, commented out with this mark.
+VETO = "#veto"
 
 
 @dataclass
@@ -48,20 +69,58 @@ class Choice:
     seen: set[str] = field(default_factory=set)  # msgids whose review taught it
     contradicted: set[str] = field(default_factory=set)  # msgids whose review used another option
     replaced: set[str] = field(default_factory=set)  # what the drafts had used
+    gender: str = ""  # a new word's gender (nouns), as the reviewed text has it
+    new: bool = False  # a translation the dictionary did not offer: a learned word
 
     @property
     def name(self) -> str:
-        return f"{self.english} ({self.pos}) → {self.chosen}"
+        return f"{self.english} ({self.pos}) → {self.chosen}" + (" (new word)" if self.new else "")
 
     def evidence(self) -> str:
         instead = f" instead of {', '.join(sorted(self.replaced))}" if self.replaced else ""
         return f"seen in {len(self.seen)} reviewed units{instead}"
+
+    def row(self) -> str:
+        """The word as a line of the vocabulary (``<pair>.tsv`` format)."""
+        return "\t".join(c for c in (self.english, self.pos, self.chosen, self.gender) if c)
 
 
 @dataclass
 class LearnedSenses:
     kept: list[Choice]
     dropped: list[tuple[Choice, str]]
+    #: the learned files' new texts (``<pair>.learned.lrx``, ``<pair>.learned.tsv``) by path
+    texts: dict[Path, str] = field(default_factory=dict)
+
+
+def learn_engine(
+    pairs: list[tuple[str, str, str]],
+    lang: str,
+    folder: Path,
+    build: Path,
+    termbase: Termbase | None = None,
+    min_seen: int = MIN_SEEN,
+) -> LearnedSenses:
+    """What the reviews teach the Apertium pair of ``lang`` whose vocabulary is in ``folder``.
+
+    Choices and words are learned against the pair with the hand-written
+    vocabulary, checked by compiling them (``build``), and returned with the
+    texts of the learned files (a reviewer's vetoes kept), for the caller to write.
+    """
+    from locbrief.translate.engines.apertium import MODES_DIR
+
+    pair = pair_for(lang)
+    stock = MODES_DIR / f"{pair}.mode"
+    words_path = learned_words_path(pair, folder)
+    vetoes, vetoed = read_vetoes(words_path)
+    mode = hand_mode(folder, pair, stock, build)
+    found = learn_senses(pairs, stock, folder / f"{pair}.lrx", termbase, min_seen, mode, vetoed)
+    kept, refused = compiled_choices(found.kept, pair, lang, folder, stock, build, vetoes)
+    texts = {
+        learned_lrx_path(pair, folder): rules_text(kept, pair, lang),
+        words_path: words_text(kept, pair, lang, vetoes),
+    }
+    return LearnedSenses(kept, [*found.dropped, *refused], texts)
 
 
 def pair_for(lang: str) -> str:
@@ -78,44 +137,136 @@ def learned_lrx_path(pair: str, folder: Path = Path("locales/apertium")) -> Path
     return folder / f"{pair}.learned.lrx"
 
 
+def learned_words_path(pair: str, folder: Path = Path("locales/apertium")) -> Path:
+    """Where a pair's learned words live: beside the hand-written ones (``<pair>.tsv``)."""
+    return folder / f"{pair}.learned.tsv"
+
+
 def learn_senses(
     pairs: list[tuple[str, str, str]],
     stock_mode: Path,
     hand_rules: Path | None = None,
     termbase: Termbase | None = None,
     min_seen: int = MIN_SEEN,
+    mode: Path | None = None,
+    vetoed: frozenset[tuple[str, str, str]] = frozenset(),
 ) -> LearnedSenses:
-    """Choices from (msgid, draft, reviewed) triples; kept and dropped with the reason."""
+    """Choices and words from (msgid, draft, reviewed) triples; kept and dropped with the reason.
+
+    ``mode``: the mode whose dictionary offers the options (the pair with the
+    project's hand-written words, not the learned ones); the stock mode by default.
+    ``vetoed``: (English, part of speech, translation) of the words a reviewer vetoed.
+    """
     if not pairs:
         return LearnedSenses([], [])
-    mode = stock_mode.read_text()
-    options = _options([p[0] for p in pairs], mode)
-    target = _analyser(mode)
-    lemmas = _lemmas([t for p in pairs for t in p[1:]], target)
+    options = _options([p[0] for p in pairs], (mode or stock_mode).read_text())
+    analysed = _analyses([t for p in pairs for t in p[1:]], _analyser(stock_mode.read_text()))
     choices: dict[tuple[str, str, str], Choice] = {}
     used: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+
+    def see(msgid: str, found: Choice, instead) -> None:
+        choice = choices.setdefault((found.english, found.pos, found.chosen), found)
+        choice.seen.add(msgid)
+        choice.replaced.update(instead)
+        used[found.english, found.pos][found.chosen].add(msgid)
+
+    mentioned: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(dict)
     for index, (msgid, _draft, _reviewed) in enumerate(pairs):
-        draft, reviewed = lemmas[2 * index], lemmas[2 * index + 1]
+        draft, reviewed = analysed[2 * index], analysed[2 * index + 1]
+        in_draft, in_reviewed = _lemma_set(draft), _lemma_set(reviewed)
         for english, pos, offered in options[index]:
-            picked = [o for o in offered if o in reviewed]
+            mentioned[english, pos][msgid] = in_reviewed
+            picked = [o for o in offered if o in in_reviewed]
             if len(picked) != 1:
                 continue
             used[(english, pos)][picked[0]].add(msgid)
-            if picked[0] not in draft:
-                choice = choices.setdefault(
-                    (english, pos, picked[0]), Choice(english, pos, picked[0])
-                )
-                choice.seen.add(msgid)
-                choice.replaced.update(o for o in offered if o in draft)
+            if len(offered) > 1 and picked[0] not in in_draft:
+                drafted = [o for o in offered if o in in_draft]
+                see(msgid, Choice(english, pos, picked[0]), drafted)
+        for word, instead in _replaced_words(draft, reviewed, options[index]):
+            see(msgid, word, instead)
     hand = _hand_words(hand_rules)
     kept, dropped = [], []
     for key, choice in sorted(choices.items()):
         for other, msgids in used[key[:2]].items():
             if other != choice.chosen:
                 choice.contradicted |= msgids - choice.seen
+        # a reviewed unit with the word that does not use the choice translated it otherwise
+        for msgid, lemmas in mentioned[key[:2]].items():
+            if choice.chosen not in lemmas and msgid not in choice.seen:
+                choice.contradicted.add(msgid)
         reason = _refusal(choice, hand, termbase, min_seen)
+        if key in vetoed:
+            reason = "vetoed by a reviewer"
         (dropped.append((choice, reason)) if reason else kept.append(choice))
     return LearnedSenses(kept, dropped)
+
+
+def _replaced_words(draft, reviewed, words):
+    """(learned word, the draft's lemmas it replaced) where the reviewer replaced a draft word.
+
+    Only a one-word-for-one-word replacement of the alignment counts, where the
+    draft word translates exactly one English word of the unit (one of its
+    options, or the English word itself when the engine did not know it) and the
+    reviewed word is no other English word's option nor elsewhere in the draft
+    (a word moved, not chosen). The reviewed word's analysis gives its lemma and gender.
+    """
+    offered_anywhere = {o for _, _, offered in words for o in offered}
+    in_draft = _lemma_set(draft)
+    a, b = [t.casefold() for t, _ in draft], [t.casefold() for t, _ in reviewed]
+    opcodes = difflib.SequenceMatcher(None, a, b, False).get_opcodes()
+    for k, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        if op != "replace" or i2 - i1 != 1 or j2 - j1 != 1 or not _anchored(a, opcodes, k):
+            continue
+        token, analyses = draft[i1]
+        lemmas = {lemma for lemma, _ in analyses}
+        sources = [w for w in words if (set(w[2]) & lemmas if w[2] else w[0] == token.casefold())]
+        if len(sources) != 1 or (reviewed[j1][0][:1].isupper() and j1 > 0):  # a name
+            continue
+        english, pos, offered = sources[0]
+        word = _word(english, pos, offered, reviewed[j1][1])
+        if word and word.chosen not in offered_anywhere | in_draft:
+            yield word, lemmas & set(offered) or {token.casefold()}
+
+
+def _anchored(words: list[str], opcodes, k: int) -> bool:
+    """Whether a content word both texts share stands within two words of replacement ``k``.
+
+    Small words and punctuation match anywhere: between them alone, the
+    alignment may pair words that translate different things.
+    """
+    shared = []
+    if k > 0 and opcodes[k - 1][0] == "equal":
+        shared += words[max(opcodes[k - 1][1], opcodes[k - 1][2] - 2) : opcodes[k - 1][2]]
+    if k + 1 < len(opcodes) and opcodes[k + 1][0] == "equal":
+        shared += words[opcodes[k + 1][1] : min(opcodes[k + 1][2], opcodes[k + 1][1] + 2)]
+    return any(len(w) > 3 and w.isalpha() for w in shared)
+
+
+def _word(english: str, pos: str, offered: list[str], analyses) -> Choice | None:
+    """The learned word a reviewed word's analyses give, if the vocabulary can state it."""
+    wanted = (pos,) if pos else UNKNOWN_POS
+    for lemma, tags in analyses:
+        if not tags or tags[0] not in wanted:
+            continue
+        if not offered and tags[0] == "n" and "pl" in tags:  # an unknown word: its English lemma
+            english = _english_singular(english)
+        gender = next((t for t in tags if t in ("m", "f", "mf")), "")
+        if tags[0] == "n" and not gender:
+            return None
+        if tags[0] == "adj" and gender != "mf" and not lemma.endswith("o"):
+            return None  # a variable adjective the vocabulary would write as invariable
+        return Choice(english, tags[0], lemma, gender=gender if tags[0] == "n" else "", new=True)
+    return None
+
+
+def _english_singular(word: str) -> str:
+    """The singular of a regular English plural (the unknown word's lemma)."""
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if re.search(r"(s|x|z|ch|sh)es$", word):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def _refusal(choice: Choice, hand: set[str], termbase: Termbase | None, min_seen: int) -> str:
@@ -147,6 +298,94 @@ def rules_text(choices: list[Choice], pair: str, lang: str) -> str:
             f"<select lemma={quoteattr(c.chosen)}/></match></rule>"
         )
     return "\n".join([*lines, "</rules>", ""])
+
+
+def words_text(choices: list[Choice], pair: str, lang: str, vetoed: list[str] = ()) -> str:
+    """The learned words (vocabulary format), each under its evidence; vetoed lines kept as they are."""
+    lines = [
+        f"# Words learned from the reviewed translations (locbrief learn, for {lang}); rewritten",
+        f"# by it and compiled after {pair}.tsv. To veto a word, put {VETO} before its line.",
+    ]
+    for c in choices:
+        if c.new:
+            lines += [f"# {c.evidence()}", c.row()]
+    return "\n".join([*lines, *vetoed, ""])
+
+
+def read_vetoes(path: Path) -> tuple[list[str], frozenset[tuple[str, str, str]]]:
+    """The vetoed lines of a learned words file, and the (English, POS, translation) they veto."""
+    if not path.is_file():
+        return [], frozenset()
+    lines = [
+        line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith(VETO)
+    ]
+    cells = [[c.strip() for c in line[len(VETO) :].split("\t")] for line in lines]
+    return lines, frozenset(tuple(c[:3]) for c in cells if len(c) >= 3)
+
+
+def hand_mode(folder: Path, pair: str, stock_mode: Path, build: Path) -> Path:
+    """The pair's mode with the project's hand-written words only: what reviews are compared with."""
+    from locbrief.translate.engines.apertium_vocab import compiled_mode, vocabulary
+
+    vocab = vocabulary(folder, pair, stock_mode, with_learned=False)
+    if vocab is None:
+        return stock_mode
+    data, name = compiled_mode(vocab, stock_mode, build)
+    return data / "modes" / f"{name}.mode"
+
+
+def compiled_choices(
+    choices: list[Choice],
+    pair: str,
+    lang: str,
+    folder: Path,
+    stock_mode: Path,
+    build: Path,
+    vetoes: list[str] = (),
+) -> tuple[list[Choice], list[tuple[Choice, str]]]:
+    """The choices the engine compiles with the project's vocabulary, and those it refuses, why.
+
+    Built as the next run will build them (the same digest: the build is reused);
+    a learned word the pair cannot inflect is left out, never a failed run.
+    """
+    from locbrief.translate.engines.apertium_vocab import compiled_mode, vocabulary
+
+    kept, refused = list(choices), []
+    with tempfile.TemporaryDirectory() as tmp:
+        trial = Path(tmp)
+        for name in (f"{pair}.tsv", f"{pair}.lrx"):
+            if (folder / name).is_file():
+                shutil.copy(folder / name, trial / name)
+        while True:
+            texts = {
+                learned_words_path(pair, trial): words_text(kept, pair, lang, vetoes),
+                learned_lrx_path(pair, trial): rules_text(kept, pair, lang),
+            }
+            for path, text in texts.items():
+                path.write_text(text, encoding="utf-8")
+            try:
+                compiled_mode(vocabulary(trial, pair, stock_mode), stock_mode, build)
+                return kept, refused
+            except LocbriefError as error:
+                text = texts.get(Path(error.path or ""), "")
+                blamed = _blamed(kept, text, error.line)
+                if blamed is None:
+                    raise
+                kept.remove(blamed)
+                refused.append((blamed, f"the engine cannot use it: {error.message}"))
+
+
+def _blamed(choices: list[Choice], text: str, line: int | None) -> Choice | None:
+    """The choice written on ``line`` of a learned file's ``text``."""
+    lines = text.splitlines()
+    if not line or line > len(lines):
+        return None
+    found = lines[line - 1]
+    for c in choices:
+        rule = f"lemma={quoteattr(c.english)}" in found and f"lemma={quoteattr(c.chosen)}" in found
+        if found == c.row() or rule:
+            return c
+    return None
 
 
 def _hand_words(path: Path | None) -> set[str]:
@@ -183,16 +422,23 @@ def _paragraphs(output: str, count: int) -> list[str]:
 
 
 def _options(texts: list[str], mode: str) -> list[list[tuple[str, str, list[str]]]]:
-    """Per text, its ambiguous words: (English lemma, part of speech, the translations offered)."""
+    """Per text, its content words: (English lemma, part of speech, the translations offered).
+
+    A word the pair does not know is (the word, "", []).
+    """
     biltrans = mode.split("| lrx-proc", 1)[0].replace("$2", "").replace("$1", "")
     out = []
     for paragraph in _paragraphs(_run(biltrans, _batch(texts)), len(texts)):
         words = []
         for unit in _LU.findall(paragraph):
             source, *offered = unit.split("/")
+            if source.startswith("*"):  # a word the pair does not know: no options
+                words.append((source[1:].casefold(), "", []))
+                continue
             pos = re.findall(r"<(\w+)>", source)[:1]
-            lemmas = list(dict.fromkeys(o.split("<")[0].split("#")[0].strip() for o in offered))
-            if pos and pos[0] in POS and len(lemmas) > 1 and all(lemmas):
+            lemmas = [o.split("<")[0].split("#")[0].strip().lower() for o in offered]
+            lemmas = list(dict.fromkeys(lemmas))
+            if pos and pos[0] in POS and lemmas and all(lemmas):
                 words.append((source.split("<")[0].lower(), pos[0], lemmas))
         out.append(words)
     return out
@@ -210,10 +456,26 @@ def _analyser(mode: str) -> Path:
     return path
 
 
-def _lemmas(texts: list[str], analyser: Path) -> list[set[str]]:
-    """Per text, every lemma the analyser gives any of its words (lower case)."""
-    output = _run(f"lt-proc '{analyser}'", _batch(texts))
-    return [
-        {a.split("<")[0].lower() for unit in _LU.findall(p) for a in unit.split("/")[1:]}
-        for p in _paragraphs(output, len(texts))
-    ]
+def _analyses(
+    texts: list[str], analyser: Path
+) -> list[list[tuple[str, list[tuple[str, list[str]]]]]]:
+    """Per text, its words (``_TOKEN``), each with its analyses: (lemma in lower case, tags)."""
+    tokens = [_TOKEN.findall(t) for t in texts]
+    sent = [re.sub(r"[\^$@\\/<>\[\]{}*#]", ".", w) for words in tokens for w in words]
+    lines = _run(f"lt-proc '{analyser}'", "".join(w + "\n" for w in sent)).split("\n")
+    if len(lines) < len(sent):
+        raise LocbriefError(f"Apertium analysed {len(lines)} words of {len(sent)}")
+    found = iter(lines)
+    return [[(w, _readings(next(found))) for w in words] for words in tokens]
+
+
+def _readings(line: str) -> list[tuple[str, list[str]]]:
+    """The analyses of one analysed word: (lemma, tags); none for a word the analyser lacks."""
+    units = _LU.findall(line)
+    readings = units[0].split("/")[1:] if units else []
+    return [(r.split("<")[0].lower(), re.findall(r"<(\w+)>", r)) for r in readings if r[:1] != "*"]
+
+
+def _lemma_set(words) -> set[str]:
+    """Every lemma any word of an analysed text may have."""
+    return {lemma for _, readings in words for lemma, _ in readings}

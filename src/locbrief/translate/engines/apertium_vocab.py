@@ -4,7 +4,8 @@ The data lives under ``locales/apertium/`` (format: README, "The engine's vocabu
 ``<pair>.tsv`` lists words (English lemma, part of speech, translation, options) and
 ``<pair>.lrx`` holds Apertium lexical-selection rules (which sense in which context);
 ``<pair>.learned.lrx``, the sense choices learned from reviews (translate/senses.py),
-runs after them.
+runs after them, and ``<pair>.learned.tsv``, the words learned from reviews, is compiled
+after ``<pair>.tsv`` (what the hand-written words already give is left out).
 They are compiled with Apertium's own tools, never by editing the engine's output:
 each word's inflected forms become entries of small dictionaries that ``lt-comp``
 compiles and ``lt-append`` adds to copies of the pair's analyser, bilingual dictionary
@@ -98,13 +99,22 @@ class Vocabulary:
     digest: str
     #: sense choices learned from reviews (translate/senses.py), applied after the hand rules
     learned: Path | None = None
+    #: words learned from reviews (translate/senses.py), compiled after the hand-written ones
+    learned_words: Path | None = None
 
 
-def vocabulary(folder: Path, pair: str, stock_mode: Path) -> Vocabulary | None:
-    """The pair's data under ``folder`` (None if it has none), digested with the installed pair."""
+def vocabulary(
+    folder: Path, pair: str, stock_mode: Path, with_learned: bool = True
+) -> Vocabulary | None:
+    """The pair's data under ``folder`` (None if it has none), digested with the installed pair.
+
+    ``with_learned=False``: the hand-written data only (what ``locbrief learn`` compares reviews with).
+    """
     tsv, lrx = folder / f"{pair}.tsv", folder / f"{pair}.lrx"
+    words = folder / f"{pair}.learned.tsv"  # senses.learned_words_path
     learned = folder / f"{pair}.learned.lrx"  # senses.learned_lrx_path
-    files = [p for p in (tsv, lrx, learned) if p.exists()]
+    mine = (words, learned) if with_learned else ()
+    files = [p for p in (tsv, lrx, *mine) if p.exists()]
     if not files:
         return None
     digest = hashlib.sha256(Path(__file__).read_bytes())  # what this module writes, too
@@ -118,8 +128,15 @@ def vocabulary(folder: Path, pair: str, stock_mode: Path) -> Vocabulary | None:
         tsv if tsv.exists() else None,
         lrx if lrx.exists() else None,
         digest.hexdigest(),
-        learned if learned.exists() and "<rule" in learned.read_text(encoding="utf-8") else None,
+        learned if learned in files and "<rule" in learned.read_text(encoding="utf-8") else None,
+        words if words in files and _has_entries(words) else None,
     )
+
+
+def _has_entries(path: Path) -> bool:
+    """Whether a vocabulary file has a line that is not a comment (a learned one may have none)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return any(line.strip() and not line.lstrip().startswith("#") for line in lines)
 
 
 def compiled_mode(vocab: Vocabulary, stock_mode: Path, build: Path) -> tuple[Path, str]:
@@ -222,16 +239,22 @@ def _build(vocab: Vocabulary, stock_mode: Path, out: Path, name: str) -> str:
     stock = {kind: Path(p) for p, kind in paths.items()}
     target_code = vocab.pair.split("-")[1].split("_")[0]
     replaced: dict[str, Path] = {}
-    if vocab.tsv is not None:
-        entries = read_entries(vocab.tsv)
-        tools = _Tools(stock, target_code)
-        morf, bil, gen = _dictionaries(entries, tools, vocab.tsv)
+    checks = []
+    for tsv, suffix in ((vocab.tsv, ""), (vocab.learned_words, ".learned")):
+        if tsv is None:
+            continue
+        entries = read_entries(tsv)
+        # learned words after the hand-written ones: what those already give is left out
+        tools = _Tools({**stock, **replaced}, target_code)
+        morf, bil, gen = _dictionaries(entries, tools, tsv, f"locbrief{suffix}")
         for kind, text, direction in (
             ("automorf", morf, "lr"),
             ("autobil", bil, "lr"),
             ("autogen", gen, "rl"),
         ):
-            replaced[kind] = _append(stock[kind], text, direction, out / f"{kind}.bin", vocab.tsv)
+            have = replaced.get(kind, stock[kind])
+            replaced[kind] = _append(have, text, direction, out / f"{kind}{suffix}.bin", tsv)
+        checks.append((entries, tsv))
     lrx_bin = None
     if vocab.lrx is not None:
         lrx_bin = _compile_rules(vocab.lrx, out / "autolex.bin")
@@ -251,8 +274,8 @@ def _build(vocab: Vocabulary, stock_mode: Path, out: Path, name: str) -> str:
     check = out / "check"
     (check / "modes").mkdir(parents=True)
     (check / "modes" / f"{name}.mode").write_text(mode + "\n")
-    if vocab.tsv is not None:
-        _check_generation(entries, check, name, vocab.tsv)
+    for entries, tsv in checks:
+        _check_generation(entries, check, name, tsv)
     shutil.rmtree(check)
     return mode + "\n"
 
@@ -408,8 +431,11 @@ def _analyse(analyser: Path, words: list[str]) -> list[list[str]]:
     return analysed
 
 
-def _dictionaries(entries: list[Entry], tools: _Tools, source: Path) -> tuple[str, str, str]:
-    """The analyser, bilingual and generator ``.dix`` texts for the entries."""
+def _dictionaries(
+    entries: list[Entry], tools: _Tools, source: Path, section: str = "locbrief"
+) -> tuple[str, str, str]:
+    """The analyser, bilingual and generator ``.dix`` texts for the entries (a section each:
+    ``lt-append`` replaces a section of the same name)."""
     known = tools.analyses([e.english for e in entries])
     morf, bil, gen = [], [], []
     heads = [_lexical(e.target.split()[0], _target_base(e), e.pos) for e in entries]
@@ -429,7 +455,7 @@ def _dictionaries(entries: list[Entry], tools: _Tools, source: Path) -> tuple[st
         if generated is None or (" " in entry.target and generated_whole is None):
             gen += _target_forms(entry, tools, models.get(entry.line), source)
     morf += _typographic_apostrophes(tools)
-    return _dix(morf), _dix(bil), _dix(gen)
+    return _dix(morf, section), _dix(bil, section), _dix(gen, section)
 
 
 def _typographic_apostrophes(tools: _Tools) -> list[tuple[str, str]]:
@@ -716,7 +742,7 @@ def _verb_models(
     }
 
 
-def _dix(entries: list[tuple[str, str]]) -> str:
+def _dix(entries: list[tuple[str, str]], section: str = "locbrief") -> str:
     """A dictionary with one section of ``(left, right)`` entries (``lemma<tag>…#queue`` syntax)."""
     symbols = sorted({t for pair in entries for side in pair for t in re.findall(r"<(\w+)>", side)})
     lines = [
@@ -724,7 +750,7 @@ def _dix(entries: list[tuple[str, str]]) -> str:
         "<dictionary>",
         "<alphabet/>",
         "<sdefs>" + "".join(f'<sdef n="{s}"/>' for s in symbols) + "</sdefs>",
-        '<section id="locbrief" type="standard">',
+        f'<section id="{section}" type="standard">',
     ]
     for left, right in dict.fromkeys(entries):
         lines.append(f"<e><p><l>{_side(left)}</l><r>{_side(right)}</r></p></e>")
