@@ -5,7 +5,7 @@ Simulates a team on the references: the brief's units are drafted by the engine
 first k% of them (document order) are then "reviewed", their reviewed text taken
 from the reference translation; locbrief learns its corrections from those
 (draft, reviewed) pairs (``translate/learn.py``, the defaults of ``locbrief
-learn``) and drafts again. For k = 0, 25, 50, 75 it prints the chrF (sacrebleu)
+learn``) and drafts again. For k = 0, 25, 50, 75, 100 it prints the chrF (sacrebleu)
 against the reference of:
 
 * the brief's remaining units (those not reviewed), without and with the learned
@@ -47,7 +47,7 @@ from locbrief.translate.termbase import load_termbase
 from locbrief.translate.variety import load_variety
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARES = (0, 25, 50, 75)
+SHARES = (0, 25, 50, 75, 100)
 
 
 def main() -> None:
@@ -152,6 +152,8 @@ def _engine_learning(args, pairs, termbase, folder: Path):
 
 
 def _row(scores, units) -> str:
+    if not units:  # all of the brief reviewed: nothing remains
+        return "—"
     first, *rest = [score(units) for score in scores]
     return f"{first:6.2f} → " + " | ".join(f"{s:6.2f} ({s - first:+.2f})" for s in rest)
 

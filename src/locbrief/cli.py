@@ -342,12 +342,12 @@ def build_parser() -> argparse.ArgumentParser:
     _memory(p, required=False, help="with --learn (default: locales/<lang>/memory.jsonl)")
     p.add_argument("--write", action="store_true", help="with --learn: add them to the termbase")
 
-    learn = "learn corrections (locales/<lang>/learned.tsv), engine sense choices; list them"
+    learn = "learn corrections (locales/<lang>/learned.tsv), engine senses, words; list them"
     p = _command(sub, "learn", learn, f"{TRANSLATE}:cmd_learn")
     _lang(p)
     _memory(p, required=False, help="default: locales/<lang>/memory.jsonl")
     _termbase(p, "names no rule may change (default: locales/<lang>/termbase.tsv)")
-    p.add_argument("--min-seen", type=int, metavar="N", help="reviewed units a rule must improve")
+    p.add_argument("--min-seen", type=int, metavar="N", help="units a rule (2), a choice (1) needs")
     _output(p, "TSV", "rules file (default: locales/<lang>/learned.tsv)", required=False)
 
     p = _command(sub, "tm", "TMX in (fuzzy matches) and out (reviewed)", f"{TRANSLATE}:cmd_tm")

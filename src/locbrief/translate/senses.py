@@ -205,8 +205,8 @@ def learn_senses(
 def _replaced_words(draft, reviewed, words):
     """(learned word, the draft's lemmas it replaced) where the reviewer replaced a draft word.
 
-    Only a one-word-for-one-word replacement of the alignment counts, where the
-    draft word translates exactly one English word of the unit (one of its
+    Only a replacement of one draft word by one word (a small word beside it
+    allowed: "parar" → "detener a") counts, where the draft word translates exactly one English word of the unit (one of its
     options, or the English word itself when the engine did not know it) and the
     reviewed word is no other English word's option nor elsewhere in the draft
     (a word moved, not chosen). The reviewed word's analysis gives its lemma and gender.
@@ -216,17 +216,32 @@ def _replaced_words(draft, reviewed, words):
     a, b = [t.casefold() for t, _ in draft], [t.casefold() for t, _ in reviewed]
     opcodes = difflib.SequenceMatcher(None, a, b, False).get_opcodes()
     for k, (op, i1, i2, j1, j2) in enumerate(opcodes):
-        if op != "replace" or i2 - i1 != 1 or j2 - j1 != 1 or not _anchored(a, opcodes, k):
+        if op != "replace" or i2 - i1 != 1 or j2 - j1 > 2 or not _anchored(a, opcodes, k):
             continue
         token, analyses = draft[i1]
         lemmas = {lemma for lemma, _ in analyses}
         sources = [w for w in words if (set(w[2]) & lemmas if w[2] else w[0] == token.casefold())]
-        if len(sources) != 1 or (reviewed[j1][0][:1].isupper() and j1 > 0):  # a name
-            continue
+        chosen = _content_word(reviewed, j1, j2)
+        if len(sources) != 1 or chosen is None or (reviewed[chosen][0][:1].isupper() and chosen):
+            continue  # no single word on either side, or a name
         english, pos, offered = sources[0]
-        word = _word(english, pos, offered, reviewed[j1][1])
+        word = _word(english, pos, offered, reviewed[chosen][1])
         if word and word.chosen not in offered_anywhere | in_draft:
             yield word, lemmas & set(offered) or {token.casefold()}
+
+
+#: Parts of speech of the small words a reviewer adds beside a word ("detener a", "la fecha").
+SMALL_WORDS = ("pr", "det", "cnjcoo", "cnjsub", "prn", "rel")
+
+
+def _content_word(words, start: int, end: int) -> int | None:
+    """The index of the one word of ``words[start:end]`` that is not a small word, if one."""
+    found = [
+        i
+        for i in range(start, end)
+        if not words[i][1] or any(tags[0] not in SMALL_WORDS for _, tags in words[i][1] if tags)
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _anchored(words: list[str], opcodes, k: int) -> bool:
@@ -244,7 +259,13 @@ def _anchored(words: list[str], opcodes, k: int) -> bool:
 
 
 def _word(english: str, pos: str, offered: list[str], analyses) -> Choice | None:
-    """The learned word a reviewed word's analyses give, if the vocabulary can state it."""
+    """The learned word a reviewed word's analyses give, if the vocabulary can state it.
+
+    A word that may be two kinds of content word ("cerca": near, or a form of
+    cercar) says nothing sure: none.
+    """
+    if len({tags[0] for _, tags in analyses if tags and tags[0] in POS}) > 1:
+        return None
     wanted = (pos,) if pos else UNKNOWN_POS
     for lemma, tags in analyses:
         if not tags or tags[0] not in wanted:
