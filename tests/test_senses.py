@@ -116,6 +116,12 @@ NEW_WORDS = [
 ]  # fmt: skip
 
 
+def model(cwd: Path) -> str:
+    """The engine's model name, which the memory keys machine drafts on."""
+    engine = ApertiumEngine(cwd / "locales" / "apertium", cwd / "build" / "apertium")
+    return engine.model("en", "es_MX")
+
+
 def reviewed_drafts(cwd: Path, units) -> list[tuple[str, str, str]]:
     """(msgid, the real engine's draft, the draft with the reviewer's word) for each unit."""
     engine = ApertiumEngine(cwd / "locales" / "apertium", cwd / "build" / "apertium")
@@ -136,6 +142,7 @@ def test_a_word_the_dictionary_lacks_is_learned_listed_and_vetoable(tmp_path):
         memory.remember_reviewed(None, msgid, reviewed)
     memory.save()
     assert "consiguen" in translate(tmp_path, "They achieve results.").lower()
+    models = [model(tmp_path)]
 
     done = learn(tmp_path)
     assert done.returncode == 0, done.stderr
@@ -147,6 +154,7 @@ def test_a_word_the_dictionary_lacks_is_learned_listed_and_vetoable(tmp_path):
     assert "lawmaker\tn\tlegislador\tm\n" in text
     assert "logran" in translate(tmp_path, "They achieve results.").lower()
     assert "legislador" in translate(tmp_path, "A lawmaker spoke.").lower()
+    models.append(model(tmp_path))
 
     # The reviewer vetoes "lograr": it stays in the file, out of the engine, and relearning keeps it.
     words.write_text(
@@ -161,6 +169,9 @@ def test_a_word_the_dictionary_lacks_is_learned_listed_and_vetoable(tmp_path):
     assert "#veto achieve\tvblex\tlograr\tconseguir is fine" in words.read_text(encoding="utf-8")
     assert "consiguen" in translate(tmp_path, "They achieve results.").lower()
     assert "legislador" in translate(tmp_path, "A lawmaker spoke.").lower()
+    # the engine's model name changes with what it learned: machine drafts are made again
+    models.append(model(tmp_path))
+    assert len(set(models)) == 3
 
 
 def test_a_word_reviewers_translate_another_way_elsewhere_is_not_learned(tmp_path):

@@ -1,32 +1,34 @@
-"""Sense choices the engine learns from reviews: Apertium lexical-selection rules.
+"""Sense choices and words the engine learns from reviews: Apertium rules and dictionary entries.
 
 Exact string edits rarely repeat, but a word choice does: where Apertium's
 bilingual dictionary offers an English word several translations ("border":
-borde, frontera) and reviewers keep writing one the draft did not use, the
-engine itself should choose it. For every reviewed unit (learn.py's
+borde, frontera) and reviewers write one the draft did not use, the engine
+itself should choose it. For every reviewed unit of every brief (learn.py's
 ``reviewed_pairs``) the English is run through the pair's analyser, tagger and
-bilingual dictionary (the stock mode's own programs), which list each word's
-options; the draft and the reviewed Spanish are analysed with the pair's Spanish
-analyser, so choices match on lemmas ("fronteras" is frontera).
-
-A choice is *seen* in a unit whose reviewed text uses that option (and no other)
-where the draft did not; it is *contradicted* by a unit whose reviewed text uses
-another option for the same word. A choice seen in at least :data:`MIN_SEEN`
-units and never contradicted is kept, unless a hand-written rule
-(``locales/apertium/<pair>.lrx``) already chooses for that word (the hand rule
-wins) or the termbase requires another translation (dropped with a note). The
-kept choices are written to ``locales/apertium/<pair>.learned.lrx`` (same format
-as the hand rules), which apertium_vocab compiles after the hand rules.
+bilingual dictionary (with the project's hand-written words, not the learned
+ones), which list each word's options; the draft and the reviewed Spanish are
+analysed with the pair's Spanish analyser, so choices match on lemmas
+("fronteras" is frontera).
 
 Reviewers also write words the dictionary does not offer ("stem" → frenar where
 it offers derivar; a word it did not know at all, left in English in the draft).
 The draft and the reviewed text are aligned word by word (difflib); a draft word
 the reviewer replaced by one word, that translates exactly one English word of
-the unit (its lemma among that word's options, or the unknown word itself), is a
-*learned word*: ``locales/apertium/<pair>.learned.tsv`` (the vocabulary format,
-its evidence in a comment above each line) adds it to the dictionary and a rule
-in the learned ``.lrx`` selects it. Its evidence counts like a choice's. A line
-the reviewer marks ``#veto`` stays in the file and out of the engine.
+the unit (its lemma among that word's options, or the unknown word itself), next
+to a content word both texts share, is a *learned word*:
+``locales/apertium/<pair>.learned.tsv`` (the vocabulary format, its evidence in
+a comment above each line) adds it to the dictionary and a rule selects it. A
+line the reviewer marks ``#veto`` stays in the file and out of the engine.
+
+A choice or word is *seen* in a unit whose reviewed text uses it where the draft
+did not; it is *contradicted* by a unit with the English word whose reviewed text
+does not use it (another option, another word, another phrasing). One seen in at
+least :data:`MIN_SEEN` units and never contradicted is kept, unless a
+hand-written rule (``locales/apertium/<pair>.lrx``) already chooses for that word
+(the hand rule wins), the termbase requires another translation, or the pair
+cannot compile it (each dropped with a note). The kept ones are written to
+``locales/apertium/<pair>.learned.lrx`` (same format as the hand rules), which
+apertium_vocab compiles after the hand rules.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ from locbrief.model import LocbriefError
 from locbrief.translate.termbase import Termbase
 
 #: Reviewed units a choice must be seen in (never contradicted): a word choice seen once already
-#: helps the rest of the brief (bench/learning.py: 2 learned almost nothing from half the seed).
+#: helps the rest of the brief (bench/learning.py; with 2, half the seed brief taught one choice).
 MIN_SEEN = 1
 #: Parts of speech whose choices are learned (content words, as the pair tags them).
 POS = ("n", "vblex", "adj", "adv")
@@ -115,7 +117,7 @@ def learn_engine(
     vetoes, vetoed = read_vetoes(words_path)
     mode = hand_mode(folder, pair, stock, build)
     found = learn_senses(pairs, stock, folder / f"{pair}.lrx", termbase, min_seen, mode, vetoed)
-    kept, refused = compiled_choices(found.kept, pair, lang, folder, stock, build, vetoes)
+    kept, refused = _compiled(found.kept, pair, lang, folder, stock, build, vetoes)
     texts = {
         learned_lrx_path(pair, folder): rules_text(kept, pair, lang),
         words_path: words_text(kept, pair, lang, vetoes),
@@ -206,10 +208,11 @@ def _replaced_words(draft, reviewed, words):
     """(learned word, the draft's lemmas it replaced) where the reviewer replaced a draft word.
 
     Only a replacement of one draft word by one word (a small word beside it
-    allowed: "parar" → "detener a") counts, where the draft word translates exactly one English word of the unit (one of its
-    options, or the English word itself when the engine did not know it) and the
-    reviewed word is no other English word's option nor elsewhere in the draft
-    (a word moved, not chosen). The reviewed word's analysis gives its lemma and gender.
+    allowed: "parar" → "detener a") counts, where the draft word translates
+    exactly one English word of the unit (one of its options, or the English word
+    itself when the engine did not know it) and the reviewed word is no other
+    English word's option nor elsewhere in the draft (a word moved, not chosen).
+    The reviewed word's analysis gives its lemma and gender.
     """
     offered_anywhere = {o for _, _, offered in words for o in offered}
     in_draft = _lemma_set(draft)
@@ -355,7 +358,7 @@ def hand_mode(folder: Path, pair: str, stock_mode: Path, build: Path) -> Path:
     return data / "modes" / f"{name}.mode"
 
 
-def compiled_choices(
+def _compiled(
     choices: list[Choice],
     pair: str,
     lang: str,
