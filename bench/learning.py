@@ -11,15 +11,16 @@ against the reference of:
 * the brief's remaining units (those not reviewed), without and with the learned
   corrections (the same units, so the difference is what learning did);
 * with ``--engine apertium``, the same after the engine also learned its sense
-  choices (``translate/senses.py``: lexical-selection rules compiled into the
-  pair, the drafts made again through it), alone and with the corrections;
+  choices and words (``translate/senses.py``: lexical-selection rules and
+  dictionary entries compiled into the pair, the drafts made again through it),
+  alone and with the corrections (at 100% no unit remains: only the second brief);
 * a second brief, never reviewed: ``--second`` (default: the first
   ``tests/data/reference-<brief>.<lang>.po``, whose ``X-Brief`` header names its
   brief; without one, the reference's second half is held out as the second
   brief and the first half is the brief).
 
     .venv/bin/python bench/learning.py [--engine apertium] [--lang es_MX]
-        [--reference tests/data/draft-reference.es_MX.po] [--second PO]
+        [--reference tests/data/draft-reference.es_MX.po] [--second PO] [--min-seen N]
 """
 
 from __future__ import annotations
