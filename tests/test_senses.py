@@ -183,3 +183,11 @@ def test_a_word_reviewers_translate_another_way_elsewhere_is_not_learned(tmp_pat
     assert [(c.name, why) for c, why in learned.dropped if c.english == "achieve"] == [
         ("achieve (vblex) → lograr (new word)", "contradicted in 1 reviewed unit(s)")
     ]
+    # a word the engine did not know, which another reviewer put another way
+    pairs = reviewed_drafts(tmp_path, NEW_WORDS[1:])
+    other = [("Some lawmakers objected.", "Algunos lawmakers objetaron.",
+              "Algunos miembros del Congreso se opusieron.")]  # fmt: skip
+    assert [c.name for c in learn_senses(pairs, STOCK).kept] == [
+        "lawmaker (n) → legislador (new word)"
+    ]
+    assert not learn_senses(pairs + other, STOCK).kept

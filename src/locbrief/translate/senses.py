@@ -177,7 +177,8 @@ def learn_senses(
         draft, reviewed = analysed[2 * index], analysed[2 * index + 1]
         in_draft, in_reviewed = _lemma_set(draft), _lemma_set(reviewed)
         for english, pos, offered in options[index]:
-            mentioned[english, pos][msgid] = in_reviewed
+            for key in _keys(english, pos):
+                mentioned[key][msgid] = in_reviewed
             picked = [o for o in offered if o in in_reviewed]
             if len(picked) != 1:
                 continue
@@ -202,6 +203,16 @@ def learn_senses(
             reason = "vetoed by a reviewer"
         (dropped.append((choice, reason)) if reason else kept.append(choice))
     return LearnedSenses(kept, dropped)
+
+
+def _keys(english: str, pos: str) -> list[tuple[str, str]]:
+    """The (lemma, part of speech) a word of the English may be learned as: an unknown word
+    any of the kinds :func:`_word` gives it."""
+    if pos:
+        return [(english, pos)]
+    return [
+        (lemma, kind) for lemma in {english, _english_singular(english)} for kind in UNKNOWN_POS
+    ]
 
 
 def _replaced_words(draft, reviewed, words):
