@@ -149,7 +149,10 @@ def test_a_word_the_dictionary_lacks_is_learned_listed_and_vetoable(tmp_path):
     assert "engine: achieve (vblex) → lograr (new word)" in done.stdout
     words = tmp_path / "locales" / "apertium" / "eng-spa.learned.tsv"
     text = words.read_text(encoding="utf-8")
-    assert "# seen in 1 reviewed units instead of conseguir\nachieve\tvblex\tlograr\n" in text
+    assert (
+        "# seen in 1 reviewed units instead of conseguir; e.g. The government cannot achieve its"
+        " goals.\nachieve\tvblex\tlograr\n"
+    ) in text
     # the engine's unknown word, with its English lemma and the reviewed word's gender
     assert "lawmaker\tn\tlegislador\tm\n" in text
     assert "logran" in translate(tmp_path, "They achieve results.").lower()

@@ -343,7 +343,9 @@ def words_text(choices: list[Choice], pair: str, lang: str, vetoed: list[str] = 
     ]
     for c in choices:
         if c.new:
-            lines += [f"# {c.evidence()}", c.row()]
+            example = " ".join(min(c.seen).split())
+            example = example if len(example) <= 70 else example[:69] + "…"
+            lines += [f"# {c.evidence()}; e.g. {example}", c.row()]
     return "\n".join([*lines, *vetoed, ""])
 
 
