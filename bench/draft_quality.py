@@ -21,9 +21,16 @@ counted for:
 * words the engine did not know: the words Apertium marked ``*`` (stock and
   locbrief's engine), and those locbrief's draft lists in its PO comment.
 
+``--all`` also counts, on the whole seed brief, the words the engine did not
+know: every word Apertium marks ``*``, names included (distinct words per unit,
+as the suggest stage lists them), in the protected texts the suggest stage sends
+(termbase names are stand-ins), with Debian's pair and with the project's
+vocabulary; for pt_BR and fr, the first leg (English → Spanish) of the pivot.
+
     .venv/bin/python bench/draft_quality.py [--engine apertium] [--lang es_MX]
         [--reference tests/data/draft-reference.es_MX.po] [--show 5]
     .venv/bin/python bench/draft_quality.py --all     # every reference in tests/data, one table
+    .venv/bin/python bench/draft_quality.py --seed [--words]   # words not known on the seed
 
 A network engine takes its settings from the config (``engines:`` and the
 language's ``formality``) and its key from the environment, as in a run:
@@ -39,6 +46,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,13 +55,20 @@ import sacrebleu
 
 from locbrief.catalog.template import assign_contexts
 from locbrief.config import load_config
+from locbrief.markup import TOKEN
 from locbrief.model import LocbriefError
 from locbrief.read import read_source
 from locbrief.translate.chain import settings_for
 from locbrief.translate.engines import choose_engine
+from locbrief.translate.engines.apertium import (
+    BUILD_DIR,
+    VOCABULARY_DIR,
+    ApertiumEngine,
+    unmarked,
+)
 from locbrief.translate.memory import Memory
 from locbrief.translate.segment import segment
-from locbrief.translate.suggest import suggest
+from locbrief.translate.suggest import pending, suggest
 from locbrief.translate.termbase import load_termbase
 from locbrief.translate.variety import load_variety
 
@@ -88,6 +103,12 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument(
         "--all", action="store_true", help="every reference in tests/data, one row each"
     )
+    parser.add_argument(
+        "--seed", action="store_true", help="only the words not known on the seed brief"
+    )
+    parser.add_argument(
+        "--words", action="store_true", help="with --seed or --all: list those words, most first"
+    )
     return parser.parse_args()
 
 
@@ -115,6 +136,10 @@ def run(args: argparse.Namespace) -> None:
                 f"{chrf(stock.texts, refs):10.1f} {chrf(engine.texts, refs):11.1f} "
                 f"{chrf(draft.texts, refs):10.1f} {stock.unknown:13d} {draft.unknown:13d}"
             )
+        seed_unknown_table(args.words)
+        return
+    if args.seed:
+        seed_unknown_table(args.words)
         return
     reference = Path(args.reference)
     units, refs, outputs, variety = translate(reference, args.lang, args.brief, args)
@@ -209,6 +234,47 @@ STOCK_MODES = {
 }
 _UNKNOWN = re.compile(r"(?<![\w*])\*\w")
 _MARK = re.compile(r"(?<![\w*#@])[*#@]+(?=\w)")
+
+
+SEED = ROOT / "tests" / "data" / "no-gwot-narco.txt"
+
+
+def seed_unknown_table(words: bool = False) -> None:
+    """Words the engine did not know on the seed, Debian's pair → the project's vocabulary."""
+    print(
+        "\nwords the engine did not know on the seed brief (every * mark, names included; "
+        "units with any; without names)"
+    )
+    units = assign_contexts(segment(read_source(SEED)))
+    with tempfile.TemporaryDirectory() as empty:
+        stock = ApertiumEngine(vocabulary_dir=Path(empty), build_dir=Path(empty))
+        project = ApertiumEngine(ROOT / VOCABULARY_DIR, ROOT / BUILD_DIR)
+        for lang in STOCK_MODES:
+            before = seed_unknown(units, stock, lang)
+            after = seed_unknown(units, project, lang)
+            hop = "" if len(project.chain("en", lang)) == 1 else " (first leg, en→es)"
+            print(
+                f"  {lang + hop:24s} {before[0]:4d} in {before[1]:3d} units ({before[2]:3d}) → "
+                f"{after[0]:4d} in {after[1]:3d} units ({after[2]:3d})"
+            )
+            if words:
+                print("    " + ", ".join(f"{w} {n}" for w, n in after[3].most_common()))
+
+
+def seed_unknown(units, engine: ApertiumEngine, lang: str) -> tuple[int, int, int, Counter]:
+    """(words not known, units with one, the same count without names, the words) on the first hop."""
+    termbase = load_termbase(ROOT / "locales" / lang / "termbase.tsv")
+    with tempfile.TemporaryDirectory() as tmp:
+        texts = pending(units, engine, "en", lang, termbase, Memory(Path(tmp) / "memory.jsonl"))
+    first = engine.chain("en", lang)[0]
+    words, units_with, without_names, seen = 0, 0, 0, Counter()
+    for text, output in zip(texts, engine.checked_batch(texts, *first)):
+        marked = [w for w in dict.fromkeys(unmarked(output, text)[1]) if not re.fullmatch(TOKEN, w)]
+        words += len(marked)
+        units_with += bool(marked)
+        without_names += len(engine.unknown_words(output, text)[1])
+        seen.update(marked)
+    return words, units_with, without_names, seen
 
 
 def variety_forms(text: str, variety) -> int:

@@ -66,6 +66,25 @@ def test_the_pivots_first_leg_uses_the_vocabulary(project):
     assert not {"insurgents", "seized", "shipment"} & set(unknown + tuple(text.split()))
 
 
+def test_the_names_the_briefs_cite_are_known_words_in_every_pair(project):
+    """Authors, initials and particles (locales/apertium/names.tsv) pass through as names: no mark,
+    and the grammar around them is a name's ("el informe de Shirk", not "*Shirk el informe")."""
+    english = [
+        "David A. Shirk and Jo Tuckman wrote that Shirk's report was right.",
+        "José de Córdoba, Vera Bergengruen, and Julian E. Barnes, in W.G. Pansters (Redwood City, CA).",
+    ]
+    for lang in ("es_MX", "ca"):  # es_MX's pair is the pivots' first leg
+        outputs = project.checked_batch(english, "en", lang)
+        assert "*" not in "".join(outputs), outputs
+        for source, output in zip(english, outputs):
+            text, unknown = project.unknown_words(output, source)
+            assert unknown == ()
+            for name in ("Shirk", "Tuckman", "Bergengruen", "Barnes", "Pansters", "CA"):
+                assert name in text or name not in source
+    [spanish] = project.checked_batch(english[:1], "en", "es_MX")
+    assert "David A. Shirk y Jo Tuckman escribieron que el informe de Shirk" in spanish
+
+
 def write(folder: Path, tsv: str = "", lrx: str | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "eng-spa.tsv").write_text(tsv, encoding="utf-8")
@@ -88,6 +107,39 @@ def test_a_change_in_the_vocabulary_is_a_new_model_and_the_old_mode_stays(tmp_pa
     [out] = after.checked_batch(["The smugglers grew."], "en", "es_MX")
     assert out == "Los contrabandistas crecieron."
     assert len(list(build.glob("eng-spa-*"))) == 2 and not list(build.glob(".*"))
+
+
+def test_a_name_is_entered_once_and_a_pair_may_localize_it(tmp_path):
+    """names.tsv serves every English pair; a pair's own entry (its localized form) wins."""
+    data = write(tmp_path / "vocabulary", GOOD + "Frobnia\tnp\tFrobonia\tf\tloc\n")
+    (data / "eng-cat.tsv").write_text(GOOD.replace("insurgencia", "insurgència"), encoding="utf-8")
+    (data / "names.tsv").write_text(
+        "# names\nFrobnia\tnp\t=\tloc\tf\nZwolinski\tnp\t=\tcog\n", encoding="utf-8"
+    )
+    engine = ApertiumEngine(data, tmp_path / "build")
+    sent = ["Zwolinski visited Frobnia."]
+    [spanish] = engine.checked_batch(sent, "en", "es_MX")
+    [catalan] = engine.checked_batch(sent, "en", "ca")
+    assert spanish == "Zwolinski visitó Frobonia."
+    assert catalan == "Zwolinski va visitar Frobnia."
+
+
+@pytest.mark.parametrize(
+    "names, tsv, where, message",
+    [
+        ("Zwolinski\tnp\t=\tcog\nseize\tvblex\tdecomisar\n", GOOD, "names.tsv:2: ", "names only"),
+        ("", GOOD + "seize\tvblex\t=\n", "eng-spa.tsv:4: ", "for names (np) only"),
+        ("Zwolinski\tnp\t=\tsurname\n", GOOD, "names.tsv:1: ", "unknown option"),
+    ],
+)
+def test_a_bad_name_is_one_line_naming_its_file_and_line(tmp_path, names, tsv, where, message):
+    data = write(tmp_path / "vocabulary", tsv)
+    (data / "names.tsv").write_text(names, encoding="utf-8")
+    with pytest.raises(LocbriefError) as error:
+        ApertiumEngine(data, tmp_path / "build").checked_batch(["x"], "en", "es_MX")
+    assert "\n" not in str(error.value) and message in str(error.value)
+    assert str(error.value).startswith(str(data / where))
+    assert not list((tmp_path / "build").glob("eng-spa-*"))
 
 
 LRX = '<rules>\n<rule><match lemma="policy" tags="n.*"><select lemma="{}"/></match></rule>\n</rules>\n'

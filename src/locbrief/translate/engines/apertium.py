@@ -98,23 +98,11 @@ class ApertiumEngine(Engine):
     def unknown_words(self, output: str, sent: str) -> tuple[str, tuple[str, ...]]:
         """Take out the marks Apertium added; words marked ``*`` (on any hop) are unknown.
 
-        Apertium adds one mark, right before the word; marks the text sent already
-        had before the word stay ("f(*args, **kwargs)" comes back as "f(**args,
-        ***kwargs)" and leaves as it came; "@dancrenshawtx" comes back as
-        "@*dancrenshawtx"). Names the engine passed through as they are (see
-        :func:`_name`) are not listed: nothing is left to translate in them.
+        Names the engine passed through as they are (see :func:`_name`) are not
+        listed: nothing is left to translate in them.
         """
-        unknown: list[str] = []
-
-        def unmark(match: re.Match) -> str:
-            marks, word = match.groups()
-            if _in_text(marks + word, sent) or not _added(marks, word, sent):
-                return marks + word
-            if marks[-1] == "*" and not _name(word, sent):
-                unknown.append(word)
-            return marks[:-1] + word
-
-        return _MARKED.sub(unmark, output), tuple(dict.fromkeys(unknown))
+        text, marked = unmarked(output, sent)
+        return text, tuple(dict.fromkeys(w for w in marked if not _name(w, sent)))
 
     def debian_packages(self, source: str, target: str) -> list[str]:
         """The Debian packages that provide source→target (through the pivot if needed); [] if none does."""
@@ -200,6 +188,28 @@ class ApertiumEngine(Engine):
                 f"batch starts with {lines[0][:60]!r}"
             )
         return [" ".join(seg.split()) for seg in out]
+
+
+def unmarked(output: str, sent: str) -> tuple[str, list[str]]:
+    """``output`` without the marks Apertium added, and every word it marked ``*`` (names too).
+
+    Apertium adds one mark, right before the word; marks the text sent already
+    had before the word stay ("f(*args, **kwargs)" comes back as "f(**args,
+    ***kwargs)" and leaves as it came; "@dancrenshawtx" comes back as
+    "@*dancrenshawtx"). The list is what the engine did not know, occurrence by
+    occurrence: bench/draft_quality.py counts it.
+    """
+    unknown: list[str] = []
+
+    def unmark(match: re.Match) -> str:
+        marks, word = match.groups()
+        if _in_text(marks + word, sent) or not _added(marks, word, sent):
+            return marks + word
+        if marks[-1] == "*":
+            unknown.append(word)
+        return marks[:-1] + word
+
+    return _MARKED.sub(unmark, output), unknown
 
 
 def _in_text(marked: str, text: str) -> bool:

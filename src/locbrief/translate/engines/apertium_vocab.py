@@ -37,9 +37,19 @@ from locbrief.model import LocbriefError
 
 #: Parts of speech an entry may have, as the pairs' dictionaries tag them.
 POS = ("n", "np", "vblex", "adj", "adv", "pr")
-#: Kinds of proper noun (option of an ``np`` entry), as the pairs tag them: a place (eng-spa
-#: ``loc``, eng-cat ``top``), an organisation (``org``), any other name (``al``).
-NAME_KINDS = ("loc", "top", "org", "al")
+#: Kinds of proper noun (option of an ``np`` entry), as the pairs tag them: a given name
+#: (``ant``, with its gender), a surname (``cog``), a place (``loc``; eng-cat says ``top``), an
+#: organisation (``org``), any other name (``al``: an acronym, a programme, a cartel).
+NAME_KINDS = ("ant", "cog", "loc", "top", "org", "al")
+#: The tag a pair gives places, where it is not ``loc`` (by target language): ``loc`` and
+#: ``top`` are one kind, so a shared name says either.
+PLACE_TAG = {"cat": "top"}
+#: The names every pair shares (same format as a pair's ``.tsv``, names only); a pair's own
+#: entry for the same English name (a localized form) wins, and a name is added to a pair only
+#: where the pair's analyser does not know the word.
+NAMES_FILE = "names.tsv"
+#: The translation that says "the name itself" ("Shirk	np	=	cog").
+SAME = "="
 #: Verb forms the English analyser gives (tags after ``<vblex>``).
 _EN_VERB = ("inf", "pres", "pri.p3.sg", "past", "pp", "ger")
 #: Verb forms a generator is asked for, for the model verb an entry's verb is inflected like.
@@ -87,6 +97,9 @@ class Entry:
     line: int
     gender: str = ""
     options: dict[str, str] = field(default_factory=dict)
+    #: the file the entry is on (errors name it), and whether it is a shared name (NAMES_FILE)
+    path: Path = Path()
+    shared: bool = False
 
 
 @dataclass
@@ -101,6 +114,8 @@ class Vocabulary:
     learned: Path | None = None
     #: words learned from reviews (translate/senses.py), compiled after the hand-written ones
     learned_words: Path | None = None
+    #: the names every pair shares (NAMES_FILE)
+    names: Path | None = None
 
 
 def vocabulary(
@@ -117,6 +132,9 @@ def vocabulary(
     files = [p for p in (tsv, lrx, *mine) if p.exists()]
     if not files:
         return None
+    names = folder / NAMES_FILE  # English names: for the pairs from English the project keeps
+    if pair.startswith("eng-") and names.exists():
+        files.append(names)
     digest = hashlib.sha256(Path(__file__).read_bytes())  # what this module writes, too
     for path in (*files, stock_mode):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -130,6 +148,7 @@ def vocabulary(
         digest.hexdigest(),
         learned if learned in files and "<rule" in learned.read_text(encoding="utf-8") else None,
         words if words in files and _has_entries(words) else None,
+        names if names in files else None,
     )
 
 
@@ -168,8 +187,29 @@ def compiled_mode(vocab: Vocabulary, stock_mode: Path, build: Path) -> tuple[Pat
 # ----------------------------------------------------------------------------- reading the data
 
 
-def read_entries(path: Path) -> list[Entry]:
-    """The entries of a ``<pair>.tsv``, each checked; one error naming file:line for a bad one."""
+def vocabulary_entries(vocab: Vocabulary) -> list[Entry]:
+    """The pair's entries, then the shared names its own entries do not give."""
+    own = read_entries(vocab.tsv) if vocab.tsv is not None else []
+    if vocab.names is None:
+        return own
+    given = {e.english.casefold() for e in own if e.pos == "np"}
+    names = [e for e in read_entries(vocab.names, shared=True) if e.english.casefold() not in given]
+    return own + names
+
+
+def _sections(vocab: Vocabulary):
+    """(entries, their file, the section's suffix) of each dictionary section compiled: the
+    hand-written words with the shared names, then the words learned from reviews."""
+    hand = vocab.tsv or vocab.names
+    if hand is not None:
+        yield vocabulary_entries(vocab), hand, ""
+    if vocab.learned_words is not None:
+        yield read_entries(vocab.learned_words), vocab.learned_words, ".learned"
+
+
+def read_entries(path: Path, shared: bool = False) -> list[Entry]:
+    """The entries of a ``<pair>.tsv`` (or of the shared names), each checked; one error naming
+    file:line for a bad one."""
     entries: list[Entry] = []
     seen: dict[tuple[str, str, str], int] = {}
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -177,6 +217,14 @@ def read_entries(path: Path) -> list[Entry]:
         if not line.strip():
             continue
         entry = _entry(line, path, number)
+        entry.shared = shared
+        if shared and entry.pos != "np":
+            raise LocbriefError(
+                f"{path.name} holds names only (np); put {entry.english!r} ({entry.pos}) in a "
+                "pair's .tsv",
+                str(path),
+                number,
+            )
         key = (entry.english.casefold(), entry.pos, entry.target)
         if key in seen:
             raise LocbriefError(
@@ -209,20 +257,28 @@ def _entry(line: str, path: Path, number: int) -> Entry:
                 str(path),
                 number,
             )
-    entry = Entry(english, pos, target, number)
+    if target == SAME and pos != "np":
+        raise LocbriefError(
+            f"'{SAME}' (the word itself) is for names (np) only; write the translation",
+            str(path),
+            number,
+        )
+    entry = Entry(english, pos, english if target == SAME else target, number, path=path)
     for option in " ".join(rest).split():
         key, _, value = option.partition("=")
         if not value and key in ("m", "f", "mf"):
             entry.gender = key
         elif not value and key in NAME_KINDS and pos == "np":
             entry.options["kind"] = key
+        elif not value and key == "pl" and pos == "np":
+            entry.options["number"] = "pl"
         elif value and key in ("pl", "past", "pp", "ger", "pri", "like", "tpl", "tf"):
             entry.options[key] = value.replace("_", " ")
         else:
             raise LocbriefError(
-                f"unknown option {option!r}; use m, f, mf, loc, top, org or al (a name's kind), pl=, past=, pp=, ger=, pri= "
-                "(English forms), like= (a known verb to inflect like), tpl=, tf= "
-                "(the translation's plural, feminine)",
+                f"unknown option {option!r}; use m, f, mf, ant, cog, loc, top, org or al (a name's "
+                "kind), pl (a plural name), pl=, past=, pp=, ger=, pri= (English forms), like= (a "
+                "known verb to inflect like), tpl=, tf= (the translation's plural, feminine)",
                 str(path),
                 number,
             )
@@ -240,21 +296,18 @@ def _build(vocab: Vocabulary, stock_mode: Path, out: Path, name: str) -> str:
     target_code = vocab.pair.split("-")[1].split("_")[0]
     replaced: dict[str, Path] = {}
     checks = []
-    for tsv, suffix in ((vocab.tsv, ""), (vocab.learned_words, ".learned")):
-        if tsv is None:
-            continue
-        entries = read_entries(tsv)
+    for entries, source, suffix in _sections(vocab):
         # learned words after the hand-written ones: what those already give is left out
         tools = _Tools({**stock, **replaced}, target_code)
-        morf, bil, gen = _dictionaries(entries, tools, tsv, f"locbrief{suffix}")
+        morf, bil, gen = _dictionaries(entries, tools, f"locbrief{suffix}")
         for kind, text, direction in (
             ("automorf", morf, "lr"),
             ("autobil", bil, "lr"),
             ("autogen", gen, "rl"),
         ):
             have = replaced.get(kind, stock[kind])
-            replaced[kind] = _append(have, text, direction, out / f"{kind}{suffix}.bin", tsv)
-        checks.append((entries, tsv))
+            replaced[kind] = _append(have, text, direction, out / f"{kind}{suffix}.bin", source)
+        checks.append((entries, source))
     lrx_bin = None
     if vocab.lrx is not None:
         lrx_bin = _compile_rules(vocab.lrx, out / "autolex.bin")
@@ -364,7 +417,7 @@ def _check_generation(entries: list[Entry], data: Path, name: str, source: Path)
             raise LocbriefError(
                 f"{entry.english!r} comes out as {output!r} ({', '.join(marked)}: not translated "
                 "or not inflected); give the translation's gender, forms or like= a known word",
-                str(source),
+                str(entry.path),
                 entry.line,
             )
 
@@ -432,16 +485,24 @@ def _analyse(analyser: Path, words: list[str]) -> list[list[str]]:
 
 
 def _dictionaries(
-    entries: list[Entry], tools: _Tools, source: Path, section: str = "locbrief"
+    entries: list[Entry], tools: _Tools, section: str = "locbrief"
 ) -> tuple[str, str, str]:
     """The analyser, bilingual and generator ``.dix`` texts for the entries (a section each:
-    ``lt-append`` replaces a section of the same name)."""
+    ``lt-append`` replaces a section of the same name).
+
+    A shared name the pair's analyser already knows is left to the pair (its
+    own analysis and translation stay).
+    """
     known = tools.analyses([e.english for e in entries])
+    kept = [i for i, (e, k) in enumerate(zip(entries, known)) if not (e.shared and k)]
+    entries, known = [entries[i] for i in kept], [known[i] for i in kept]
+    for entry in entries:
+        _place_kind(entry, tools.target)
     morf, bil, gen = [], [], []
     heads = [_lexical(e.target.split()[0], _target_base(e), e.pos) for e in entries]
     have = tools.generate(heads)
     whole = tools.generate([_whole(e) for e in entries])
-    _check_genders(entries, tools, have, source)
+    _check_genders(entries, tools, have)
     models = _verb_models(entries, tools, have)
     offered = tools.translations([_bilingual(e, tools)[0] for e in entries])
     for entry, analyses, generated, generated_whole in zip(entries, known, have, whole):
@@ -453,7 +514,7 @@ def _dictionaries(
         if pair[1].split("<")[0] not in offered.get(pair[0], ()):
             bil.append(pair)
         if generated is None or (" " in entry.target and generated_whole is None):
-            gen += _target_forms(entry, tools, models.get(entry.line), source)
+            gen += _target_forms(entry, tools, models.get(entry.line))
     morf += _typographic_apostrophes(tools)
     return _dix(morf, section), _dix(bil, section), _dix(gen, section)
 
@@ -474,15 +535,13 @@ def _typographic_apostrophes(tools: _Tools) -> list[tuple[str, str]]:
 def _target_base(entry: Entry) -> str:
     return {
         "n": f"{entry.gender or 'm'}.sg",
-        "np": f"{_kind(entry)}.{entry.gender or 'm'}.sg",
+        "np": f"{_kind(entry)}.{_name_gender(entry)}.{_number(entry)}",
         "vblex": "inf",
         "adj": "m.sg" if entry.target.endswith("o") else "mf.sg",
     }.get(entry.pos, "")
 
 
-def _check_genders(
-    entries: list[Entry], tools: _Tools, have: list[str | None], source: Path
-) -> None:
+def _check_genders(entries: list[Entry], tools: _Tools, have: list[str | None]) -> None:
     """A noun the generator knows in another gender only: the entry's gender is wrong."""
     suspects = [(e, h) for e, h in zip(entries, have) if e.pos == "n" and h is None]
     genders = [g for g in ("m", "f", "mf") for _ in suspects]
@@ -499,7 +558,7 @@ def _check_genders(
             raise LocbriefError(
                 f"{entry.target!r} is {'/'.join(known)} in the pair's dictionary, not "
                 f"{entry.gender or 'm'}; write {known[0]}",
-                str(source),
+                str(entry.path),
                 entry.line,
             )
 
@@ -535,7 +594,13 @@ def _english_forms(entry: Entry) -> list[tuple[str, str]]:
     if pos == "n":
         return [form(word, "sg"), form(entry.options.get("pl") or _english_plural(word), "pl")]
     if pos == "np":
-        return [(entry.english, f"{entry.english}<np><{_kind(entry)}><sg>")]
+        gender = f".{_name_gender(entry)}" if _kind(entry) == "ant" else ""
+        return [
+            (
+                entry.english,
+                f"{entry.english}{_tags(f'np.{_kind(entry)}{gender}.{_number(entry)}')}",
+            )
+        ]
     if pos == "vblex":
         return [
             form(word, "inf"),
@@ -593,8 +658,10 @@ def _bilingual(entry: Entry, tools: _Tools) -> tuple[str, str]:
         return left, right
     left = f"{entry.english}<{entry.pos}>"
     if entry.pos == "np":
-        kind = _kind(entry)
-        return f"{entry.english}<np><{kind}>", f"{entry.target}<np><{kind}><{entry.gender or 'm'}>"
+        kind, gender = _kind(entry), _name_gender(entry)
+        if kind == "ant":  # the English analysis has the gender already
+            return f"{entry.english}<np><ant><{gender}>", f"{entry.target}<np><ant><{gender}>"
+        return f"{entry.english}<np><{kind}>", f"{entry.target}<np><{kind}><{gender}>"
     if entry.pos == "n":
         return left, f"{entry.target}<n><{entry.gender or 'm'}>"
     if entry.pos == "adj":
@@ -607,7 +674,7 @@ def _variable_adjective(entry: Entry) -> bool:
 
 
 def _target_forms(
-    entry: Entry, tools: _Tools, model: tuple[str, list[str | None]] | None, source: Path
+    entry: Entry, tools: _Tools, model: tuple[str, list[str | None]] | None
 ) -> list[tuple[str, str]]:
     """(surface, analysis) pairs of the translation for the generator; multiwords inflect their head."""
     words = entry.target.split()
@@ -616,7 +683,7 @@ def _target_forms(
         if model is None:
             raise LocbriefError(
                 f"no known verb to inflect {words[0]!r} like; add like=VERB (a verb the engine knows)",
-                str(source),
+                str(entry.path),
                 entry.line,
             )
         lemma, forms = model
@@ -657,16 +724,35 @@ def _target_forms(
             (plural or _plural(head, tools.target) + tail, f"{lemma}<adj><mf><pl>"),
         ]
     if entry.pos == "np":
-        kind, gender = _kind(entry), entry.gender or "m"
+        tags = f"np.{_kind(entry)}"
         return [
-            (entry.target, f"{entry.target}<np><{kind}><{gender}><sg>"),
-            (entry.target, f"{entry.target}<np><{kind}><sg>"),
+            (entry.target, f"{entry.target}{_tags(t)}")
+            for t in (
+                f"{tags}.{_name_gender(entry)}.{_number(entry)}",
+                f"{tags}.{_name_gender(entry)}.sp",
+                f"{tags}.{_number(entry)}",
+            )
         ]
     return [(entry.target, f"{entry.target}<{entry.pos}>")]
 
 
 def _kind(entry: Entry) -> str:
     return entry.options.get("kind", "loc")
+
+
+def _place_kind(entry: Entry, target: str) -> None:
+    """``loc`` or ``top``, as the pair tags places (a shared name may say either)."""
+    if entry.pos == "np" and _kind(entry) in ("loc", "top"):
+        entry.options["kind"] = PLACE_TAG.get(target, "loc")
+
+
+def _name_gender(entry: Entry) -> str:
+    """A name's gender as the pairs tag it: a surname is either (``mf``), other names ``m``."""
+    return entry.gender or ("mf" if _kind(entry) == "cog" else "m")
+
+
+def _number(entry: Entry) -> str:
+    return entry.options.get("number", "sg")
 
 
 _UNACCENT = str.maketrans("àáèéíòóú", "aaeeioou")
