@@ -85,6 +85,22 @@ def test_the_names_the_briefs_cite_are_known_words_in_every_pair(project):
     assert "David A. Shirk y Jo Tuckman escribieron que el informe de Shirk" in spanish
 
 
+def test_a_bad_english_rule_is_one_line_naming_its_line_and_the_previous_mode_stays(tmp_path):
+    data, build = write(tmp_path / "vocabulary", GOOD), tmp_path / "build"
+    rules = (VOCABULARY / "english.t1x").read_text(encoding="utf-8")
+    (data / "english.t1x").write_text(rules, encoding="utf-8")
+    [out] = ApertiumEngine(data, build).checked_batch(["She cannot."], "en", "es_MX")
+    assert out == "No puede."
+    [previous] = build.glob("eng-spa-*")
+    broken = rules.replace('<pattern-item n="modal"/>', '<pattern-item n="modl"/>')
+    (data / "english.t1x").write_text(broken, encoding="utf-8")
+    with pytest.raises(LocbriefError) as error:
+        ApertiumEngine(data, build).checked_batch(["She cannot."], "en", "es_MX")
+    assert "\n" not in str(error.value) and "modl" in str(error.value)
+    assert str(error.value).startswith(f"{data / 'english.t1x'}:")
+    assert list(build.iterdir()) == [previous]
+
+
 def write(folder: Path, tsv: str = "", lrx: str | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "eng-spa.tsv").write_text(tsv, encoding="utf-8")

@@ -397,6 +397,15 @@ ROWS = [
         APERTIUM,
     ),
     Regression(
+        "modal-not-without-a-verb",
+        ["She cannot.", "We can’t, they said."],
+        "a modal with 'not' and no verb after it came out 'Puede no.'; the engine's English "
+        "rules (locales/apertium/english.t1x) put 'not' first (issue 21)",
+        ["No puede.", "No podemos, dijeron."],
+        apertium_es_mx,
+        APERTIUM,
+    ),
+    Regression(
         "coger-slips-through-es-mx",
         ["Cogieron al jefe.", "La droga fue cogida.", "Cogerán el autobús.", "Cogiéndolos."],
         "'coger' (vulgar in Mexico) was rewritten in three forms only: 'cogieron', 'cogida' "

@@ -50,6 +50,10 @@ PLACE_TAG = {"cat": "top"}
 NAMES_FILE = "names.tsv"
 #: The translation that says "the name itself" ("Shirk	np	=	cog").
 SAME = "="
+#: Structural rules over English lexical units every English pair shares (Apertium's ``.t1x``),
+#: run as one more ``apertium-transfer -n`` right before the bilingual dictionary: word order the
+#: pairs' own transfer gets wrong ("She cannot." → "Puede no.").
+ENGLISH_RULES = "english.t1x"
 #: Verb forms the English analyser gives (tags after ``<vblex>``).
 _EN_VERB = ("inf", "pres", "pri.p3.sg", "past", "pp", "ger")
 #: Verb forms a generator is asked for, for the model verb an entry's verb is inflected like.
@@ -116,6 +120,8 @@ class Vocabulary:
     learned_words: Path | None = None
     #: the names every pair shares (NAMES_FILE)
     names: Path | None = None
+    #: the structural rules every English pair shares (ENGLISH_RULES)
+    english_rules: Path | None = None
 
 
 def vocabulary(
@@ -132,9 +138,11 @@ def vocabulary(
     files = [p for p in (tsv, lrx, *mine) if p.exists()]
     if not files:
         return None
-    names = folder / NAMES_FILE  # English names: for the pairs from English the project keeps
-    if pair.startswith("eng-") and names.exists():
-        files.append(names)
+    # English names and rules: for the pairs from English the project keeps vocabulary for
+    names, english_rules = folder / NAMES_FILE, folder / ENGLISH_RULES
+    for shared in (names, english_rules):
+        if pair.startswith("eng-") and shared.exists():
+            files.append(shared)
     digest = hashlib.sha256(Path(__file__).read_bytes())  # what this module writes, too
     for path in (*files, stock_mode):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -149,6 +157,7 @@ def vocabulary(
         learned if learned in files and "<rule" in learned.read_text(encoding="utf-8") else None,
         words if words in files and _has_entries(words) else None,
         names if names in files else None,
+        english_rules if english_rules in files else None,
     )
 
 
@@ -320,6 +329,8 @@ def _build(vocab: Vocabulary, stock_mode: Path, out: Path, name: str) -> str:
         _check_rules(vocab.learned, replaced.get("autobil", stock["autobil"]))
     for kind, path in replaced.items():
         mode = mode.replace(f"'{stock[kind]}'", shlex.quote(str(path)))
+    if vocab.english_rules is not None:
+        mode = _with_english_rules(mode, vocab.english_rules, out)
     if own_rules:
         stock_lrx = f"lrx-proc -m '{stock['autolex']}'"
         own = "".join(f"lrx-proc -m {shlex.quote(str(b))} | " for b in own_rules)
@@ -354,16 +365,36 @@ def _tool(command: list[str], source: Path) -> str:
 
 
 def _compile_rules(lrx: Path, out: Path) -> Path:
-    done = subprocess.run(["lrx-comp", str(lrx), str(out)], capture_output=True, text=True)
+    return _compile(["lrx-comp", str(lrx), str(out)], lrx, ".lrx")
+
+
+def _with_english_rules(mode: str, t1x: Path, out: Path) -> str:
+    """The mode with the shared English rules run right before the bilingual dictionary."""
+    rules = out / ENGLISH_RULES
+    shutil.copyfile(t1x, rules)  # apertium-transfer reads the rules' text as well as their binary
+    binary = _compile(
+        ["apertium-preprocess-transfer", str(rules), str(rules) + ".bin"], t1x, ".t1x"
+    )
+    stage = f"apertium-transfer -n {shlex.quote(str(rules))} {shlex.quote(str(binary))} | "
+    return re.sub(r"lt-proc -b ", lambda m: stage + m.group(0), mode, count=1)
+
+
+def _compile(command: list[str], source: Path, kind: str) -> Path:
+    """Run an Apertium rule compiler; its complaint as one line naming the source's line."""
+    done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
-        lines = done.stderr.strip().splitlines() or ["no message"]
-        found = re.search(r":(\d+): (?:parser error : )?(.*)|on line (\d+): (.*)", "\n".join(lines))
-        line = int(found.group(1) or found.group(3)) if found else None
-        message = (found.group(2) or found.group(4)) if found else lines[-1]
-        raise LocbriefError(
-            f"lrx-comp: {message.strip()}; fix the rule (format: Apertium's .lrx)", str(lrx), line
+        text = "\n".join([done.stdout.strip(), done.stderr.strip()]).strip() or "no message"
+        found = re.search(
+            r":(\d+): (?:parser error : )?(.*)|(?:on|at) line (\d+)(?:, column \d+)?: (.*)", text
         )
-    return out
+        line = int(found.group(1) or found.group(3)) if found else None
+        message = (found.group(2) or found.group(4)) if found else text.splitlines()[-1]
+        raise LocbriefError(
+            f"{command[0]}: {message.strip()}; fix the rule (format: Apertium's {kind})",
+            str(source),
+            line,
+        )
+    return Path(command[-1])
 
 
 def _check_rules(lrx: Path, bidix: Path) -> None:
