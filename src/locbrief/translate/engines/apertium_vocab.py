@@ -5,7 +5,10 @@ The data lives under ``locales/apertium/`` (format: README, "The engine's vocabu
 ``<pair>.lrx`` holds Apertium lexical-selection rules (which sense in which context);
 ``<pair>.learned.lrx``, the sense choices learned from reviews (translate/senses.py),
 runs after them, and ``<pair>.learned.tsv``, the words learned from reviews, is compiled
-after ``<pair>.tsv`` (what the hand-written words already give is left out).
+after ``<pair>.tsv`` (what the hand-written words already give is left out). Every pair
+from English also takes ``names.tsv`` (names entered once, each added where the pair does
+not know it) and ``english.t1x`` (structural rules over English words, run before the
+bilingual dictionary).
 They are compiled with Apertium's own tools, never by editing the engine's output:
 each word's inflected forms become entries of small dictionaries that ``lt-comp``
 compiles and ``lt-append`` adds to copies of the pair's analyser, bilingual dictionary
