@@ -18,8 +18,9 @@ counted for:
   unit and that Apertium's Spanish analyser does not know (so "no", "me" and
   "plan" are not counted, "mulling" and "firearms" are).
 
-* words the engine did not know: the words Apertium marked ``*`` (stock and
-  locbrief's engine), and those locbrief's draft lists in its PO comment.
+* words the engine did not know: every word Apertium marked ``*``, names
+  included (stock and locbrief's engine), and those locbrief's draft lists in its
+  PO comment (names the engine passes through as they are not listed there).
 
 ``--all`` also counts, on the whole seed brief, the words the engine did not
 know: every word Apertium marks ``*``, names included (distinct words per unit,
@@ -126,15 +127,17 @@ def run(args: argparse.Namespace) -> None:
     if args.all:
         print(
             f"{'reference':44s} {'lang':6s} {'units':>5s} {'chrF stock':>10s} {'chrF engine':>11s} "
-            f"{'chrF draft':>10s} {'unknown stock':>13s} {'unknown draft':>13s}"
+            f"{'chrF draft':>10s} {'unknown stock':>13s} {'unknown engine':>14s} "
+            f"{'unknown draft':>13s}"
         )
         for reference in REFERENCES():
             units, refs, outputs, _ = translate(reference, None, None, args)
-            stock, engine, draft = outputs
+            stock, alone, draft = outputs
             print(
                 f"{reference.relative_to(ROOT)!s:44s} {language(reference):6s} {len(units):5d} "
-                f"{chrf(stock.texts, refs):10.1f} {chrf(engine.texts, refs):11.1f} "
-                f"{chrf(draft.texts, refs):10.1f} {stock.unknown:13d} {draft.unknown:13d}"
+                f"{chrf(stock.texts, refs):10.1f} {chrf(alone.texts, refs):11.1f} "
+                f"{chrf(draft.texts, refs):10.1f} {stock.unknown:13d} {alone.unknown:14d} "
+                f"{draft.unknown:13d}"
             )
         seed_unknown_table(args.words)
         return
@@ -194,17 +197,16 @@ def translate(reference: Path, lang: str | None, brief: str | None, args):
     variety = load_variety(ROOT / "locales" / lang / "variety.tsv", termbase)
 
     sources = [u.msgid for u in units]
-    raw = [
-        engine.unknown_words(out, src)
-        for src, out in zip(sources, engine.checked_batch(sources, "en", lang))
-    ]
+    answers = list(zip(sources, engine.checked_batch(sources, "en", lang)))
+    raw = [engine.unknown_words(out, src)[0] for src, out in answers]
+    marked = sum(len(unmarked(out, src)[1]) for src, out in answers)  # names included
     with tempfile.TemporaryDirectory() as tmp:
         memory = Memory(Path(tmp) / "memory.jsonl")
         suggestions = suggest(units, engine, "en", lang, termbase, memory, variety=variety)
     drafts = [suggestions[u.msgid] for u in units]
     outputs = [
         stock_apertium(sources, lang),
-        Outputs("locbrief's engine alone", [r[0] for r in raw], sum(len(r[1]) for r in raw)),
+        Outputs("locbrief's engine alone", raw, marked),
         Outputs("locbrief draft", [d.text for d in drafts], sum(len(d.unknown) for d in drafts)),
     ]
     return units, [wanted[u.key] for u in units], outputs, variety
