@@ -169,11 +169,11 @@ def tm_imports(wildcards):
 
 
 def apertium_vocabulary(wildcards):
-    """The project's Apertium words and sense rules (locales/apertium/): a change redoes suggest."""
+    """The project's Apertium words, names and rules (locales/apertium/): a change redoes suggest."""
     return sorted(
         str(p)
         for p in Path("locales/apertium").glob("*")
-        if p.suffix in (".tsv", ".lrx")
+        if p.suffix in (".tsv", ".lrx", ".t1x")
     )
 
 
