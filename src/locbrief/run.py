@@ -32,6 +32,9 @@ STOP_GRACE = 3.0
 #: Seconds to wait for the last jobs of a killed run (they run on and finish by themselves).
 ORPHAN_WAIT = 60.0
 RESUME = "run `make run` again: it resumes where this run stopped"
+#: The module of ``locbrief serve``'s pre-started Snakemake (:mod:`locbrief.publish.zygote`):
+#: once handed its command, a Snakemake process like any other.
+ZYGOTE = "locbrief.publish.zygote"
 
 
 def check_config_file(path: str = "config/config.yaml") -> None:
@@ -59,11 +62,15 @@ def run(
     targets: list[str] | None = None,
     config: str = "config/config.yaml",
     stop_grace: float = STOP_GRACE,
+    starter=None,
 ) -> int:
     """Run the workflow in the current folder; return its exit status (0 when all is well).
 
     ``stop_grace``: seconds a stopped run gets to end by itself (``locbrief serve`` must be gone
     within 2 s of Ctrl-C; every write is atomic, so a killed job loses nothing).
+    ``starter``: what starts the Snakemake command (:func:`start_snakemake`, or ``locbrief
+    serve``'s pre-started interpreter, :class:`locbrief.publish.zygote.Zygote`); the runner
+    reads, stops and explains the process it returns all the same.
     """
     from locbrief.config import load_config
 
@@ -81,19 +88,9 @@ def run(
         "--rerun-incomplete", *(["--forcerun", *redo] if redo else []),
         "--", *(targets or ["all"]),
     ]  # fmt: skip
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     log = _open_log()
     started = time.time()
-    # Snakemake stays in the caller's process group (a kill -9 of `make run`'s group, a CI
-    # cancel, takes it and its jobs along) and dies with this runner (PR_SET_PDEATHSIG)
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        preexec_fn=_die_with_parent,
-    )
+    process = (starter or start_snakemake)(command, snakemake_env())
     messages: list[str] = []
     readers = [
         threading.Thread(target=_collect, args=(process.stderr, log, messages)),
@@ -123,6 +120,29 @@ def run(
     if process.returncode:
         print(explain("".join(messages), since=started), file=sys.stderr)
     return process.returncode
+
+
+def snakemake_env() -> dict[str, str]:
+    """The environment Snakemake runs in: this interpreter's `locbrief` first on PATH."""
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    return dict(os.environ, PATH=path)
+
+
+def start_snakemake(command: list[str], env: dict[str, str], **popen) -> subprocess.Popen:
+    """A new process for ``command``, its output piped to the runner.
+
+    Snakemake stays in the caller's process group (a kill -9 of `make run`'s group, a CI
+    cancel, takes it and its jobs along) and dies with this runner (PR_SET_PDEATHSIG).
+    """
+    return subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        preexec_fn=_die_with_parent,
+        **popen,
+    )
 
 
 def _open_log():
@@ -317,13 +337,16 @@ def snakemake_processes(folder: Path) -> list[tuple[int, bool]]:
 
 
 def is_snakemake(argv: list[bytes]) -> bool:
-    """Whether a command line runs Snakemake: ``snakemake …``, ``python -m snakemake …`` or
-    ``python …/bin/snakemake …`` (not a ``grep snakemake`` or an editor on the Snakefile).
+    """Whether a command line runs Snakemake: ``snakemake …``, ``python -m snakemake …``,
+    ``python …/bin/snakemake …`` or a zygote (not a ``grep snakemake`` or an editor on the
+    Snakefile). An idle zygote waits outside every project: it works in no folder.
 
     >>> is_snakemake([b"/v/bin/python", b"-m", b"snakemake", b"--cores", b"2"])
     True
     >>> is_snakemake([b"/v/bin/python", b"/v/bin/snakemake", b"all"]), is_snakemake([b"grep", b"snakemake"])
     (True, False)
+    >>> is_snakemake([b"/v/bin/python", b"-m", b"locbrief.publish.zygote", b""])
+    True
     """
     names = [os.path.basename(part) for part in argv[:3]]
     if not names or names[0] == b"snakemake":
@@ -331,7 +354,7 @@ def is_snakemake(argv: list[bytes]) -> bool:
     if not names[0].startswith(b"python"):
         return False
     return (
-        names[1:3] == [b"-m", b"snakemake"]
+        names[1:3] in ([b"-m", b"snakemake"], [b"-m", ZYGOTE.encode()])
         or names[1:2] == [b"snakemake"]
         or (len(argv) > 1 and argv[1].endswith(b"snakemake/__main__.py"))
     )

@@ -451,22 +451,26 @@ class _Handler(BaseHTTPRequestHandler):
 
 def serve(served: Served, port: int, config_path: str) -> int:
     """Serve until Ctrl-C: build what is missing, then rebuild what each save affects."""
+    from locbrief.publish.zygote import Zygote
+
     server = PreviewServer(port, served)
+    zygote = Zygote()
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     thread.start()
     try:
         seen = snapshot()
-        _build(server, served.pages(), "building what is missing", seen)
+        _build(server, zygote, served.pages(), "building what is missing", seen)
         pages = ", ".join(server.url(p.removeprefix(f"{OUT}")) for p in served.pages())
         log.info("serving %s on %s only (Ctrl-C stops)", pages, HOST)
         while True:
             time.sleep(POLL_SECONDS)
-            seen = _follow(server, seen, config_path)
+            seen = _follow(server, zygote, seen, config_path)
     except KeyboardInterrupt:
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
+        zygote.close()
         server.events.close()
         server.shutdown()
         server.server_close()
@@ -475,7 +479,7 @@ def serve(served: Served, port: int, config_path: str) -> int:
     return 0
 
 
-def _follow(server: PreviewServer, seen: dict, config_path: str) -> dict:
+def _follow(server: PreviewServer, zygote, seen: dict, config_path: str) -> dict:
     """One look at the watched files: the pages the saves since ``seen`` affect are rebuilt.
     Returns the snapshot the next look compares with (taken before the rebuild, so a save
     during it is the next look's change)."""
@@ -485,7 +489,7 @@ def _follow(server: PreviewServer, seen: dict, config_path: str) -> dict:
         server.served = _replan(server.served, config_path) or server.served
     pages = sorted({page for path in changed for page in server.served.affected(path)})
     if pages:
-        _build(server, pages, f"{', '.join(map(str, changed))} changed", now)
+        _build(server, zygote, pages, f"{', '.join(map(str, changed))} changed", now)
     return now
 
 
@@ -499,10 +503,12 @@ def _replan(served: Served, config_path: str) -> Served | None:
         return None  # the run says what is wrong, in the terminal and on the pages
 
 
-def _build(server: PreviewServer, pages: list[str], why: str, seen: dict) -> None:
+def _build(server: PreviewServer, zygote, pages: list[str], why: str, seen: dict) -> None:
     """One workflow run for ``pages``; open pages that changed reload, a failure shows on all.
     A job's output that a save during the run (since ``seen``) may have beaten is removed, so the
-    next run redoes it (:func:`outdated_by`).
+    next run redoes it (:func:`outdated_by`). Snakemake starts in the ``zygote``
+    (:class:`locbrief.publish.zygote.Zygote`), an interpreter that has imported it already; the next
+    one starts once the run is over.
 
     Raises KeyboardInterrupt when Ctrl-C (or SIGTERM) stopped the run.
     """
@@ -513,7 +519,7 @@ def _build(server: PreviewServer, pages: list[str], why: str, seen: dict) -> Non
     watch = _PageWatch(server, pages)
     watch.start()
     try:
-        code = run("all", pages, stop_grace=STOP_GRACE)
+        code = run("all", pages, stop_grace=STOP_GRACE, starter=zygote.start)
     except LocbriefError as error:  # a config that does not load, another run in the folder
         log.error("%s", error)
         server.events.send("failed", f"locbrief: error: {error}")
@@ -525,6 +531,7 @@ def _build(server: PreviewServer, pages: list[str], why: str, seen: dict) -> Non
                 output.unlink(missing_ok=True)
     if code in STOPPED:
         raise KeyboardInterrupt
+    zygote.prepare()
     if code:
         try:
             messages = RUN_LOG.read_text(encoding="utf-8", errors="replace")
