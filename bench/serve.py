@@ -4,9 +4,10 @@ Copies the project as a fresh clone has it (es_MX only), starts `locbrief serve 
 then saves the PO N times (one msgstr changed each time, the whole file written as an editor
 does) and follows the page's event stream as an open page does: on each reload announced, the
 page is fetched, until it shows the new text. Prints each save's seconds and the CPU seconds it
-cost (serve, Snakemake and the jobs, Snakemake's wind-down after the page included), their
-medians, and for comparison a Snakemake run of the same target with nothing to do and the merge
-and page jobs' own time (Snakemake's benchmark files).
+cost (serve, Snakemake and the jobs, Snakemake's wind-down after the page included; so are the
+imports of the zygote that ran it, done before the save), their medians, the load average before
+and after, and for comparison a Snakemake run of the same target with nothing to do (started
+cold, as `make run` does) and the merge and page jobs' own time (Snakemake's benchmark files).
 
     .venv/bin/python bench/serve.py [--saves 5]
 """
@@ -14,6 +15,7 @@ and page jobs' own time (Snakemake's benchmark files).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -66,20 +68,8 @@ def shown(url: str, text: str, reloads: list[float], since: float, seconds: floa
 def cpu_seconds(pid: int) -> float:
     """CPU time of a process and of the children it has waited for (Snakemake, and through it
     the jobs): what a rebuild costs whatever else the machine is doing."""
-    import os
-
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime … cstime
-
-
-def quiet(workdir: Path) -> None:
-    """Until no Snakemake has worked in the folder for a second."""
-    from locbrief.run import snakemake_processes
-
-    calm = 0.0
-    while calm < 1.0:
-        calm = 0.0 if snakemake_processes(workdir) else calm + 0.1
-        time.sleep(0.1)
 
 
 def noop_run(workdir: Path, target: str) -> float:
@@ -104,6 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=5)
     args = parser.parse_args()
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = copy_workflow(Path(tmp) / "project", ["es_MX"])
         po = workdir / "locales" / "es_MX" / "LC_MESSAGES" / f"{BRIEF}.po"
@@ -116,7 +107,7 @@ def main() -> None:
             ).start()
             times, cpu = [], []
             for n in range(args.saves):
-                quiet(workdir)  # the previous save's runs (a merge that rewrote the PO: two)
+                serving.wait_until_idle()  # the previous save's runs
                 text = f"Los peligros de la guerra contra los cárteles ({n})"
                 started, used = time.monotonic(), cpu_seconds(serving.process.pid)
                 built = serving.output.count("built in")
@@ -137,6 +128,7 @@ def main() -> None:
     )
     print(f"  of which jobs: merge {merge:.2f} s, page {page_job:.2f} s (last save)")
     print(f"  a Snakemake run of the same target with nothing to do: {noop:.2f} s")
+    print(f"  load average (1, 5, 15 min) before {load_before}, after {os.getloadavg()}")
 
 
 if __name__ == "__main__":

@@ -64,6 +64,20 @@ class Serving:
             time.sleep(0.05)
         raise AssertionError(f"no line with {text!r} within {seconds} s:\n{self.output}")
 
+    def wait_until_idle(self, calm: float = 1.0, seconds: float = 300) -> None:
+        """Until no Snakemake has worked in the folder for ``calm`` seconds: the rebuilds a save
+        started are over (a merge that rewrote the PO starts a second one, which finds nothing
+        to do), as when a translator goes back to the editor after looking at the page."""
+        from locbrief.run import snakemake_processes
+
+        deadline, quiet_since = time.monotonic() + seconds, time.monotonic()
+        while time.monotonic() - quiet_since < calm:
+            if snakemake_processes(self.workdir):
+                quiet_since = time.monotonic()
+            if time.monotonic() > deadline:
+                raise AssertionError(f"still rebuilding after {seconds} s:\n{self.output}")
+            time.sleep(0.05)
+
     def interrupt(self) -> float:
         """Ctrl-C, as a terminal sends it; the seconds until the process is gone."""
         started = time.monotonic()
