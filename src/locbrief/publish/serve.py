@@ -134,6 +134,19 @@ def changes(before: dict, after: dict) -> list[Path]:
     return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
 
 
+def merged(path: Path) -> bool:
+    """Whether ``path`` is a translator's PO that the merge has read as it is now: its output
+    (build/<brief>/<lang>.merge.json, written after the merge rewrites the PO) is newer. Such a
+    change is the merge's own rewrite during the last rebuild, or a save the page job read after
+    it; Snakemake, deciding by the same times, would find nothing to do (a failed merge leaves no
+    output, so a save it refused is still a change)."""
+    parts = path.parts
+    if not (len(parts) == 4 and parts[0] == "locales" and parts[2] == "LC_MESSAGES"):
+        return False
+    po, output = _stamp(path), _stamp(Path("build", path.stem, f"{parts[1]}.merge.json"))
+    return po is not None and output is not None and po[0] < output[0]
+
+
 def outdated_by(path: Path) -> list[Path]:
     """Outputs of the jobs that read ``path`` and write later: a save while such a job ran is
     older than its output, so Snakemake would take the output as current. Removing it makes the
@@ -484,7 +497,7 @@ def _follow(server: PreviewServer, zygote, seen: dict, config_path: str) -> dict
     Returns the snapshot the next look compares with (taken before the rebuild, so a save
     during it is the next look's change)."""
     now = snapshot()
-    changed = changes(seen, now)
+    changed = [path for path in changes(seen, now) if not merged(path)]
     if any(p.parts[0] in ("source", "config") for p in changed):
         server.served = _replan(server.served, config_path) or server.served
     pages = sorted({page for path in changed for page in server.served.affected(path)})
