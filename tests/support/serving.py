@@ -12,6 +12,8 @@ import threading
 import time
 from pathlib import Path
 
+from locbrief.run import _descendants
+
 from .workflow import workflow_env
 
 
@@ -65,18 +67,19 @@ class Serving:
         raise AssertionError(f"no line with {text!r} within {seconds} s:\n{self.output}")
 
     def wait_until_idle(self, calm: float = 1.0, seconds: float = 300) -> None:
-        """Until no Snakemake has worked in the folder for ``calm`` seconds: the rebuilds a save
-        started are over (a merge that rewrote the PO starts a second one, which finds nothing
-        to do), as when a translator goes back to the editor after looking at the page."""
+        """Until nothing serve started has worked for ``calm`` seconds: no Snakemake in the
+        folder, no CPU used by serve's processes (the rebuilds, the next zygote's imports), as
+        when a translator has read the page and saves again."""
         from locbrief.run import snakemake_processes
 
-        deadline, quiet_since = time.monotonic() + seconds, time.monotonic()
+        deadline, quiet_since, used = time.monotonic() + seconds, time.monotonic(), -1
         while time.monotonic() - quiet_since < calm:
-            if snakemake_processes(self.workdir):
-                quiet_since = time.monotonic()
+            now = _cpu_ticks(_descendants(self.process.pid))
+            if snakemake_processes(self.workdir) or now != used:
+                quiet_since, used = time.monotonic(), now
             if time.monotonic() > deadline:
-                raise AssertionError(f"still rebuilding after {seconds} s:\n{self.output}")
-            time.sleep(0.05)
+                raise AssertionError(f"still working after {seconds} s:\n{self.output}")
+            time.sleep(0.1)
 
     def interrupt(self) -> float:
         """Ctrl-C, as a terminal sends it; the seconds until the process is gone."""
@@ -94,6 +97,18 @@ class Serving:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=30)
+
+
+def _cpu_ticks(pids: set[int]) -> int:
+    """The CPU time (clock ticks) the processes ``pids`` have used so far (those gone count 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total
 
 
 def processes_in(folder: Path) -> list[str]:
