@@ -91,14 +91,19 @@ def _hand(process: subprocess.Popen, request: str) -> subprocess.Popen:
 
 
 def warm() -> None:
-    """Import what every Snakemake run of this workflow imports, and collect the plugins."""
+    """Import what a Snakemake run of this workflow imports: Snakemake, its plugins, and what
+    the Snakefile imports and reads the config with (the briefs' readers, the engines it checks)."""
     import smart_open  # noqa: F401 (Snakemake's source cache reads the Snakefile through it)
     import snakemake.cli
 
     snakemake.cli.get_argument_parser()  # the plugin registries: executors, storage, loggers
     import locbrief.config
+    import locbrief.read.source
     import locbrief.run
-    import locbrief.translate.chain  # noqa: F401 (the Snakefile's own imports)
+    import locbrief.translate.chain
+    import locbrief.translate.engines.apertium
+    import locbrief.translate.engines.argos
+    import locbrief.translate.engines.remote  # noqa: F401
 
 
 class _Command(threading.Thread):
