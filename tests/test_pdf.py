@@ -8,7 +8,9 @@ not fully reviewed, and every font is embedded.
 
 from __future__ import annotations
 
+import gc
 import subprocess
+import sys
 
 import pypdf
 import pytest
@@ -112,6 +114,41 @@ def test_us_letter_and_the_fonts_from_the_config(tmp_path):
         r.split()[0] for r in poppler("pdffonts", str(tmp_path / "letter.pdf")).splitlines()[2:]
     ]
     assert fonts and all(f.split("+")[1].startswith("DejaVu-Sans") for f in fonts), fonts
+
+
+#: Imports WeasyPrint the way ``locbrief pdf`` does and prints the processes it started.
+IMPORT_PROBE = """
+import ctypes.util, subprocess
+started = []
+popen = subprocess.Popen.__init__
+def record(self, args, *rest, **options):
+    started.append(args)
+    popen(self, args, *rest, **options)
+subprocess.Popen.__init__ = record
+search = ctypes.util.find_library
+from locbrief.publish.pdf import import_weasyprint
+weasyprint = import_weasyprint()
+assert weasyprint.HTML and ctypes.util.find_library is search
+print(started)
+"""
+
+
+def test_weasyprint_loads_its_libraries_without_starting_ldconfig_or_gcc():
+    """Each PDF job is a new process: a library search at import (ldconfig, gcc for every name
+    WeasyPrint tries) cost a third of its import time."""
+    run = subprocess.run(
+        [sys.executable, "-c", IMPORT_PROBE], capture_output=True, text=True, check=True
+    )
+    assert run.stdout.strip() == "[]", run.stdout
+
+
+def test_the_garbage_collector_is_back_on_after_a_pdf(tmp_path):
+    page = tmp_path / "en" / "brief.html"
+    page.parent.mkdir()
+    page.write_text(page_result(brief(paragraphs=2), "en", 1.0).html, encoding="utf-8")
+    assert gc.isenabled()
+    render_pdf(page, tmp_path / "x.pdf", Site())
+    assert gc.isenabled() and (tmp_path / "x.pdf").stat().st_size > 1000
 
 
 def test_a_font_lacking_a_character_is_one_line_naming_it_and_the_fix(tmp_path, capsys):
