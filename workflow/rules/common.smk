@@ -47,6 +47,13 @@ BRIEFS = list(SOURCES)
 ALL_LANGS = ",".join([SRC, *LANGS])
 
 
+# The order of the jobs waiting for a core: the longest chain to the end of the run first
+# (suggest → merge → page → pdf), so the PDFs, the longest jobs after suggest, start as soon as
+# their page is there and the short jobs (check, review, docx) fill the cores at the end, where
+# a PDF left last would run alone on one core (Snakemake picks by priority, then by input size).
+PRIORITY = {"suggest": 4, "merge": 3, "page": 2, "pdf": 1}
+
+
 wildcard_constraints:
     lang="|".join(map(re.escape, LANGS)),
     brief="|".join(map(re.escape, BRIEFS)),

@@ -15,6 +15,7 @@ rule page:
         "logs/{brief}/{lang}.page.log",
     benchmark:
         "benchmarks/{brief}/{lang}.page.tsv"
+    priority: PRIORITY["page"]
     conda:
         "../envs/locbrief.yaml"
     params:
@@ -40,6 +41,7 @@ rule source_page:
         f"logs/{{brief}}/{SRC}.page.log",
     benchmark:
         f"benchmarks/{{brief}}/{SRC}.page.tsv"
+    priority: PRIORITY["page"]
     conda:
         "../envs/locbrief.yaml"
     params:

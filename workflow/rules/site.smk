@@ -14,6 +14,7 @@ rule pdf:
         "benchmarks/{brief}/{lang}.pdf.tsv"
     wildcard_constraints:
         lang="|".join(map(re.escape, [SRC, *LANGS])),
+    priority: PRIORITY["pdf"]
     conda:
         "../envs/locbrief.yaml"
     params:

@@ -14,6 +14,7 @@ rule suggest:
         "logs/{brief}/{lang}.suggest.log",
     benchmark:
         "benchmarks/{brief}/{lang}.suggest.tsv"
+    priority: PRIORITY["suggest"]
     conda:
         "../envs/locbrief.yaml"
     params:
@@ -58,6 +59,7 @@ rule merge:
         "logs/{brief}/{lang}.merge.log",
     benchmark:
         "benchmarks/{brief}/{lang}.merge.tsv"
+    priority: PRIORITY["merge"]
     conda:
         "../envs/locbrief.yaml"
     params:
