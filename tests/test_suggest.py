@@ -13,6 +13,7 @@ from locbrief.read import read_source
 from locbrief.translate.engines.apertium import ApertiumEngine
 from locbrief.translate.engines.simple import PseudoEngine
 from locbrief.translate.memory import Memory
+from locbrief.translate.probes import ProbeCache
 from locbrief.translate.protect import STAND_INS
 from locbrief.translate.segment import segment
 from locbrief.translate.suggest import FIGURE_PROBES, suggest
@@ -65,10 +66,10 @@ def term_probes(lang):
     return sum(1 for t in terms if t.target) + stand_ins + len(FIGURE_PROBES)
 
 
-def run(units, engine, lang, memory_path):
+def run(units, engine, lang, memory_path, probes=None):
     memory = Memory(memory_path)
     termbase = load_termbase(ROOT / "locales" / lang / "termbase.tsv")
-    suggestions = suggest(units, engine, "en", lang, termbase, memory)
+    suggestions = suggest(units, engine, "en", lang, termbase, memory, probes=probes)
     memory.save()
     return suggestions
 
@@ -122,6 +123,26 @@ def test_a_msgid_seen_twice_is_sent_once(tmp_path, brief):
     assert len(suggestions) == 3
 
 
+def test_an_empty_memory_takes_the_probe_answers_an_earlier_run_kept(tmp_path, brief):
+    """A new memory (a fresh clone, a new language) does not ask the engine its probes again, and
+    ends up the same file: the kept answers are recorded in it as the engine's."""
+    units = segment(brief)[:5]
+    cache = ProbeCache(tmp_path / "probes")
+    first, second = CountingPseudo(), CountingPseudo()
+    run(units, first, "es_MX", tmp_path / "first.jsonl", probes=cache)
+    run(units, second, "es_MX", tmp_path / "second.jsonl", probes=cache)
+    assert len(first.sent) == term_probes("es_MX") + len(units)
+    assert second.sent == first.sent[-len(units) :]  # the units, protected
+    assert (tmp_path / "first.jsonl").read_bytes() == (tmp_path / "second.jsonl").read_bytes()
+
+    [kept] = (tmp_path / "probes").iterdir()
+    kept.write_text("{not json", encoding="utf-8")  # a damaged cache file: asked again, rewritten
+    third = CountingPseudo()
+    run(units, third, "es_MX", tmp_path / "third.jsonl", probes=cache)
+    assert len(third.sent) == len(first.sent)
+    assert (tmp_path / "third.jsonl").read_bytes() == (tmp_path / "first.jsonl").read_bytes()
+
+
 def test_memory_tells_machine_text_from_a_translators(tmp_path, brief):
     units = segment(brief)[:3]
     suggestions = run(units, PseudoEngine(), "es_MX", tmp_path / "m.jsonl")
@@ -148,15 +169,21 @@ class OneBatchAtATime(ApertiumEngine):
 @pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
 def test_apertium_batches_side_by_side_write_what_one_at_a_time_writes(tmp_path, brief):
     """The speed work changes no byte: the same suggestions, and the same memory file (its lines
-    in the same order), as when Apertium's batches run one after the other; the variety layer's
+    in the same order), as when Apertium's batches run one after the other and the probes are
+    asked, not taken from the answers kept; the variety layer's
     shortcut (rules skip texts without their literal) rewrites exactly as its patterns do."""
     units = segment(brief)
     termbase = load_termbase(ROOT / "locales" / "es_MX" / "termbase.tsv")
     variety = load_variety(ROOT / "locales" / "es_MX" / "variety.tsv", termbase)
     made = {}
+    probes = ProbeCache(
+        tmp_path / "probes"
+    )  # the second run takes the probe answers the first kept
     for name, engine in (("sequential", OneBatchAtATime()), ("side by side", ApertiumEngine())):
         memory = Memory(tmp_path / f"{name}.jsonl")
-        found = suggest(units, engine, "en", "es_MX", termbase, memory, variety=variety)
+        found = suggest(
+            units, engine, "en", "es_MX", termbase, memory, variety=variety, probes=probes
+        )
         memory.save()
         made[name] = found, (tmp_path / f"{name}.jsonl").read_bytes()
     assert ApertiumEngine.concurrent_batches > 1 and len(units) > 2 * ApertiumEngine.batch_size

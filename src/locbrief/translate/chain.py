@@ -15,6 +15,7 @@ from locbrief.model import Suggestion, Unit
 from locbrief.translate.engines import Engine, EngineError, choose_engine
 from locbrief.translate.learn import Corrections
 from locbrief.translate.memory import Memory
+from locbrief.translate.probes import ProbeCache
 from locbrief.translate.suggest import SOURCE_KEPT, pending, suggest
 from locbrief.translate.termbase import Termbase
 from locbrief.translate.variety import Variety
@@ -63,6 +64,7 @@ def suggest_with_fallback(
     batch_size: int | None = None,
     variety: Variety | None = None,
     corrections: Corrections | None = None,
+    probes: ProbeCache | None = None,
 ) -> dict[str, Suggestion]:
     """Suggestions from the first engine that can; what one leaves undone goes to the next.
 
@@ -86,6 +88,7 @@ def suggest_with_fallback(
                 batch_size,
                 variety,
                 corrections,
+                probes,
             )
         except EngineError as exc:
             _keep(exc.finished or {}, done, kept_source)

@@ -38,6 +38,7 @@ def cmd_suggest(args) -> None:
     from locbrief.translate.chain import choose_chain, suggest_with_fallback
     from locbrief.translate.learn import learned_path, load_corrections
     from locbrief.translate.memory import Memory
+    from locbrief.translate.probes import ProbeCache
     from locbrief.translate.termbase import load_termbase
     from locbrief.translate.variety import load_variety, variety_path
 
@@ -59,6 +60,7 @@ def cmd_suggest(args) -> None:
             memory,
             variety=variety,
             corrections=corrections,
+            probes=ProbeCache(),
         )
     finally:
         memory.save()  # the batches that came back, so a rerun resumes

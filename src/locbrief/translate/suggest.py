@@ -23,6 +23,7 @@ from locbrief.model import Suggestion, Unit
 from locbrief.translate.engines import Engine, EngineError
 from locbrief.translate.learn import Corrections
 from locbrief.translate.memory import Memory
+from locbrief.translate.probes import ProbeCache
 from locbrief.translate.protect import (
     STAND_INS,
     Masked,
@@ -50,13 +51,15 @@ def suggest(
     batch_size: int | None = None,
     variety: Variety | None = None,
     corrections: Corrections | None = None,
+    probes: ProbeCache | None = None,
 ) -> dict[str, Suggestion]:
     """A suggestion for every distinct msgid; only units the memory lacks reach the engine.
 
     Each batch is remembered as soon as it comes back, so a run the engine
-    stops (down, quota spent) resumes where it stopped.
+    stops (down, quota spent) resumes where it stopped. ``probes``: the answers
+    to probe batches kept across runs (:mod:`locbrief.translate.probes`).
     """
-    masked = _masked_units(units, engine, source, target, termbase, memory)
+    masked = _masked_units(units, engine, source, target, termbase, memory, probes)
     model = engine.model(source, target)
     msgids: dict[str, list[str]] = {}
     for msgid, masked_unit in masked.items():
@@ -99,7 +102,13 @@ def pending_units(
 
 
 def _masked_units(
-    units: list[Unit], engine: Engine, source: str, target: str, termbase: Termbase, memory: Memory
+    units: list[Unit],
+    engine: Engine,
+    source: str,
+    target: str,
+    termbase: Termbase,
+    memory: Memory,
+    probes: ProbeCache | None = None,
 ) -> dict[str, Masked]:
     """Each msgid with its protected items swapped for the engine's tokens or stand-ins.
 
@@ -115,7 +124,9 @@ def _masked_units(
     enforces = engine.use_termbase(termbase, source, target)
     if engine.probed:  # every probe in one batch
         terms = [] if enforces else _term_candidates(termbase)
-        _probe(engine, source, target, memory, terms + _STAND_IN_CANDIDATES + [*FIGURE_PROBES])
+        _probe(
+            engine, source, target, memory, terms + _STAND_IN_CANDIDATES + [*FIGURE_PROBES], probes
+        )
         figures = engine_keeps_figures(engine, source, target, memory)
     if enforces:
         known = frozenset(t.source for t in termbase.terms if t.target is not None)
@@ -251,11 +262,26 @@ def _term_candidates(termbase: Termbase) -> list[str]:
     return [t.source for t in termbase.terms if t.target is not None]
 
 
-def _probe(engine: Engine, source: str, target: str, memory: Memory, texts: list[str]) -> None:
-    """Send the texts the memory lacks alone, in one batch, and remember what came back."""
+def _probe(
+    engine: Engine,
+    source: str,
+    target: str,
+    memory: Memory,
+    texts: list[str],
+    probes: ProbeCache | None = None,
+) -> None:
+    """Send the texts the memory lacks alone, in one batch (or take the answers ``probes``
+    kept for that batch), and remember what came back."""
     model = engine.model(source, target)
     todo = [t for t in dict.fromkeys(texts) if memory.lookup(engine.name, model, t) is None]
-    for text, output in zip(todo, engine.checked_batch(todo, source, target)):
+    if not todo:
+        return
+
+    def ask(batch: list[str]) -> list[str]:
+        return engine.checked_batch(batch, source, target)
+
+    outputs = probes.answers(engine.name, model, todo, ask) if probes else ask(todo)
+    for text, output in zip(todo, outputs):
         memory.remember(engine.name, model, text, output, text, output)
 
 
