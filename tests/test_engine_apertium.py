@@ -1,8 +1,8 @@
-"""Apertium as the pipeline uses it: one process per batch, clear errors when it misbehaves.
+"""Apertium as the pipeline uses it: its costly stages started once, clear errors when it misbehaves.
 
-Process counts and failures are observed with small shell scripts named
-``apertium`` put first on PATH: a wrapper that logs each start and runs the
-real apertium, and fakes that hang, crash or answer short.
+Process counts and failures are observed with small shell scripts put first on
+PATH under the names of Apertium's programs: a wrapper that logs each start and
+runs the real program, and fakes that hang, crash or answer short.
 """
 
 from __future__ import annotations
@@ -30,13 +30,22 @@ REAL_APERTIUM = shutil.which("apertium")
 pytestmark = pytest.mark.skipif(REAL_APERTIUM is None, reason="apertium is not installed")
 
 
-def put_first_on_path(monkeypatch, folder: Path, script: str) -> Path:
+def put_first_on_path(monkeypatch, folder: Path, script: str, program: str = "apertium") -> Path:
     folder.mkdir(exist_ok=True)
-    path = folder / "apertium"
+    path = folder / program
     path.write_text("#!/bin/sh\n" + script, encoding="utf-8")
     path.chmod(path.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
     return path
+
+
+def log_starts(monkeypatch, folder: Path, program: str) -> Path:
+    """Each start of ``program`` (its arguments) logged in a file, the real program run."""
+    log = folder / f"{program}.log"
+    real = shutil.which(program)
+    put_first_on_path(monkeypatch, folder, f'echo "$@" >> {log}\nexec {real} "$@"\n', program)
+    log.write_text("")
+    return log
 
 
 @pytest.fixture(scope="module")
@@ -44,41 +53,39 @@ def brief_units():
     return segment(read_source(str(ROOT / "tests" / "data" / "no-gwot-narco.txt")))
 
 
-def test_one_apertium_process_per_batch_never_per_unit(tmp_path, monkeypatch, brief_units):
-    log = tmp_path / "starts.log"
-    put_first_on_path(
-        monkeypatch, tmp_path / "bin", f'echo "$@" >> {log}\nexec {REAL_APERTIUM} "$@"\n'
-    )
+def test_the_costly_stages_start_once_the_tagger_once_per_batch(tmp_path, monkeypatch, brief_units):
+    """The stages after the tagger (the dictionaries, the transfer rules, the generator) load
+    once for all batches; the tagger, which remembers earlier sentences, starts for each."""
+    taggers = log_starts(monkeypatch, tmp_path / "bin", "apertium-tagger")
+    transfers = log_starts(monkeypatch, tmp_path / "bin", "apertium-postchunk")
     units = brief_units[:150]
     termbase = load_termbase(ROOT / "locales" / "es_MX" / "termbase.tsv")
     engine = ApertiumEngine(ROOT / "locales" / "apertium", tmp_path / "build")
     suggestions = suggest(
         units, engine, "en", "es_MX", termbase, Memory(tmp_path / "m.jsonl"), batch_size=64
     )
-    starts = log.read_text().splitlines()
     term_probe = 1  # terms, stand-in names and figures, each sent alone, in one batch
-    build_check = 1  # the project's vocabulary, compiled once, each entry tried once
     batches = math.ceil(len({u.msgid for u in units}) / 64)
-    assert len(starts) == batches + term_probe + build_check
+    assert len(taggers.read_text().splitlines()) == batches + term_probe
     [mode] = (tmp_path / "build").glob("eng-spa-*")
-    assert starts[0].endswith(" locbrief-eng-spa")  # the check, before the mode is in place
-    assert set(starts[1:]) == {f"-d {mode} locbrief-eng-spa"}
+    [postchunk] = transfers.read_text().splitlines()
+    assert postchunk.startswith("-z ") and "eng-spa.t3x" in postchunk
+    assert str(mode) in (mode / "modes" / "locbrief-eng-spa.mode").read_text()
     assert len(suggestions) == len({u.msgid for u in units})
-    log.write_text("")
+    taggers.write_text("")
     suggest(units[:64], engine, "en", "es_MX", termbase, Memory(tmp_path / "m2.jsonl"))
-    assert len(log.read_text().splitlines()) == 1 + term_probe  # compiled once, not again
+    assert len(taggers.read_text().splitlines()) == 1 + term_probe
+    assert len(transfers.read_text().splitlines()) == 1  # still running, not started again
 
 
-def test_a_pivot_pair_runs_one_process_per_hop_and_batch(tmp_path, monkeypatch):
-    log = tmp_path / "starts.log"
-    put_first_on_path(
-        monkeypatch, tmp_path / "bin", f'echo "$@" >> {log}\nexec {REAL_APERTIUM} "$@"\n'
-    )
+def test_a_pivot_pair_runs_each_hop_once_per_batch(tmp_path, monkeypatch):
+    taggers = log_starts(monkeypatch, tmp_path / "bin", "apertium-tagger")
     engine = ApertiumEngine(vocabulary_dir=tmp_path)  # the pair as Debian ships it
     out = engine.checked_batch(
         ["The cartels adapt.", "Mexico is a sovereign country."], "en", "pt_BR"
     )
-    assert log.read_text().splitlines() == ["eng-spa", "es-pt_BR"]
+    models = [Path(line.split()[-1]).name for line in taggers.read_text().splitlines()]
+    assert models == ["eng-spa.prob", "es-pt.prob"]
     assert out[0].endswith("adaptam.") and "país soberano" in out[1]  # Portuguese, in order
     assert engine.model("en", "pt_BR").startswith("eng-spa ") and " | es-pt_BR " in engine.model(
         "en", "pt_BR"
@@ -114,8 +121,10 @@ def test_each_suggestion_records_engine_model_and_version(tmp_path):
 # ---------------------------------------------------------------- misbehaving apertium
 
 
-def test_a_hanging_apertium_is_stopped_and_named(tmp_path, monkeypatch):
-    put_first_on_path(monkeypatch, tmp_path / "bin", "sleep 30\n")
+@pytest.mark.parametrize("program", ["apertium-destxt", "apertium-postchunk"])
+def test_a_hanging_apertium_is_stopped_and_named(tmp_path, monkeypatch, program):
+    """A stage run once per batch (the deformatter) or one kept running (postchunk) hangs."""
+    put_first_on_path(monkeypatch, tmp_path / "bin", "sleep 30\n", program)
     engine = ApertiumEngine(vocabulary_dir=tmp_path)
     engine.timeout = 1
     with pytest.raises(EngineError) as error:
@@ -126,9 +135,13 @@ def test_a_hanging_apertium_is_stopped_and_named(tmp_path, monkeypatch):
     )
 
 
-def test_a_crashing_apertium_gives_its_last_message(tmp_path, monkeypatch):
+@pytest.mark.parametrize("program", ["apertium-destxt", "apertium-postchunk"])
+def test_a_crashing_apertium_gives_its_last_message(tmp_path, monkeypatch, program):
     put_first_on_path(
-        monkeypatch, tmp_path / "bin", 'echo "Error: Mode eng-spa not usable" >&2\nexit 1\n'
+        monkeypatch,
+        tmp_path / "bin",
+        'echo "Error: eng-spa.t3x.bin not usable" >&2\nexit 1\n',
+        program,
     )
     with pytest.raises(EngineError) as error:
         ApertiumEngine(vocabulary_dir=tmp_path).checked_batch(
@@ -136,12 +149,12 @@ def test_a_crashing_apertium_gives_its_last_message(tmp_path, monkeypatch):
         )
     assert str(error.value) == (
         "apertium eng-spa failed (exit 1) on a batch of 1 units starting "
-        "'Trump met Sheinbaum.': Error: Mode eng-spa not usable"
+        "'Trump met Sheinbaum.': Error: eng-spa.t3x.bin not usable"
     )
 
 
 def test_an_apertium_that_answers_short_is_refused(tmp_path, monkeypatch):
-    put_first_on_path(monkeypatch, tmp_path / "bin", "head -n 1\n")
+    put_first_on_path(monkeypatch, tmp_path / "bin", "head -n 1\n", "apertium-retxt")
     with pytest.raises(EngineError) as error:
         ApertiumEngine(vocabulary_dir=tmp_path).checked_batch(
             ["One.", "Two.", "Three."], "en", "es_MX"

@@ -19,6 +19,7 @@ from locbrief.translate.segment import segment
 from locbrief.translate.suggest import FIGURE_PROBES, suggest
 from locbrief.translate.termbase import load_termbase
 from locbrief.translate.variety import load_variety
+from support.apertium_reference import ProcessPerBatch
 
 ROOT = Path(__file__).resolve().parents[1]
 BEFORE = "But making the war on drugs literal will not work."
@@ -162,16 +163,17 @@ def test_a_damaged_memory_line_names_file_and_line(tmp_path):
     )
 
 
-class OneBatchAtATime(ApertiumEngine):
+class OneBatchAtATime(ProcessPerBatch):
     concurrent_batches = 1
 
 
 @pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
 def test_apertium_batches_side_by_side_write_what_one_at_a_time_writes(tmp_path, brief):
     """The speed work changes no byte: the same suggestions, and the same memory file (its lines
-    in the same order), as when Apertium's batches run one after the other and the probes are
-    asked, not taken from the answers kept; the variety layer's
-    shortcut (rules skip texts without their literal) rewrites exactly as its patterns do."""
+    in the same order), as when each of Apertium's batches runs through its own ``apertium``
+    process one after the other and the probes are asked, not taken from the answers kept;
+    the variety layer's shortcut (rules skip texts without their literal) rewrites exactly as
+    its patterns do."""
     units = segment(brief)
     termbase = load_termbase(ROOT / "locales" / "es_MX" / "termbase.tsv")
     variety = load_variety(ROOT / "locales" / "es_MX" / "variety.tsv", termbase)
@@ -192,3 +194,21 @@ def test_apertium_batches_side_by_side_write_what_one_at_a_time_writes(tmp_path,
     assert any(rule.needle in t for rule in variety.rules for t in outputs)
     for rule in variety.rules:
         assert all(rule.apply(t) == rule.pattern.sub(rule._replacement, t) for t in outputs)
+
+
+@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+@pytest.mark.parametrize("lang", ["pt_BR", "ca"])
+def test_apertium_kept_running_writes_what_a_process_per_batch_writes(tmp_path, brief, lang):
+    """Through a pivot (English → Spanish → Portuguese: two modes kept running) and through a
+    mode with anaphora resolution and constraint grammar (Catalan: run once per batch, as the
+    tagger), the seed's memory is the file ``apertium`` processes, one per batch, write."""
+    units = segment(brief)
+    termbase = load_termbase(ROOT / "locales" / lang / "termbase.tsv")
+    files = []
+    for engine in (ProcessPerBatch(), ApertiumEngine()):
+        path = tmp_path / f"{len(files)}.jsonl"
+        memory = Memory(path)
+        suggest(units, engine, "en", lang, termbase, memory)
+        memory.save()
+        files.append(path.read_bytes())
+    assert files[0] == files[1]

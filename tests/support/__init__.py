@@ -9,6 +9,8 @@ modules (and the benchmarks) import, so no test module imports another:
   the real workflow (workflow/Snakefile) run in it;
 * :mod:`support.argos_models`: tiny but real Argos Translate packages, built here;
 * :mod:`support.capture`: a small page capture for the read stage;
+* :mod:`support.apertium_reference`: Apertium run as its own command runs it, one process
+  per batch, the reference the engine's long-running stages must match byte for byte;
 * :mod:`support.slurm`: a one-node SLURM cluster on this machine, started and stopped by a test.
 """
 

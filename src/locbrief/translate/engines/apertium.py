@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from locbrief.translate.engines import Engine, EngineError, language_code
+from locbrief.translate.engines.apertium_stream import ModeStream, PipelineError
 from locbrief.translate.engines.apertium_vocab import Vocabulary, compiled_mode, vocabulary
 
 MODES_DIR = Path("/usr/share/apertium/modes")
@@ -140,17 +141,21 @@ class ApertiumEngine(Engine):
             lines = self._run(_mode_for(a, b), lines)
         return lines
 
-    def _command(self, mode: str) -> list[str]:
-        """``apertium MODE``, or the project's compiled mode of it (built where missing)."""
-        vocab = self._vocabulary(mode)
-        if vocab is None:
-            return ["apertium", mode]
+    def _stream(self, mode: str) -> ModeStream:
+        """The mode's stages (the project's compiled mode where it has vocabulary), started once."""
+        streams = self.__dict__.setdefault("_streams", {})
         with _BUILDING:  # batches run side by side: one builds a missing mode, the others wait
-            data, name = compiled_mode(vocab, MODES_DIR / f"{mode}.mode", self.build_dir)
-        return ["apertium", "-d", str(data), name]
+            if mode not in streams:
+                vocab = self._vocabulary(mode)
+                mode_file = MODES_DIR / f"{mode}.mode"
+                if vocab is not None:
+                    data, name = compiled_mode(vocab, mode_file, self.build_dir)
+                    mode_file = data / "modes" / f"{name}.mode"
+                streams[mode] = ModeStream(mode_file)
+            return streams[mode]
 
     def _run(self, mode: str | None, lines: list[str]) -> list[str]:
-        """One apertium process for the whole batch; exactly one output segment per input segment.
+        """The batch through the mode's stages; exactly one output segment per input segment.
 
         Segments are separated by a blank line, which Apertium treats as a
         paragraph break: with single newlines its transfer rules reorder words
@@ -158,30 +163,18 @@ class ApertiumEngine(Engine):
         """
         if mode is None:
             raise EngineError("apertium has no mode for this pair")
+        batch = f"a batch of {len(lines)} units starting {lines[0][:60]!r}"
         try:
-            done = subprocess.run(
-                self._command(mode),
-                input="\n\n".join(lines) + "\n",
-                capture_output=True,
-                text=True,
-                timeout=self.timeout,
-            )
-        except subprocess.TimeoutExpired:
+            output = self._stream(mode).translate("\n\n".join(lines) + "\n", self.timeout)
+        except TimeoutError:
             raise EngineError(
-                f"apertium {mode} hung for more than {self.timeout:g} s on a batch of "
-                f"{len(lines)} units starting {lines[0][:60]!r}"
+                f"apertium {mode} hung for more than {self.timeout:g} s on {batch}"
             ) from None
-        if done.returncode != 0:
-            last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        except PipelineError as exc:
             raise EngineError(
-                f"apertium {mode} failed (exit {done.returncode}) on a batch of {len(lines)} "
-                f"units starting {lines[0][:60]!r}: {last}"
-            )
-        out = (
-            [seg.strip() for seg in done.stdout.strip("\n").split("\n\n")]
-            if done.stdout.strip()
-            else []
-        )
+                f"apertium {mode} failed (exit {exc.status}) on {batch}: {exc.last or 'no message'}"
+            ) from None
+        out = [seg.strip() for seg in output.strip("\n").split("\n\n")] if output.strip() else []
         if len(out) != len(lines):
             raise EngineError(
                 f"apertium {mode} returned {len(out)} segments for {len(lines)} sent; "
