@@ -4,6 +4,10 @@ On the seed brief (tests/data/no-gwot-narco.txt), in a temporary copy of the pro
 
 1. ``locbrief suggest`` (es_MX, Apertium, an empty memory each time) against raw
    ``apertium -u eng-spa`` on the same text: the units' msgids, one per paragraph (limit 1.3);
+   twice: the first run ever (no probe answers kept in ``build/probes/`` either, so the
+   engine is asked its 124 probes) and a new memory on a machine that ran suggest before
+   (the probe answers kept: what a new language, a fresh memory or a rerun after
+   ``rm memory.jsonl`` costs);
 2. ``locbrief read`` + ``segment`` + ``page`` (the English page) against translate-toolkit's
    ``html2po`` + ``po2html`` on that English page (limit 2);
 3. a cold four-language run (read to PDF) with ``--cores 2`` against ``--cores 1`` (limit 0.65),
@@ -13,7 +17,7 @@ Pairs 1 and 2 alternate, ``--repeat`` times each, and the medians are compared: 
 other work then weighs on both sides alike. Every command is a new process, so Python's import
 time counts. The load average is printed at the start and the end.
 
-Usage: .venv/bin/python bench/speed.py [--repeat N] [--briefs N] [--keep]
+Usage: .venv/bin/python bench/speed.py [--repeat N] [--briefs N] [--keep] [--no-cold-runs]
 (--briefs N > 1 runs ratio 3 on the corpus bench/workflow_speed.py builds.)
 """
 
@@ -85,9 +89,12 @@ def page_args() -> list[str]:
     ]  # fmt: skip
 
 
-def suggest(workdir: Path) -> float:
-    """``locbrief suggest`` for es_MX with an empty memory."""
+def suggest(workdir: Path, probes_kept: bool = True) -> float:
+    """``locbrief suggest`` for es_MX with an empty memory (and no probe answers kept, unless
+    ``probes_kept``)."""
     (workdir / "build" / "memory.jsonl").unlink(missing_ok=True)
+    if not probes_kept:
+        shutil.rmtree(workdir / "build" / "probes", ignore_errors=True)
     return seconds(
         locbrief(
             "suggest", "build/units.json", "--lang", "es_MX", "--engine", "apertium",
@@ -149,6 +156,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each side (default 3)")
     parser.add_argument("--briefs", type=int, default=1, help="briefs in the cold runs (1: seed)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary project")
+    parser.add_argument(
+        "--no-cold-runs", action="store_true", help="ratios 1 and 2 only (ratio 3 takes minutes)"
+    )
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
     workdir = make_repo(Path(tempfile.mkdtemp(prefix="locbrief-speed-")), {SEED.stem: SEED})
@@ -158,13 +168,16 @@ def main() -> None:
     )
     prepare(workdir)
 
-    ours, anchor = side_by_side(
-        lambda: suggest(workdir), lambda: raw_apertium(workdir), args.repeat
-    )
-    print(
-        f"1. suggest (cold memory, es_MX, apertium) {ours:.2f} s / raw apertium -u eng-spa "
-        f"{anchor:.2f} s = {ours / anchor:.2f} (limit 1.30)"
-    )
+    for probes_kept, label in ((False, "first run ever"), (True, "probe answers kept")):
+        ours, anchor = side_by_side(
+            lambda kept=probes_kept: suggest(workdir, kept),
+            lambda: raw_apertium(workdir),
+            args.repeat,
+        )
+        print(
+            f"1. suggest (cold memory, {label}, es_MX, apertium) {ours:.2f} s / raw apertium "
+            f"-u eng-spa {anchor:.2f} s = {ours / anchor:.2f} (limit 1.30)"
+        )
     ours, anchor = side_by_side(
         lambda: read_segment_page(workdir), lambda: translate_toolkit(workdir), args.repeat
     )
@@ -176,12 +189,13 @@ def main() -> None:
         print(f"   (kept {workdir})")
     else:
         shutil.rmtree(workdir)
-    one, two, pdf, n = cores_ratio(args.briefs)
-    print(
-        f"3. cold run of {n} brief(s) × {len(LANGUAGES)} languages: --cores 2 {two:.1f} s / "
-        f"--cores 1 {one:.1f} s = {two / one:.2f} (limit 0.65); PDF step {pdf:.2f} s per "
-        "page-language (limit 1.50)"
-    )
+    if not args.no_cold_runs:
+        one, two, pdf, n = cores_ratio(args.briefs)
+        print(
+            f"3. cold run of {n} brief(s) × {len(LANGUAGES)} languages: --cores 2 {two:.1f} s / "
+            f"--cores 1 {one:.1f} s = {two / one:.2f} (limit 0.65); PDF step {pdf:.2f} s per "
+            "page-language (limit 1.50)"
+        )
     print(f"load average {os.getloadavg()[0]:.1f} at the end (other work skews the ratios)")
 
 
