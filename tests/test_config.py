@@ -64,6 +64,33 @@ def test_a_bad_setting_is_named(tmp_path, languages, expected):
     assert str(error.value).startswith(str(tmp_path / "config" / "config.yaml"))
 
 
+def test_a_config_that_passed_is_not_checked_by_jsonschema_again(tmp_path, monkeypatch):
+    """Every stage checks the config; a config (and schema) that passed is remembered by digest
+    in build/ so later stages skip jsonschema (0.1 s to import). A bad edit is still caught."""
+    monkeypatch.chdir(tmp_path)
+    path = write_config(tmp_path, "  es_MX: {engine: apertium}\n")
+    load_config(path)
+    [passed] = (tmp_path / "build" / "checked-config").iterdir()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-c",
+            f"from locbrief.config import load_config; load_config({str(path)!r})",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert " jsonschema\n" not in done.stderr
+    path.write_text(path.read_text().replace("apertium", "google"), encoding="utf-8")
+    with pytest.raises(LocbriefError, match="languages.es_MX.engine: 'google' is not one of"):
+        load_config(path)
+    assert list((tmp_path / "build" / "checked-config").iterdir()) == [passed]
+
+
 def test_yaml_syntax_errors_name_the_line(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text("briefs: [a\nlanguages:\n  es_MX: {}\n", encoding="utf-8")

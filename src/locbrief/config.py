@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
+import json
 import logging
 import re
 from pathlib import Path
 
-import jsonschema
 import yaml
 
 from locbrief.locales import parse_locale
@@ -15,6 +17,8 @@ from locbrief.model import LocbriefError
 
 log = logging.getLogger("locbrief")
 SCHEMA = Path(__file__).parent / "schemas" / "config.schema.yaml"
+#: Configs that passed the schema, by digest, relative to the project (see _check_schema).
+CHECKED_DIR = Path("build/checked-config")
 #: libyaml's loader where PyYAML was built with it (ten times faster than the pure-Python one)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -48,11 +52,7 @@ def load_config(path: Path | str) -> dict:
 def check_config(config: dict, path: str = "config/config.yaml") -> dict:
     """Validate against the JSON schema and Babel's locale data; fill defaults."""
     _refuse_secrets(config, path)
-    error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(schema()).iter_errors(config)
-    )
-    if error is not None:
-        raise LocbriefError(_schema_message(error), path)
+    _check_schema(config, path)
     config.setdefault("source_language", "en")
     _check_locale(config["source_language"], path, "source_language")
     for lang, settings in config["languages"].items():
@@ -129,7 +129,28 @@ def _url_settings(value, setting: str = ""):
         yield setting, value
 
 
-def _schema_message(error: jsonschema.ValidationError) -> str:
+def _check_schema(config: dict, path: str) -> None:
+    """Validate against the JSON schema, unless this config (these bytes of it and of the schema)
+    passed before: every stage of a run checks the config, and jsonschema takes 0.1 s to import."""
+    text = json.dumps(config, sort_keys=True, ensure_ascii=False, default=str)
+    digest = hashlib.sha256(SCHEMA.read_bytes() + b"\0" + text.encode("utf-8")).hexdigest()
+    passed = CHECKED_DIR / digest[:32]
+    if passed.exists():
+        return
+    import jsonschema
+
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(schema()).iter_errors(config)
+    )
+    if error is not None:
+        raise LocbriefError(_schema_message(error), path)
+    with contextlib.suppress(OSError):  # a cache: a read-only project is checked every time
+        passed.parent.mkdir(parents=True, exist_ok=True)
+        passed.touch()
+
+
+def _schema_message(error) -> str:
+    """A jsonschema ValidationError as the line that names the setting."""
     setting = ".".join(str(p) for p in error.absolute_path) or "(top level)"
     if error.validator == "anyOf":  # one engine or a list: report the list of names
         error = next((e for e in error.context if e.validator == "enum"), error)

@@ -10,14 +10,13 @@ problem, so the unit goes to the PO fuzzy with a QA note.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-
-from tqdm import tqdm
 
 from locbrief.model import Suggestion, Unit
 from locbrief.translate.engines import Engine, EngineError
@@ -301,13 +300,7 @@ def _translate(
     """(text, engine output) pairs, one engine call per batch, with a progress bar."""
     if not texts:
         return
-    with tqdm(
-        total=len(texts),
-        desc=f"{target}: {engine.name}",
-        unit="unit",
-        file=sys.stderr,
-        disable=None if log.isEnabledFor(logging.INFO) else True,  # a terminal's, not under -q
-    ) as bar:
+    with _progress(len(texts), f"{target}: {engine.name}") as bar:
         batches = [texts[start : start + batch_size] for start in range(0, len(texts), batch_size)]
         workers = min(engine.concurrent_batches, len(batches))
         if workers <= 1:
@@ -325,6 +318,26 @@ def _translate(
                 bar.update(len(batch))
         finally:
             pool.shutdown(cancel_futures=True)
+
+
+class _NoProgress(contextlib.AbstractContextManager):
+    """No bar: stderr is a log file, or -q."""
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        pass
+
+
+def _progress(total: int, desc: str):
+    """A progress bar on a terminal's stderr (not under -q); elsewhere none, and tqdm (50 ms to
+    import) is not imported."""
+    if not (log.isEnabledFor(logging.INFO) and sys.stderr.isatty()):
+        return _NoProgress()
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="unit", file=sys.stderr)
 
 
 def _restore(

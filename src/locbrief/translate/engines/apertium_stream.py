@@ -129,6 +129,9 @@ def _stages(pipeline: str) -> list[list[str]]:
 
 
 def _shell(stages: list[list[str]]) -> list[str]:
+    """The command that runs the stages as a pipeline (one stage: itself, no shell)."""
+    if len(stages) == 1:
+        return stages[0]
     return ["bash", "-c", "set -o pipefail; " + " | ".join(shlex.join(s) for s in stages)]
 
 
