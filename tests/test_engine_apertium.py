@@ -54,9 +54,10 @@ def brief_units():
 
 
 def test_the_costly_stages_start_once_the_tagger_once_per_batch(tmp_path, monkeypatch, brief_units):
-    """The stages after the tagger (the dictionaries, the transfer rules, the generator) load
-    once for all batches; the tagger, which remembers earlier sentences, starts for each."""
+    """The analyser, the dictionaries, the transfer rules and the generator load once for all
+    batches; the tagger, which remembers earlier sentences, starts for each."""
     taggers = log_starts(monkeypatch, tmp_path / "bin", "apertium-tagger")
+    transducers = log_starts(monkeypatch, tmp_path / "bin", "lt-proc")
     transfers = log_starts(monkeypatch, tmp_path / "bin", "apertium-postchunk")
     units = brief_units[:150]
     termbase = load_termbase(ROOT / "locales" / "es_MX" / "termbase.tsv")
@@ -72,10 +73,15 @@ def test_the_costly_stages_start_once_the_tagger_once_per_batch(tmp_path, monkey
     assert postchunk.startswith("-z ") and "eng-spa.t3x" in postchunk
     assert str(mode) in (mode / "modes" / "locbrief-eng-spa.mode").read_text()
     assert len(suggestions) == len({u.msgid for u in units})
+    # the analyser, the bilingual dictionary, the generator, the post-generator: once each (the
+    # build runs lt-proc too, without -z, to try the vocabulary)
+    kept = [line for line in transducers.read_text().splitlines() if line.startswith("-z ")]
+    assert len(kept) == 4 and any(line.endswith("automorf.bin") for line in kept)
     taggers.write_text("")
     suggest(units[:64], engine, "en", "es_MX", termbase, Memory(tmp_path / "m2.jsonl"))
     assert len(taggers.read_text().splitlines()) == 1 + term_probe
     assert len(transfers.read_text().splitlines()) == 1  # still running, not started again
+    assert transducers.read_text().splitlines()[-4:] == kept  # none started since
 
 
 def test_a_pivot_pair_runs_each_hop_once_per_batch(tmp_path, monkeypatch):

@@ -1,22 +1,23 @@
 """Apertium's pipeline with its costly stages started once per run, not once per batch.
 
-An ``apertium`` process starts a dozen programs, and those after the tagger load the
-bilingual dictionary, the transfer rules and the generator: about 0.25 s of CPU each
-time on the 2-core machine, as much as translating 60 sentences. The seed's seven
-batches (six of units, one of probes) paid it seven times (2.8 s of CPU against 1.25 s
-for the same text in one process).
+An ``apertium`` process starts a dozen programs that load the analyser, the bilingual
+dictionary, the transfer rules and the generator: about 0.25 s of CPU each time on the
+2-core machine, as much as translating 60 sentences. The seed's seven batches (six of
+units, one of probes) paid it seven times (2.8 s of CPU against 1.25 s for the same
+text in one process).
 
-Here a mode's stages are split in two. The stages that remember earlier sentences run
-once per batch, as ``apertium`` runs them: the deformatter, the analyser and above all
-the tagger, whose state crosses a NUL ("near" came out an adjective after three other
-batches, a verb alone). The rest run once, in null-flush mode (``-z``): each NUL-ended
-chunk goes through every stage and comes out NUL-ended, and these stages carry nothing
-from one chunk to the next (apertium 3.8's transfer, interchunk and postchunk reset
-their variables at each NUL; lt-proc, lrx-proc and pretransfer read word by word). The
-reformatter runs once per batch. So a batch gets what its own ``apertium`` process
-gave, byte for byte (tests/test_suggest.py compares on the seed in four languages).
-The stages are those ``apertium-wblank-mode`` writes for the mode, which is what the
-``apertium`` script runs.
+Here a mode's stages are cut into steps. The stages that carry nothing from one chunk to
+the next are kept running for the whole run in null-flush mode (``-z``: each NUL-ended
+chunk goes through every stage and comes out NUL-ended): the analyser before the tagger,
+and everything after it (apertium 3.8's transfer, interchunk and postchunk reset their
+variables at each NUL; lt-proc, lrx-proc and pretransfer read word by word). The tagger
+(and what stands beside it: constraint grammar, anaphora resolution) starts afresh for
+each batch, as in ``apertium``: it adds each ambiguity class it meets to its model, so
+its choices depend on every sentence it read before ("near" came out an adjective after
+three other batches, a verb alone). The deformatter and the reformatter also run once per
+batch. So a batch gets what its own ``apertium`` process gave, byte for byte
+(tests/test_suggest.py compares). The stages are those ``apertium-wblank-mode`` writes for
+the mode, which is what the ``apertium`` script runs.
 """
 
 from __future__ import annotations
@@ -62,47 +63,55 @@ class PipelineError(Exception):
 
 
 class ModeStream:
-    """One mode: ``translate`` runs the per-batch stages and sends their output through the
-    long-running ones; several threads may translate at once."""
+    """One mode: ``translate`` sends a batch through its steps, the kept-running ones shared;
+    several threads may translate at once."""
 
     def __init__(self, mode_file: Path):
-        self.front, back = split_mode(mode_file)
-        self._back_stages = back
-        self._back: _Running | None = None
+        self.steps = split_mode(mode_file)
+        self._running: dict[int, _Running] = {}
         self._starting = threading.Lock()
 
     def translate(self, text: str, timeout: float) -> str:
         """Apertium's output for ``text``; PipelineError, or TimeoutError after ``timeout`` s."""
-        data = run_once(self.front, text.encode("utf-8"), timeout)
-        if self._back_stages:
-            back = self._running()
+        data = text.encode("utf-8")
+        for number, (kept, stages) in enumerate(self.steps):
+            if not kept:
+                data = run_once(stages, data, timeout)
+                continue
+            running = self._started(number)
             try:
-                output = back.submit(data).result(timeout)
+                output = running.submit(data).result(timeout)
             except FutureTimeout:
-                back.stop()
+                running.stop()
                 raise TimeoutError from None
             if not output.endswith(_final_blank(data)):  # cut short: a stage ended mid-chunk
-                raise back.failure()
+                raise running.failure()
             data = output
-        return run_once([["apertium-retxt"]], data, timeout).decode("utf-8")
+        return data.decode("utf-8")
 
-    def _running(self) -> _Running:
+    def _started(self, number: int) -> _Running:
         with self._starting:
-            if self._back is None or not self._back.alive:
-                self._back = _Running(self._back_stages)
-            return self._back
+            if number not in self._running or not self._running[number].alive:
+                self._running[number] = _Running(self.steps[number][1])
+            return self._running[number]
 
 
-def split_mode(mode_file: Path) -> tuple[list[list[str]], list[list[str]]]:
-    """The stages run once per batch (from the deformatter on) and the null-flush ones run once."""
+def split_mode(mode_file: Path) -> list[tuple[bool, list[list[str]]]]:
+    """The mode's steps, each (kept running, stages): the deformatter once per batch; the
+    stateless stages before the tagger kept running (null-flush); the tagger and what runs
+    beside it once per batch; the stateless stages after it kept running; the reformatter."""
     plain = _stages(_wblank_mode(mode_file))
     flushing = _stages(_wblank_mode(mode_file, "-z"))
     if [s[0] for s in plain] != [s[0] for s in flushing]:
-        return [["apertium-destxt"], *plain], []
-    first = len(plain)
-    while first > 1 and Path(plain[first - 1][0]).name in STATELESS:
-        first -= 1
-    return [["apertium-destxt"], *plain[:first]], flushing[first:]
+        return [(False, [["apertium-destxt"], *plain, ["apertium-retxt"]])]
+    stateless = [Path(stage[0]).name in STATELESS for stage in plain]
+    first = next((i for i, free in enumerate(stateless) if not free), len(plain))
+    last = len(plain)
+    while last > first and stateless[last - 1]:
+        last -= 1
+    steps = [(False, [["apertium-destxt"]]), (True, flushing[:first])]
+    steps += [(False, plain[first:last]), (True, flushing[last:]), (False, [["apertium-retxt"]])]
+    return [(kept, stages) for kept, stages in steps if stages]
 
 
 def _wblank_mode(mode_file: Path, *options: str) -> str:
