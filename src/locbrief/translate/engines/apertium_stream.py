@@ -231,13 +231,13 @@ class _Queue:
 
     def read(self, process: subprocess.Popen, errors) -> None:
         """Hand each NUL-ended output to the oldest waiting chunk; at the end, fail those left."""
-        buffer = b""
+        pieces: list[bytes] = []  # of the output not yet ended, joined once at its NUL
         while chunk := process.stdout.read1(1 << 16):
-            buffer += chunk
-            *outputs, buffer = buffer.split(b"\0")
-            for output in outputs:
+            while (end := chunk.find(b"\0")) >= 0:
+                output, pieces, chunk = b"".join([*pieces, chunk[:end]]), [], chunk[end + 1 :]
                 if self.pending:  # a stage writes one NUL more when its input ends
                     self.pending.popleft().set_result(output)
+            pieces.append(chunk)
         status = process.wait()
         with errors:
             errors.seek(0)
