@@ -27,7 +27,7 @@ from locbrief.files import write_json
 from locbrief.model import Block, Document, NoteRef
 from locbrief.publish.page import choose_translations, render_page
 from locbrief.publish.serve import PreviewServer, Served, merged, snapshot
-from locbrief.run import snakemake_processes
+from locbrief.run import _alive, _descendants, snakemake_processes
 from locbrief.translate.segment import segment
 from support import PUBLISHED_BRIEF as BRIEF
 from support.serving import Serving, free_port, processes_in
@@ -401,10 +401,14 @@ def test_a_broken_po_shows_its_one_line_over_the_last_good_page(browser, preview
         # the page reloads once its file is rewritten, and still shows the last run's failure
         # until this run is over (Snakemake winds down after the page job)
         wait_until(browser, "!document.getElementById('locbrief-serve-error')", 30)
+        server.wait_until_idle()
+        waiting = _descendants(server.process.pid)  # the next run's zygote, outside the folder
+        assert waiting, "no zygote waits for the next save"
         stopped = server.interrupt()
     assert where.group(0) in server.output  # the terminal said it too
     assert stopped < 2, f"Ctrl-C took {stopped:.2f} s"
     assert processes_in(preview_project) == []
+    assert not [pid for pid in waiting if _alive(pid)]
 
 
 @pytest.mark.slow
