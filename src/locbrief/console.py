@@ -50,3 +50,26 @@ def configure_logging(verbosity: int = 0) -> None:
         log.addHandler(handler)
         log.propagate = False
     log.setLevel({-1: logging.WARNING, 0: logging.INFO}.get(verbosity, logging.DEBUG))
+
+
+def verbosity_options(parser, default=0) -> None:
+    """-v and -q on ``parser`` (the command line's and each command's): what this module shows."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "-v",
+        "--verbose",
+        dest="verbosity",
+        action="store_const",
+        const=1,
+        default=default,
+        help="also debug lines: the JSON files read and written, the time the command took",
+    )
+    group.add_argument(
+        "-q",
+        "--quiet",
+        dest="verbosity",
+        action="store_const",
+        const=-1,
+        default=default,
+        help="only warnings and errors, no summary line",
+    )
