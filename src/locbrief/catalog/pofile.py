@@ -22,7 +22,6 @@ import polib
 
 from locbrief import __version__
 from locbrief.files import read_bytes, write_atomically
-from locbrief.locales import find_locale
 from locbrief.model import LocbriefError
 
 WRAP = 79
@@ -215,6 +214,8 @@ def new_catalog(lang: str, brief: str) -> polib.POFile:
 
 
 def _language_name(lang: str) -> str:
+    from locbrief.locales import find_locale  # Babel: 7 ms of 'segment', which has no language
+
     locale = find_locale(lang)
     return (locale.english_name if locale else None) or lang
 
@@ -471,6 +472,8 @@ def default_plural_forms(lang: str) -> str:
     if known:
         return known
     from babel.messages.plurals import get_plural
+
+    from locbrief.locales import find_locale
 
     plural = get_plural(find_locale(lang) or "en")
     return f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"

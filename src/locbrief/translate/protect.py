@@ -36,10 +36,10 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from locbrief.translate.quantity import quantities, spell_out_decades
-from locbrief.translate.termbase import Termbase
+if TYPE_CHECKING:  # 'segment' and 'page' want this module's patterns, not Babel (quantity)
+    from locbrief.translate.termbase import Termbase
 
 URL = r"(?:https?://|www\.)[^\s<>“”\"{}]*[^\s<>“”\"{}.,;:!?)\]’]"
 EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # starts a run: linear on a 2 MB word
@@ -157,7 +157,7 @@ def mask(
     A do-not-translate name, a URL and the note marker glued after it become
     three tokens; the marker is padded so the engine sees a word of its own:
 
-    >>> from locbrief.translate.termbase import Term
+    >>> from locbrief.translate.termbase import Term, Termbase
     >>> names = Termbase([Term("Trump", None, exact_case=True)])
     >>> masked = mask("Trump cited https://x.org/a.{0}", names, lambda i: f"ZX{i}QZ")
     >>> masked.text
@@ -171,6 +171,8 @@ def mask(
     >>> masked.text, [item.restore for item in masked.items]
     ('It has ZX0QZ of people and ZX1QZ.', ['130 millones', '13 mil millones de dólares'])
     """
+    from locbrief.translate.quantity import spell_out_decades
+
     text = spell_out_decades(termbase.expand_coordinated(msgid), lang)
     spans = _without_glosses(
         text, _protected_spans(text, termbase, quoted_titles, engine_terms, lang)
@@ -223,7 +225,7 @@ def enforced_terms(msgid: str, termbase: Termbase, quoted_titles: bool = False):
 
     Coordinated names count as spelled out ("the Sinaloa and Jalisco New Generation Cartels").
 
-    >>> from locbrief.translate.termbase import Term
+    >>> from locbrief.translate.termbase import Term, Termbase
     >>> names = Termbase([Term("Trump", None, exact_case=True)])
     >>> [m.start for m in enforced_terms("Trump’s “Trump Doctrine” https://trump.org", names, True)]
     [0]
@@ -277,6 +279,8 @@ def _protected_spans(
     lang: str | None = None,
 ) -> list[_Span]:
     """Non-overlapping spans, left to right; earlier kinds win."""
+    from locbrief.translate.quantity import quantities
+
     spans = [_Span(m.start(), m.end(), m.lastgroup, m.group(0)) for m in _PROTECTED.finditer(msgid)]
     spans += _identifier_spans(msgid)
     spans += [
@@ -383,7 +387,7 @@ def _padding(text: str, start: int, end: int, kind: str) -> tuple[bool, bool]:
 def unmask(text: str, masked: Masked) -> tuple[str, list[str]]:
     """Engine output → translation with protected items restored, plus problems found.
 
-    >>> from locbrief.translate.termbase import Term
+    >>> from locbrief.translate.termbase import Term, Termbase
     >>> names = Termbase([Term("Trump", None, exact_case=True)])
     >>> masked = mask("Trump cited https://x.org/a.{0}", names, lambda i: f"ZX{i}QZ")
     >>> unmask("ZX0QZ citó ZX1QZ. ZX2QZ", masked)
