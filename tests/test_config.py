@@ -66,9 +66,13 @@ def test_a_bad_setting_is_named(tmp_path, languages, expected):
 
 def test_a_config_that_passed_is_not_checked_by_jsonschema_again(tmp_path, monkeypatch):
     """Every stage checks the config; a config (and schema) that passed is remembered by digest
-    in build/ so later stages skip jsonschema (0.1 s to import). A bad edit is still caught."""
+    in build/ so later stages skip jsonschema (0.1 s to import). A bad edit is still caught.
+    Before the pipeline has run (no build/), checking writes nothing: a dry run stays dry."""
     monkeypatch.chdir(tmp_path)
     path = write_config(tmp_path, "  es_MX: {engine: apertium}\n")
+    load_config(path)
+    assert not (tmp_path / "build").exists()
+    (tmp_path / "build").mkdir()
     load_config(path)
     [passed] = (tmp_path / "build" / "checked-config").iterdir()
     done = subprocess.run(

@@ -131,7 +131,10 @@ def _url_settings(value, setting: str = ""):
 
 def _check_schema(config: dict, path: str) -> None:
     """Validate against the JSON schema, unless this config (these bytes of it and of the schema)
-    passed before: every stage of a run checks the config, and jsonschema takes 0.1 s to import."""
+    passed before: every stage of a run checks the config, and jsonschema takes 0.1 s to import.
+
+    Remembered only in a project the pipeline has run in (its build/ exists): checking a config
+    from a fresh checkout, a dry run or a publish writes nothing."""
     text = json.dumps(config, sort_keys=True, ensure_ascii=False, default=str)
     digest = hashlib.sha256(SCHEMA.read_bytes() + b"\0" + text.encode("utf-8")).hexdigest()
     passed = CHECKED_DIR / digest[:32]
@@ -144,8 +147,10 @@ def _check_schema(config: dict, path: str) -> None:
     )
     if error is not None:
         raise LocbriefError(_schema_message(error), path)
+    if not CHECKED_DIR.parent.is_dir():
+        return
     with contextlib.suppress(OSError):  # a cache: a read-only project is checked every time
-        passed.parent.mkdir(parents=True, exist_ok=True)
+        passed.parent.mkdir(exist_ok=True)
         passed.touch()
 
 
