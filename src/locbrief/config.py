@@ -133,8 +133,8 @@ def _check_schema(config: dict, path: str) -> None:
     """Validate against the JSON schema, unless this config (these bytes of it and of the schema)
     passed before: every stage of a run checks the config, and jsonschema takes 0.1 s to import.
 
-    Remembered only in a project the pipeline has run in (its build/ exists): checking a config
-    from a fresh checkout, a dry run or a publish writes nothing."""
+    Remembered only in a project the pipeline has run in (its build/ exists, the run's own
+    workspace): before the first run, checking a config (a dry run, a publish) writes nothing."""
     text = json.dumps(config, sort_keys=True, ensure_ascii=False, default=str)
     digest = hashlib.sha256(SCHEMA.read_bytes() + b"\0" + text.encode("utf-8")).hexdigest()
     passed = CHECKED_DIR / digest[:32]
