@@ -14,8 +14,8 @@ import contextlib
 import logging
 import re
 import sys
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 
 from locbrief.model import Suggestion, Unit
@@ -58,24 +58,34 @@ def suggest(
     stops (down, quota spent) resumes where it stopped. ``probes``: the answers
     to probe batches kept across runs (:mod:`locbrief.translate.probes`).
     """
-    masked = _masked_units(units, engine, source, target, termbase, memory, probes)
+    mask_unit = _masker(engine, source, target, termbase, memory, probes)
     model = engine.model(source, target)
+    masked: dict[str, Masked] = {}
     msgids: dict[str, list[str]] = {}
-    for msgid, masked_unit in masked.items():
-        msgids.setdefault(masked_unit.text, []).append(msgid)
-    todo = [m for m in msgids if memory.lookup(engine.name, model, m) is None]
     made: dict[tuple[str, str], tuple[Suggestion, Suggestion]] = {}
-    try:
-        size = batch_size or engine.batch_size
-        for text, output in _translate(todo, engine, source, target, size):
-            for msgid in msgids[text]:
-                draft = _restore(msgid, masked[msgid], output, engine, model, variety)
-                restored = _correct(draft, masked[msgid], corrections)
-                made[msgid, output] = draft, restored
-                memory.remember(engine.name, model, text, output, msgid, restored.text, draft.text)
-    except EngineError as exc:
-        exc.finished = _remembered(masked, engine, model, memory, variety, corrections, made)
-        raise
+    with _Batches(engine, source, target, batch_size or engine.batch_size) as batches:
+        # a msgid stands where it first occurs, masked as its last occurrence is
+        for msgid, unit in {u.msgid: u for u in units}.items():
+            masked[msgid] = mask_unit(unit)
+            text = masked[msgid].text
+            if text in msgids:
+                msgids[text].append(msgid)
+            else:
+                msgids[text] = [msgid]
+                if memory.lookup(engine.name, model, text) is None:
+                    batches.add(text)  # sent as soon as its batch is full
+        try:
+            for text, output in batches.outputs():
+                for msgid in msgids[text]:
+                    draft = _restore(msgid, masked[msgid], output, engine, model, variety)
+                    restored = _correct(draft, masked[msgid], corrections)
+                    made[msgid, output] = draft, restored
+                    memory.remember(
+                        engine.name, model, text, output, msgid, restored.text, draft.text
+                    )
+        except EngineError as exc:
+            exc.finished = _remembered(masked, engine, model, memory, variety, corrections, made)
+            raise
     return _remembered(masked, engine, model, memory, variety, corrections, made)
 
 
@@ -101,15 +111,22 @@ def pending_units(
 
 
 def _masked_units(
-    units: list[Unit],
+    units: list[Unit], engine: Engine, source: str, target: str, termbase: Termbase, memory: Memory
+) -> dict[str, Masked]:
+    """Each msgid with its protected items swapped for the engine's tokens or stand-ins."""
+    mask_unit = _masker(engine, source, target, termbase, memory)
+    return {u.msgid: mask_unit(u) for u in units}
+
+
+def _masker(
     engine: Engine,
     source: str,
     target: str,
     termbase: Termbase,
     memory: Memory,
     probes: ProbeCache | None = None,
-) -> dict[str, Masked]:
-    """Each msgid with its protected items swapped for the engine's tokens or stand-ins.
+) -> Callable[[Unit], Masked]:
+    """What masks a unit for this engine: its protected items swapped for tokens or stand-ins.
 
     Terms stay words where the engine enforces the termbase itself (DeepL
     glossary, model prompt) or renders them right when probed; an engine that
@@ -135,19 +152,20 @@ def _masked_units(
         known = frozenset()
     if engine.probed:
         names = usable_stand_ins(engine, source, target, memory)
-    return {
-        u.msgid: mask(
-            u.msgid,
+
+    def mask_unit(unit: Unit) -> Masked:
+        return mask(
+            unit.msgid,
             termbase,
             engine.token,
-            quoted_titles=u.kind == "endnote",
+            quoted_titles=unit.kind == "endnote",
             engine_terms=known,
             stand_ins=names,
             lang=target,
             keep_figures=figures,
         )
-        for u in units
-    }
+
+    return mask_unit
 
 
 #: Figures of every shape the number protection takes, each in a short sentence: an engine
@@ -294,30 +312,50 @@ def _same_words(output: str | None, target: str) -> bool:
     return output is not None and output.strip(" .").casefold() == target.casefold()
 
 
-def _translate(
-    texts: list[str], engine: Engine, source: str, target: str, batch_size: int
-) -> Iterator[tuple[str, str]]:
-    """(text, engine output) pairs, one engine call per batch, with a progress bar."""
-    if not texts:
-        return
-    with _progress(len(texts), f"{target}: {engine.name}") as bar:
-        batches = [texts[start : start + batch_size] for start in range(0, len(texts), batch_size)]
-        workers = min(engine.concurrent_batches, len(batches))
-        if workers <= 1:
-            outputs = (engine.checked_batch(batch, source, target) for batch in batches)
-            for batch, output in zip(batches, outputs):
-                yield from zip(batch, output)
-                bar.update(len(batch))
+class _Batches:
+    """The texts for the engine, each batch sent as soon as it is full (while the units after
+    it are still being masked, the engine works on it), the outputs handed back in order."""
+
+    def __init__(self, engine: Engine, source: str, target: str, size: int):
+        self.engine, self.source, self.target, self.size = engine, source, target, size
+        self.filling: list[str] = []
+        self.sent: list[tuple[list[str], Future | None]] = []
+        workers = engine.concurrent_batches
+        self.pool = ThreadPoolExecutor(workers, engine.name) if workers > 1 else None
+
+    def __enter__(self) -> _Batches:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def add(self, text: str) -> None:
+        self.filling.append(text)
+        if len(self.filling) == self.size:
+            self._send()
+
+    def _send(self) -> None:
+        batch, self.filling = self.filling, []
+        # an engine that takes one batch at a time is called when its outputs are read
+        future = self.pool.submit(self._call, batch) if self.pool is not None else None
+        self.sent.append((batch, future))
+
+    def _call(self, batch: list[str]) -> list[str]:
+        return self.engine.checked_batch(batch, self.source, self.target)
+
+    def outputs(self) -> Iterator[tuple[str, str]]:
+        """(text, engine output) pairs in the order the texts came, with a progress bar."""
+        if self.filling:
+            self._send()
+        total = sum(len(batch) for batch, _ in self.sent)
+        if not total:
             return
-        pool = ThreadPoolExecutor(workers, thread_name_prefix=engine.name)
-        try:
-            # map() hands the batches back in order: the memory is written as a sequential run writes it
-            outputs = pool.map(lambda batch: engine.checked_batch(batch, source, target), batches)
-            for batch, output in zip(batches, outputs):
+        with _progress(total, f"{self.target}: {self.engine.name}") as bar:
+            for batch, future in self.sent:
+                output = future.result() if future is not None else self._call(batch)
                 yield from zip(batch, output)
                 bar.update(len(batch))
-        finally:
-            pool.shutdown(cancel_futures=True)
 
 
 class _NoProgress(contextlib.AbstractContextManager):
