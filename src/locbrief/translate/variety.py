@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 from locbrief.model import LocbriefError
@@ -52,6 +52,9 @@ FLAG = "!"
 #: Shapes a rule must never match: placeholders, tags, links, e-mail addresses, tokens.
 _PROTECTED_SHAPES = re.compile(f"{PLACEHOLDER}|{TAG}|{URL}|{EMAIL}|ZX\\d+QZ|[{{}}<>]")
 _SHIELDED = re.compile(f"{URL}|{EMAIL}|{PLACEHOLDER}|{TAG}")
+#: The same where a text has no "@" (no e-mail address): scanning each word for one was most of
+#: the time the layer spent cutting drafts.
+_SHIELDED_NO_EMAIL = re.compile(f"{URL}|{PLACEHOLDER}|{TAG}")
 #: A stem that stands for ``*`` when a rule is tried on its own result.
 _SAMPLE_STEM = "tomar"
 _WILD = re.compile(r"\*[^\s*]+\*|\*[^\s*]+|[^\s*]+\*|\*|@\w+")
@@ -86,6 +89,9 @@ class Rule:
         searched, which keeps the layer a small part of ``suggest``'s time."""
         words = self.source.split(" ")
         return max((_needle(w, dict(self.classes), i == 0) for i, w in enumerate(words)), key=len)
+
+    def matches(self, text: str) -> bool:
+        return self.needle in text and self.pattern.search(text) is not None
 
     def apply(self, text: str) -> str:
         if self.needle not in text:
@@ -170,6 +176,8 @@ class Variety:
     def __init__(self, rules: list[Rule], path: str = ""):
         self.rules = rules
         self.path = path
+        self._rewriting = [r for r in rules if not r.flags]  # applied to every unit: sorted once
+        self._flagging = [r for r in rules if r.flags]
 
     def apply(self, text: str, shields: tuple[str, ...] = ()) -> str:
         """``text`` with the rules applied everywhere except in ``shields`` and protected shapes.
@@ -179,8 +187,7 @@ class Variety:
         """
         if not self.rules:
             return text
-        text, names = _names_as_words(text, shields)
-        parts = _split_shielded(text, ())
+        text, names, parts = _names_as_words(text, shields)
         done = "".join(part if kept else self._rewrite(part) for part, kept in parts)
         return _names_back(done, names)
 
@@ -193,21 +200,19 @@ class Variety:
         return text
 
     def _rewrite_once(self, text: str) -> str:
-        for rule in self.rules:
-            if not rule.flags:
-                text = rule.apply(text)
+        for rule in self._rewriting:
+            text = rule.apply(text)
         return text
 
     def flagged(self, text: str, shields: tuple[str, ...] = ()) -> list[tuple[str, str]]:
         """(words, note) the layer's ``!`` rules find in ``text``: what it cannot fix but a
         reviewer must see (Spanish left by a pivot through Spanish). Only words that start
         lower-case are flagged: a capitalised one is a name."""
-        text, names = _names_as_words(text, shields)
-        parts = [part for part, kept in _split_shielded(text, ()) if not kept]
+        text, names, cut = _names_as_words(text, shields)
+        parts = [part for part, kept in cut if not kept]
         return [
             (m.group(0), rule.note)
-            for rule in self.rules
-            if rule.flags
+            for rule in self._flagging
             for part in parts
             if rule.needle in part
             for m in rule.pattern.finditer(part)
@@ -219,28 +224,58 @@ class Variety:
         return list(self.rules)
 
 
-def _names_as_words(text: str, shields: tuple[str, ...]) -> tuple[str, list[str]]:
+def _names_as_words(
+    text: str, shields: tuple[str, ...]
+) -> tuple[str, list[str], list[tuple[str, bool]]]:
     """``text`` with each shielded name (outside protected shapes) swapped for a word no rule
-    writes (``ZXV0QZ``), and the names, to put back with :func:`_names_back`."""
+    writes (``ZXV0QZ``), the names, to put back with :func:`_names_back`, and that text cut
+    by :func:`_split_shielded`."""
     names: list[str] = []
+    parts = _split_shielded(text, ())
     for shield in sorted({s for s in shields if s.strip()}, key=len, reverse=True):
-        if shield not in text:
-            continue
-        parts = _split_shielded(text, ())
-        pattern = _name_pattern(shield)
-        if any(not kept and pattern.search(part) for part, kept in parts):
+        if shield in text and any(not kept and _whole_name(shield, part) for part, kept in parts):
             word = f"ZXV{len(names)}QZ"
             names.append(shield)
-            text = "".join(part if kept else pattern.sub(word, part) for part, kept in parts)
-    return text, names
+            text = "".join(part if kept else _swapped(shield, part, word) for part, kept in parts)
+            parts = _split_shielded(text, ())
+    return text, names, parts
 
 
-@lru_cache(maxsize=4096)
-def _name_pattern(shield: str) -> re.Pattern:
-    """A shielded name as a whole word (compiled once: suggest tries every name on every unit)."""
-    before = r"(?<!\w)" if shield[:1].isalnum() else ""
-    after = r"(?!\w)" if shield[-1:].isalnum() else ""
-    return re.compile(before + re.escape(shield) + after)
+def _whole_name(shield: str, text: str) -> list[int]:
+    """Where ``shield`` stands in ``text`` as a whole word, left to right, not overlapping (as
+    ``re.finditer`` on ``(?<!\\w)name(?!\\w)`` finds it, without compiling one regex per name:
+    suggest tries every name of a unit on its draft)."""
+    starts, start = [], text.find(shield)
+    while start != -1:
+        end = start + len(shield)
+        if _edge_free(text, start - 1, shield[:1]) and _edge_free(text, end, shield[-1:]):
+            starts.append(start)
+            start = text.find(shield, end)
+        else:
+            start = text.find(shield, start + 1)
+    return starts
+
+
+def _edge_free(text: str, at: int, edge: str) -> bool:
+    """No word character at ``at`` next to a name's ``edge`` (a name edged by a symbol has no
+    word boundary to keep)."""
+    if not _word_char(edge) or at < 0 or at >= len(text):
+        return True
+    return not _word_char(text[at])
+
+
+def _word_char(char: str) -> bool:
+    """A character ``\\w`` matches."""
+    return char.isalnum() or char == "_"
+
+
+def _swapped(shield: str, text: str, word: str) -> str:
+    """``text`` with every whole-word ``shield`` replaced by ``word``."""
+    out, pos = [], 0
+    for start in _whole_name(shield, text):
+        out += [text[pos:start], word]
+        pos = start + len(shield)
+    return "".join([*out, text[pos:]])
 
 
 def _names_back(text: str, names: list[str]) -> str:
@@ -249,7 +284,8 @@ def _names_back(text: str, names: list[str]) -> str:
 
 def _split_shielded(text: str, shields: tuple[str, ...]) -> list[tuple[str, bool]]:
     """``text`` cut into (part, shielded) pieces, shielded pieces left as they are."""
-    spans = [m.span() for m in _SHIELDED.finditer(text)]
+    shapes = _SHIELDED if "@" in text else _SHIELDED_NO_EMAIL
+    spans = [m.span() for m in shapes.finditer(text)]
     for shield in sorted({s for s in shields if s}, key=len, reverse=True):
         for start in _occurrences(shield, text):
             end = start + len(shield)
@@ -287,6 +323,7 @@ def load_variety(path: Path | str | None, termbase: Termbase | None = None) -> V
     rules: list[Rule] = []
     classes: dict[str, tuple[str, ...]] = {}
     header_seen = False
+    names = _names_text(termbase)  # the protected names, one per line, searched at once
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
@@ -303,7 +340,7 @@ def load_variety(path: Path | str | None, termbase: Termbase | None = None) -> V
             classes[name] = members
             continue
         rule = _parse_rule(cells, path, number, classes)
-        _check_protected(rule, termbase, path)
+        _check_protected(rule, termbase, path, names)
         rules.append(rule)
         if not rule.flags:
             _check_loops(rule, [r for r in rules if not r.flags], path)
@@ -380,9 +417,12 @@ def _wildcards(text: str) -> list[str]:
     return [w if w.startswith(CLASS) else WORD for w in text.split(" ") if _WILD.fullmatch(w)]
 
 
-def _check_protected(rule: Rule, termbase: Termbase | None, path: Path) -> None:
+def _check_protected(
+    rule: Rule, termbase: Termbase | None, path: Path, names: str | None = None
+) -> None:
     """A rule may not rewrite placeholders, tags, links or the names the termbase protects
-    (a flag rewrites nothing, and names are shielded when it looks)."""
+    (a flag rewrites nothing, and names are shielded when it looks). ``names``: the
+    termbase's :func:`_names_text`, when the caller checks many rules."""
     if _PROTECTED_SHAPES.search(rule.source.replace(CLASS, "")):
         raise LocbriefError(
             f"rule {rule.source!r} would rewrite a placeholder, tag, link or token; "
@@ -390,7 +430,11 @@ def _check_protected(rule: Rule, termbase: Termbase | None, path: Path) -> None:
             str(path),
             rule.line,
         )
-    for term in termbase.terms if termbase and not rule.flags else ():
+    # one search of all names first (no rule matches across a line end), then the name
+    names = _names_text(termbase) if names is None else names
+    if not termbase or rule.flags or not rule.matches(names):
+        return
+    for term in termbase.terms:
         for name in (term.source, term.target or term.source):
             if rule.pattern.search(name):
                 raise LocbriefError(
@@ -399,6 +443,12 @@ def _check_protected(rule: Rule, termbase: Termbase | None, path: Path) -> None:
                     str(path),
                     rule.line,
                 )
+
+
+def _names_text(termbase: Termbase | None) -> str:
+    """Every name the termbase protects, one per line: what a rule may not match."""
+    terms = termbase.terms if termbase else ()
+    return "\n".join(n for t in terms for n in (t.source, t.target or t.source))
 
 
 def _check_loops(rule: Rule, rules: list[Rule], path: Path) -> None:
@@ -413,7 +463,7 @@ def _check_loops(rule: Rule, rules: list[Rule], path: Path) -> None:
         before = text
         for other in rules:
             text = other.apply(text)
-            if rule.pattern.search(text):
+            if rule.matches(text):
                 raise LocbriefError(
                     f"rule {rule.source!r} → {rule.target!r} would loop: "
                     + (
