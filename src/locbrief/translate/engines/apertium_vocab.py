@@ -33,6 +33,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from locbrief.markup import TOKEN
 from locbrief.model import LocbriefError
@@ -883,8 +884,6 @@ def _side(text: str) -> str:
     The queue stays where it is written: after the lemma in the analyser and the
     bilingual dictionary ("wage# war<vblex>"), after the tags in a generator.
     """
-    from xml.sax.saxutils import escape  # here: with urllib.request, 20 ms of every suggest
-
     out = []
     for tag, queue, word in re.findall(r"<(\w+)>|#([^<+]*)|(\+|[^<#+]+)", text):
         if tag:
