@@ -331,6 +331,8 @@ class _Batches:
             self.pool.shutdown(cancel_futures=True)
 
     def add(self, text: str) -> None:
+        if not self.sent and not self.filling:  # the first text the engine has to translate
+            self.engine.prepare(self.source, self.target)
         self.filling.append(text)
         if len(self.filling) == self.size:
             self._send()

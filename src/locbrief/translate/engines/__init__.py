@@ -87,6 +87,11 @@ class Engine(ABC):
         """What sending ``texts`` would cost (characters, tokens); '' for a local engine."""
         return ""
 
+    def prepare(self, source: str, target: str) -> None:
+        """Get ready to translate source→target (a local engine starts its programs), called
+        once there is work: what the engine loads then overlaps the first batch's masking."""
+        return None
+
     def checked_batch(self, texts: list[str], source: str, target: str) -> list[str]:
         """``translate_batch`` that refuses answers with the wrong number of segments."""
         if not texts:

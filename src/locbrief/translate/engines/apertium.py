@@ -135,6 +135,13 @@ class ApertiumEngine(Engine):
         pivot = PIVOTS.get((src, tgt))
         return [(src, pivot), (pivot, tgt)] if pivot else [(src, tgt)]
 
+    def prepare(self, source: str, target: str) -> None:
+        """Every hop's mode built and its kept-running stages started."""
+        for a, b in self.chain(source, target):
+            mode = _mode_for(a, b)
+            if mode is not None:
+                self._stream(mode).start()
+
     def translate_batch(self, texts: list[str], source: str, target: str) -> list[str]:
         lines = [" ".join(t.split()) for t in texts]
         for a, b in self.chain(source, target):

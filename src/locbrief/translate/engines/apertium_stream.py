@@ -71,6 +71,13 @@ class ModeStream:
         self._running: dict[int, _Running] = {}
         self._starting = threading.Lock()
 
+    def start(self) -> None:
+        """Start the kept-running steps now (they load their dictionaries while the caller
+        prepares the first batch)."""
+        for number, (kept, _) in enumerate(self.steps):
+            if kept:
+                self._started(number)
+
     def translate(self, text: str, timeout: float) -> str:
         """Apertium's output for ``text``; PipelineError, or TimeoutError after ``timeout`` s."""
         data = text.encode("utf-8")
