@@ -315,6 +315,12 @@ def test_the_layer_never_touches_a_protected_name():
     )
 
 
+def test_a_protected_name_is_shielded_only_where_it_is_a_whole_word():
+    layer = load_variety(LOCALES / "es_MX" / "variety.tsv")
+    # "otros" inside "Vosotros" is no name: the rule still turns it into "Ustedes"
+    assert layer.apply("Vosotros y otros leéis.", shields=("otros",)) == "Ustedes y otros leen."
+
+
 def test_the_same_mechanism_makes_portuguese_brazilian():
     layer = load_variety(LOCALES / "pt_BR" / "variety.tsv")
     assert layer.apply("A equipa do facto tem o objectivo.") == "A equipe do fato tem o objetivo."

@@ -60,20 +60,9 @@ def suggest(
     """
     mask_unit = _masker(engine, source, target, termbase, memory, probes)
     model = engine.model(source, target)
-    masked: dict[str, Masked] = {}
-    msgids: dict[str, list[str]] = {}
     made: dict[tuple[str, str], tuple[Suggestion, Suggestion]] = {}
     with _Batches(engine, source, target, batch_size or engine.batch_size) as batches:
-        # a msgid stands where it first occurs, masked as its last occurrence is
-        for msgid, unit in {u.msgid: u for u in units}.items():
-            masked[msgid] = mask_unit(unit)
-            text = masked[msgid].text
-            if text in msgids:
-                msgids[text].append(msgid)
-            else:
-                msgids[text] = [msgid]
-                if memory.lookup(engine.name, model, text) is None:
-                    batches.add(text)  # sent as soon as its batch is full
+        masked, msgids = _mask_and_send(units, mask_unit, memory, model, batches)
         try:
             for text, output in batches.outputs():
                 for msgid in msgids[text]:
@@ -87,6 +76,30 @@ def suggest(
             exc.finished = _remembered(masked, engine, model, memory, variety, corrections, made)
             raise
     return _remembered(masked, engine, model, memory, variety, corrections, made)
+
+
+def _mask_and_send(
+    units: list[Unit],
+    mask_unit: Callable[[Unit], Masked],
+    memory: Memory,
+    model: str,
+    batches: _Batches,
+) -> tuple[dict[str, Masked], dict[str, list[str]]]:
+    """Each msgid masked, and the msgids of each masked text; a text the memory lacks goes
+    into the batches, sent as soon as its batch is full. A msgid stands where it first occurs,
+    masked as its last occurrence is."""
+    masked: dict[str, Masked] = {}
+    msgids: dict[str, list[str]] = {}
+    for msgid, unit in {u.msgid: u for u in units}.items():
+        masked[msgid] = mask_unit(unit)
+        text = masked[msgid].text
+        if text in msgids:
+            msgids[text].append(msgid)
+        else:
+            msgids[text] = [msgid]
+            if memory.lookup(batches.engine.name, model, text) is None:
+                batches.add(text)
+    return masked, msgids
 
 
 def pending(

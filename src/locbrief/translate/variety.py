@@ -176,7 +176,7 @@ class Variety:
     def __init__(self, rules: list[Rule], path: str = ""):
         self.rules = rules
         self.path = path
-        self._rewriting = [r for r in rules if not r.flags]  # applied to every unit: sorted once
+        self._rewriting = [r for r in rules if not r.flags]  # sorted out once, not per unit
         self._flagging = [r for r in rules if r.flags]
 
     def apply(self, text: str, shields: tuple[str, ...] = ()) -> str:
@@ -257,9 +257,9 @@ def _whole_name(shield: str, text: str) -> list[int]:
 
 
 def _edge_free(text: str, at: int, edge: str) -> bool:
-    """No word character at ``at`` next to a name's ``edge`` (a name edged by a symbol has no
-    word boundary to keep)."""
-    if not _word_char(edge) or at < 0 or at >= len(text):
+    """No word character at ``at`` next to a name's ``edge`` (a name that does not start or
+    end with a letter or digit has no word boundary to keep there)."""
+    if not edge.isalnum() or at < 0 or at >= len(text):
         return True
     return not _word_char(text[at])
 
