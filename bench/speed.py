@@ -18,7 +18,8 @@ other work then weighs on both sides alike. Every command is a new process, so P
 time counts. The load average is printed at the start and the end.
 
 Usage: .venv/bin/python bench/speed.py [--repeat N] [--briefs N] [--keep] [--no-cold-runs]
-(--briefs N > 1 runs ratio 3 on the corpus bench/workflow_speed.py builds.)
+(--briefs N > 1 also runs ratios 1 and 2 on each brief of the corpus bench/workflow_speed.py
+builds, probe answers kept, each brief's medians summed, and ratio 3 on that corpus.)
 """
 
 from __future__ import annotations
@@ -66,15 +67,14 @@ def locbrief(*args: str) -> list[str]:
     return [str(BIN / "locbrief"), *args, "-q"]
 
 
-def prepare(workdir: Path) -> None:
-    """The seed read and segmented, the English page made, Apertium's project mode compiled."""
-    seconds(locbrief("read", str(SEED), "-o", "build/document.json"), workdir)
-    seconds(locbrief(*segment_args()), workdir)
-    seconds(locbrief(*page_args()), workdir)
+def prepare(workdir: Path, source: Path) -> None:
+    """A brief read and segmented, its English page made, its msgids (one per paragraph) the text
+    raw Apertium gets, and Apertium's project mode compiled (not timed)."""
+    read_segment_page(workdir, source)
     units = json.loads((workdir / "build" / "units.json").read_text(encoding="utf-8"))
     text = "\n\n".join(" ".join(u["msgid"].split()) for u in units) + "\n"
     (workdir / "build" / "text.txt").write_text(text, encoding="utf-8")
-    suggest(workdir)  # compiles the project's vocabulary into build/apertium (not timed)
+    suggest(workdir)
 
 
 def segment_args() -> list[str]:
@@ -110,9 +110,9 @@ def raw_apertium(workdir: Path) -> float:
         return seconds(["apertium", "-u", "eng-spa"], workdir, stdin=text)
 
 
-def read_segment_page(workdir: Path) -> float:
+def read_segment_page(workdir: Path, source: Path) -> float:
     return (
-        seconds(locbrief("read", str(SEED), "-o", "build/document.json"), workdir)
+        seconds(locbrief("read", str(source), "-o", "build/document.json"), workdir)
         + seconds(locbrief(*segment_args()), workdir)
         + seconds(locbrief(*page_args()), workdir)
     )
@@ -151,40 +151,66 @@ def _stages(workdir: Path) -> str:
     return ", ".join(f"{rule} {s:.1f}" for rule, s in sorted(stage_seconds(workdir).items()))
 
 
+def pairs(workdir: Path, source: Path, repeat: int, first_run: bool) -> dict[str, tuple]:
+    """Ratios 1 and 2 on one brief: (ours, anchor) medians for suggest with the probe answers
+    kept (and the first run ever, if ``first_run``) and for read + segment + page."""
+    prepare(workdir, source)
+    found = {}
+    runs = ((False, "first run ever"), (True, "probe answers kept"))
+    for kept, label in runs if first_run else runs[1:]:
+        found[label] = side_by_side(
+            lambda kept=kept: suggest(workdir, kept), lambda: raw_apertium(workdir), repeat
+        )
+    found["page"] = side_by_side(
+        lambda: read_segment_page(workdir, source), lambda: translate_toolkit(workdir), repeat
+    )
+    return found
+
+
+def report(found: dict[str, tuple], where: str) -> None:
+    for label, (ours, anchor) in found.items():
+        if label == "page":
+            print(
+                f"2. {where}: read + segment + page {ours:.2f} s / html2po + po2html {anchor:.2f} s"
+                f" = {ours / anchor:.2f} (limit 2.00)"
+            )
+        else:
+            print(
+                f"1. {where}: suggest (cold memory, {label}, es_MX, apertium) {ours:.2f} s / raw "
+                f"apertium -u eng-spa {anchor:.2f} s = {ours / anchor:.2f} (limit 1.30)"
+            )
+
+
+def project(briefs: dict[str, Path]) -> Path:
+    """A temporary copy of the project with these briefs, the vocabulary and es_MX's layer."""
+    workdir = make_repo(Path(tempfile.mkdtemp(prefix="locbrief-speed-")), briefs)
+    shutil.copytree(REPO / "locales" / "apertium", workdir / "locales" / "apertium")
+    (workdir / "locales" / "es_MX" / "variety.tsv").write_bytes(
+        (REPO / "locales" / "es_MX" / "variety.tsv").read_bytes()
+    )
+    return workdir
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each side (default 3)")
-    parser.add_argument("--briefs", type=int, default=1, help="briefs in the cold runs (1: seed)")
+    parser.add_argument("--briefs", type=int, default=1, help="briefs (1: the seed alone)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary project")
     parser.add_argument(
         "--no-cold-runs", action="store_true", help="ratios 1 and 2 only (ratio 3 takes minutes)"
     )
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
-    workdir = make_repo(Path(tempfile.mkdtemp(prefix="locbrief-speed-")), {SEED.stem: SEED})
-    shutil.copytree(REPO / "locales" / "apertium", workdir / "locales" / "apertium")
-    (workdir / "locales" / "es_MX" / "variety.tsv").write_bytes(
-        (REPO / "locales" / "es_MX" / "variety.tsv").read_bytes()
-    )
-    prepare(workdir)
-
-    for probes_kept, label in ((False, "first run ever"), (True, "probe answers kept")):
-        ours, anchor = side_by_side(
-            lambda kept=probes_kept: suggest(workdir, kept),
-            lambda: raw_apertium(workdir),
-            args.repeat,
-        )
-        print(
-            f"1. suggest (cold memory, {label}, es_MX, apertium) {ours:.2f} s / raw apertium "
-            f"-u eng-spa {anchor:.2f} s = {ours / anchor:.2f} (limit 1.30)"
-        )
-    ours, anchor = side_by_side(
-        lambda: read_segment_page(workdir), lambda: translate_toolkit(workdir), args.repeat
-    )
-    print(
-        f"2. read + segment + page {ours:.2f} s / html2po + po2html {anchor:.2f} s = "
-        f"{ours / anchor:.2f} (limit 2.00)"
-    )
+    workdir = project({SEED.stem: SEED})
+    report(pairs(workdir, SEED, args.repeat, first_run=True), "seed")
+    if args.briefs > 1:
+        briefs = corpus(args.briefs)
+        totals: dict[str, list[float]] = {}
+        for source in briefs.values():  # each brief's medians, summed over the corpus
+            for label, (ours, anchor) in pairs(workdir, source, args.repeat, False).items():
+                total = totals.setdefault(label, [0.0, 0.0])
+                total[0], total[1] = total[0] + ours, total[1] + anchor
+        report({k: tuple(v) for k, v in totals.items()}, f"{len(briefs)} briefs, summed")
     if args.keep:
         print(f"   (kept {workdir})")
     else:
