@@ -159,6 +159,19 @@ def test_a_crashing_apertium_gives_its_last_message(tmp_path, monkeypatch, progr
     )
 
 
+def test_an_apertium_whose_stages_cannot_start_is_one_line(tmp_path, monkeypatch):
+    """suggest starts the stages at its first text for the engine (prepare): the same one line."""
+    put_first_on_path(
+        monkeypatch,
+        tmp_path / "bin",
+        'echo "Error: no such mode" >&2\nexit 1\n',
+        "apertium-wblank-mode",
+    )
+    with pytest.raises(EngineError) as error:
+        ApertiumEngine(vocabulary_dir=tmp_path).prepare("en", "es_MX")
+    assert str(error.value) == "apertium eng-spa failed (exit 1) when starting: Error: no such mode"
+
+
 def test_an_apertium_that_answers_short_is_refused(tmp_path, monkeypatch):
     put_first_on_path(monkeypatch, tmp_path / "bin", "head -n 1\n", "apertium-retxt")
     with pytest.raises(EngineError) as error:

@@ -60,10 +60,12 @@ def suggest(
     """
     mask_unit = _masker(engine, source, target, termbase, memory, probes)
     model = engine.model(source, target)
+    masked: dict[str, Masked] = {}
+    msgids: dict[str, list[str]] = {}
     made: dict[tuple[str, str], tuple[Suggestion, Suggestion]] = {}
     with _Batches(engine, source, target, batch_size or engine.batch_size) as batches:
-        masked, msgids = _mask_and_send(units, mask_unit, memory, model, batches)
         try:
+            _mask_and_send(units, mask_unit, memory, model, batches, masked, msgids)
             for text, output in batches.outputs():
                 for msgid in msgids[text]:
                     draft = _restore(msgid, masked[msgid], output, engine, model, variety)
@@ -84,12 +86,12 @@ def _mask_and_send(
     memory: Memory,
     model: str,
     batches: _Batches,
-) -> tuple[dict[str, Masked], dict[str, list[str]]]:
-    """Each msgid masked, and the msgids of each masked text; a text the memory lacks goes
-    into the batches, sent as soon as its batch is full. A msgid stands where it first occurs,
-    masked as its last occurrence is."""
-    masked: dict[str, Masked] = {}
-    msgids: dict[str, list[str]] = {}
+    masked: dict[str, Masked],
+    msgids: dict[str, list[str]],
+) -> None:
+    """Fill ``masked`` (each msgid masked) and ``msgids`` (the msgids of each masked text); a
+    text the memory lacks goes into the batches, sent as soon as its batch is full. A msgid
+    stands where it first occurs, masked as its last occurrence is."""
     for msgid, unit in {u.msgid: u for u in units}.items():
         masked[msgid] = mask_unit(unit)
         text = masked[msgid].text
@@ -99,7 +101,6 @@ def _mask_and_send(
             msgids[text] = [msgid]
             if memory.lookup(batches.engine.name, model, text) is None:
                 batches.add(text)
-    return masked, msgids
 
 
 def pending(

@@ -139,8 +139,15 @@ class ApertiumEngine(Engine):
         """Every hop's mode built and its kept-running stages started."""
         for a, b in self.chain(source, target):
             mode = _mode_for(a, b)
-            if mode is not None:
+            if mode is None:
+                continue
+            try:
                 self._stream(mode).start()
+            except PipelineError as exc:
+                raise EngineError(
+                    f"apertium {mode} failed (exit {exc.status}) when starting: "
+                    f"{exc.last or 'no message'}"
+                ) from None
 
     def translate_batch(self, texts: list[str], source: str, target: str) -> list[str]:
         lines = [" ".join(t.split()) for t in texts]
