@@ -144,10 +144,7 @@ class ApertiumEngine(Engine):
             try:
                 self._stream(mode).start()
             except PipelineError as exc:
-                raise EngineError(
-                    f"apertium {mode} failed (exit {exc.status}) when starting: "
-                    f"{exc.last or 'no message'}"
-                ) from None
+                raise _failed(mode, exc, "when starting") from None
 
     def translate_batch(self, texts: list[str], source: str, target: str) -> list[str]:
         lines = [" ".join(t.split()) for t in texts]
@@ -185,9 +182,7 @@ class ApertiumEngine(Engine):
                 f"apertium {mode} hung for more than {self.timeout:g} s on {batch}"
             ) from None
         except PipelineError as exc:
-            raise EngineError(
-                f"apertium {mode} failed (exit {exc.status}) on {batch}: {exc.last or 'no message'}"
-            ) from None
+            raise _failed(mode, exc, f"on {batch}") from None
         out = [seg.strip() for seg in output.strip("\n").split("\n\n")] if output.strip() else []
         if len(out) != len(lines):
             raise EngineError(
@@ -195,6 +190,13 @@ class ApertiumEngine(Engine):
                 f"batch starts with {lines[0][:60]!r}"
             )
         return [" ".join(seg.split()) for seg in out]
+
+
+def _failed(mode: str, exc: PipelineError, where: str) -> EngineError:
+    """A stage's failure as one line: the mode, its exit status, where, its last message."""
+    return EngineError(
+        f"apertium {mode} failed (exit {exc.status}) {where}: {exc.last or 'no message'}"
+    )
 
 
 def unmarked(output: str, sent: str) -> tuple[str, list[str]]:
